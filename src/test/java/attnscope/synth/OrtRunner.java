@@ -64,25 +64,43 @@ final class OrtRunner {
         }
     }
 
-    /**
-     * Writes dir/hooked.onnx: model.onnx with the output of every node of the given op type added
-     * to the graph outputs (in graph order), so ONNX Runtime returns those intermediate tensors.
-     */
-    static List<String> exposeOutputsOf(Path dir, String opType, String hookedFile) throws IOException {
+    /** Names of the given input (index ≥ 0) or output (index −1 − k for output k) of every node of an op type. */
+    static List<String> tensorsOf(Path dir, String opType, java.util.function.Predicate<String> nodeName, int inputIndex)
+            throws IOException {
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(dir.resolve("model.onnx")));
-        ModelProto.Builder b = model.toBuilder();
         List<String> names = new ArrayList<>();
         for (NodeProto n : model.getGraph().getNodeList()) {
-            if (n.getOpType().equals(opType)) {
-                names.add(n.getOutput(0));
-                b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(n.getOutput(0)).setType(
-                        TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                                .setElemType(TensorProto.DataType.FLOAT.getNumber()))));
+            if (n.getOpType().equals(opType) && nodeName.test(n.getName())) {
+                names.add(inputIndex >= 0 ? n.getInput(inputIndex) : n.getOutput(-1 - inputIndex));
             }
+        }
+        return names;
+    }
+
+    /** Outputs of every node of an op type, in graph order. */
+    static List<String> outputsOf(Path dir, String opType) throws IOException {
+        return tensorsOf(dir, opType, n -> true, -1);
+    }
+
+    /**
+     * Writes dir/hookedFile: model.onnx with the given intermediate float tensors added to the graph
+     * outputs, so that ONNX Runtime returns them (it only returns graph outputs).
+     */
+    static void expose(Path dir, List<String> tensors, String hookedFile) throws IOException {
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(dir.resolve("model.onnx"))).toBuilder();
+        for (String name : tensors) {
+            b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(name).setType(
+                    TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                            .setElemType(TensorProto.DataType.FLOAT.getNumber()))));
         }
         try (OutputStream os = Files.newOutputStream(dir.resolve(hookedFile))) {
             b.build().writeTo(os);
         }
-        return names;
+    }
+
+    /** Runs model.onnx with the given intermediate tensors exposed; returns all outputs. */
+    static Map<String, Output> runExposing(Path dir, List<String> tensors, long[] ids) throws Exception {
+        expose(dir, tensors, "hooked.onnx");
+        return run(dir, "hooked.onnx", ids);
     }
 }

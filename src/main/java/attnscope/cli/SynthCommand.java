@@ -68,7 +68,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--kv-heads", paramLabel = "Hkv", description = "Key/value heads per layer (H must be a multiple).")
     Integer kvHeads;
 
-    @Option(names = "--head-dim", paramLabel = "d", description = "Head dimension (even; a multiple of 16 for fused-gqa).")
+    @Option(names = "--head-dim", paramLabel = "d",
+            description = "Head dimension (even; a multiple of 16 for fused-gqa).")
     Integer headDim;
 
     @Option(names = "--layers", paramLabel = "N", description = "Decoder layers.")
@@ -87,7 +88,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--max-positions", paramLabel = "N", description = "max_position_embeddings.")
     Integer maxPositions;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--scale", paramLabel = "WHERE", defaultValue = "after-matmul",

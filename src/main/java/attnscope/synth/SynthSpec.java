@@ -99,8 +99,8 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
                     + kvHeads + "): query head h reads key/value head h / (H/Hkv)");
         }
         if (headDim % 2 != 0) {
-            throw new IllegalArgumentException("head dimension must be even (rotary rotates pairs of dimensions), found "
-                    + headDim);
+            throw new IllegalArgumentException("head dimension must be even (rotary rotates pairs of dimensions), "
+                    + "found " + headDim);
         }
         if (!(ropeTheta > 1) || !(configRopeTheta > 1)) {
             throw new IllegalArgumentException("rope theta must be > 1, found " + ropeTheta);

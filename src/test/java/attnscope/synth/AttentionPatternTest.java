@@ -109,12 +109,11 @@ class AttentionPatternTest {
         Path bad = SyntheticModelWriter.write(spec.toBuilder().fault(Fault.SWAPPED_HEADS).build(), tmp.resolve("bad"),
                 null, null);
         // The input of layer 0's o_proj: concat_h(z_h), (1, T, H·d).
-        String oProjInput = OrtRunner.tensorsOf(good, "MatMul", n -> n.equals("/model/layers.0/self_attn/o_proj/MatMul"),
-                0).get(0);
+        String oProj = "/model/layers.0/self_attn/o_proj/MatMul";
+        String oProjInput = OrtRunner.tensorsOf(good, "MatMul", oProj::equals, 0).get(0);
         List<String> softmax = OrtRunner.outputsOf(good, "Softmax");
         Map<String, OrtRunner.Output> g = OrtRunner.runExposing(good, List.of(oProjInput, softmax.get(0)), IDS);
-        String badInput = OrtRunner.tensorsOf(bad, "MatMul", n -> n.equals("/model/layers.0/self_attn/o_proj/MatMul"),
-                0).get(0);
+        String badInput = OrtRunner.tensorsOf(bad, "MatMul", oProj::equals, 0).get(0);
         Map<String, OrtRunner.Output> b = OrtRunner.runExposing(bad, List.of(badInput, softmax.get(0)), IDS);
 
         assertArrayEquals(g.get(softmax.get(0)).values(), b.get(softmax.get(0)).values(),

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Test fixture: runs a model folder's graph in ONNX Runtime on one prompt (batch 1). */
 final class OrtRunner {
@@ -65,7 +66,7 @@ final class OrtRunner {
     }
 
     /** Names of the given input (index ≥ 0) or output (index −1 − k for output k) of every node of an op type. */
-    static List<String> tensorsOf(Path dir, String opType, java.util.function.Predicate<String> nodeName, int inputIndex)
+    static List<String> tensorsOf(Path dir, String opType, Predicate<String> nodeName, int inputIndex)
             throws IOException {
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(dir.resolve("model.onnx")));
         List<String> names = new ArrayList<>();

@@ -48,9 +48,9 @@ class SyntheticModelRunsTest {
         int t = IDS.length;
         assertArrayEquals(new long[] {1, t, spec.vocab()}, out.get("logits").shape());
         for (int i = 0; i < spec.layers(); i++) {
-            assertArrayEquals(new long[] {1, spec.kvHeads(), t, spec.headDim()}, out.get("present." + i + ".key").shape());
-            assertArrayEquals(new long[] {1, spec.kvHeads(), t, spec.headDim()},
-                    out.get("present." + i + ".value").shape());
+            long[] kv = {1, spec.kvHeads(), t, spec.headDim()}; // (B, Hkv, T, d)
+            assertArrayEquals(kv, out.get("present." + i + ".key").shape());
+            assertArrayEquals(kv, out.get("present." + i + ".value").shape());
         }
         float max = 0;
         for (float v : out.get("logits").values()) {

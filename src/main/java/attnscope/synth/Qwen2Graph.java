@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * per layer:  h = RMSNorm(x);  q, k, v = h·Wq + bq, h·Wk + bk, h·Wv + bv
  *             q, k rotated (rotary, rotate_half);  present.{i}.key = k, present.{i}.value = v  (B, Hkv, T, d)
  *             z_h = softmax(q_h·k_{h/(H/Hkv)}ᵀ/√d + mask)·v_{h/(H/Hkv)}                    (B, H, T, d)
- *             x = x + concat_h(z_h)·Wo;   x = x + W_down·(SiLU(h'·W_gate) ⊙ h'·W_up), h' = RMSNorm(x)
- * logits = RMSNorm(x)·embedᵀ                                      (B, T, vocab)
+ *             x = x + concat_h(z_h)·Wo;   x = x + (SiLU(h'·W_gate) ⊙ h'·W_up)·W_down, h' = RMSNorm(x)
+ * logits = RMSNorm(x)·embedᵀ  (tied lm_head, one Gemm)              (B, T, vocab)
  * </pre>
  *
  * <p>Weights are stored as MatMul operands, (in, out), the transpose of PyTorch's Linear.weight.
@@ -85,9 +85,15 @@ final class Qwen2Graph {
             x = layer(i, x);
         }
         String h = rmsNorm(MODEL + "/norm", x);
-        // Tied lm_head: logits = h·embedᵀ, reusing the embedding rather than storing a transposed copy.
-        String embedT = g.node("/lm_head", "Transpose", embed).ints("perm", 1L, 0L).out();
-        g.node("/lm_head", "MatMul", h, embedT).outputs("logits");
+        // Tied lm_head: logits = h·embedᵀ as Gemm(transB=1) on (B·T, D) rows, reading the embedding in
+        // place. (MatMul with a Transpose node would make ONNX Runtime fold a transposed 544 MB copy of
+        // the Qwen2.5 embedding at every session start: about 4 s more.)
+        String scope = "/lm_head";
+        String rows = g.op(scope, "Reshape", h, g.int64s(false, -1, spec.hidden())); // (B·T, D)
+        String flatLogits = g.node(scope, "Gemm", rows, embed).attr("transB", 1L).out(); // (B·T, vocab)
+        String logitsShape = g.node(scope, "Concat", g.op(scope, "Shape", "input_ids"), g.int64s(false, spec.vocab()))
+                .attr("axis", 0L).out(); // [B, T, vocab]
+        g.node(scope, "Reshape", flatLogits, logitsShape).outputs("logits");
 
         g.output("logits", DataType.FLOAT, "batch_size", "sequence_length", spec.vocab());
         for (int i = 0; i < spec.layers(); i++) {

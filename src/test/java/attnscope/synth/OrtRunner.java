@@ -32,21 +32,27 @@ final class OrtRunner {
 
     /** Runs dir/graphFile on ids (positions 0..T−1, mask all ones) and returns every output. */
     static Map<String, Output> run(Path dir, String graphFile, long[] ids) throws OrtException {
+        long[] positions = new long[ids.length];
+        long[] mask = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            positions[i] = i;
+            mask[i] = 1;
+        }
+        return run(dir, graphFile, new long[][] {ids}, new long[][] {mask}, new long[][] {positions});
+    }
+
+    /** Runs dir/graphFile on a batch, (B, T) each, and returns every output. */
+    static Map<String, Output> run(Path dir, String graphFile, long[][] ids, long[][] mask, long[][] positions)
+            throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(dir.resolve(graphFile).toString(), opts)) {
-                long[] positions = new long[ids.length];
-                long[] mask = new long[ids.length];
-                for (int i = 0; i < ids.length; i++) {
-                    positions[i] = i;
-                    mask[i] = 1;
-                }
                 Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
                 try {
-                    inputs.put("input_ids", OnnxTensor.createTensor(env, new long[][] {ids}));
-                    inputs.put("attention_mask", OnnxTensor.createTensor(env, new long[][] {mask}));
-                    inputs.put("position_ids", OnnxTensor.createTensor(env, new long[][] {positions}));
+                    inputs.put("input_ids", OnnxTensor.createTensor(env, ids));
+                    inputs.put("attention_mask", OnnxTensor.createTensor(env, mask));
+                    inputs.put("position_ids", OnnxTensor.createTensor(env, positions));
                     Map<String, Output> outputs = new LinkedHashMap<>();
                     try (OrtSession.Result result = session.run(inputs)) {
                         for (Map.Entry<String, OnnxValue> e : result) {

@@ -35,6 +35,11 @@ class StylesAgreeTest {
     }
 
     @Test
+    void swappedHeadsFaultIsTheSameInBothStyles() throws Exception {
+        compare(SynthSpec.tiny().seed(4).fault(SynthSpec.Fault.SWAPPED_HEADS));
+    }
+
+    @Test
     void comparisonCatchesAFaultyDecomposedGraph() throws Exception {
         SynthSpec.Builder b = SynthSpec.tiny().seed(7);
         Path dec = SyntheticModelWriter.write(b.fault(SynthSpec.Fault.FUTURE_VISIBLE_MASK).build(), tmp.resolve("dec"),

@@ -25,7 +25,10 @@ import java.util.function.Supplier;
 final class Qwen2Graph {
     /** Scales of the random weights, chosen so attention is far from uniform yet logits stay finite. */
     static final class Scales {
-        /** Std of q/k projection entries, times 1/√D: q and k components then have std ≈ 2, scores ≈ 4. */
+        /**
+         * Std of q/k projection entries, times 1/√D. With the biases, q and k components have std
+         * ≈ √(2² + 1²), so scores q·k/√d have a std of about 5: sharp, far from uniform patterns.
+         */
         static final double QK_WEIGHT = 2.0;
         /** Std of q/k biases: like real Qwen2 models, large biases give position-dependent attention sinks. */
         static final double QK_BIAS = 1.0;
@@ -87,7 +90,7 @@ final class Qwen2Graph {
         String h = rmsNorm(MODEL + "/norm", x);
         // Tied lm_head: logits = h·embedᵀ as Gemm(transB=1) on (B·T, D) rows, reading the embedding in
         // place. (MatMul with a Transpose node would make ONNX Runtime fold a transposed 544 MB copy of
-        // the Qwen2.5 embedding at every session start: about 4 s more.)
+        // the Qwen2.5 embedding at every session start: seconds more, measured.)
         String scope = "/lm_head";
         String rows = g.op(scope, "Reshape", h, g.int64s(false, -1, spec.hidden())); // (B·T, D)
         String flatLogits = g.node(scope, "Gemm", rows, embed).attr("transB", 1L).out(); // (B·T, vocab)

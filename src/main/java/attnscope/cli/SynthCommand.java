@@ -102,6 +102,10 @@ public final class SynthCommand implements Callable<Integer> {
                 "split-sqrt: MatMul(Q * s, K^T * s) with s = sqrt(1/sqrt(d)), as optimum exports do."})
     String scale;
 
+    @Option(names = "--packed-qkv",
+            description = "fused-gqa: one packed qkv_proj MatMul, as the onnxruntime-genai builder writes it.")
+    boolean packedQkv;
+
     @Option(names = "--tokenizer", paramLabel = "FILE",
             description = "tokenizer.json to copy (e.g. the real Qwen2 tokenizer); default: a byte-level tokenizer.")
     Path tokenizer;
@@ -149,7 +153,7 @@ public final class SynthCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --preset '" + preset
                         + "': expected tiny, qwen2.5-geometry or qwen2.5-0.5b");
             };
-            b.style(SynthSpec.Style.fromCliName(style)).seed(seed).gqaQkOutput(qkOutput);
+            b.style(SynthSpec.Style.fromCliName(style)).seed(seed).gqaQkOutput(qkOutput).packedQkv(packedQkv);
             b.scale(switch (scale.toLowerCase(Locale.ROOT)) {
                 case "after-matmul" -> SynthSpec.ScalePlacement.AFTER_MATMUL;
                 case "split-sqrt" -> SynthSpec.ScalePlacement.SPLIT_SQRT;

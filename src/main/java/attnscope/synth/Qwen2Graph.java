@@ -287,9 +287,18 @@ final class Qwen2Graph {
         String scope = MODEL + "/layers." + i + "/attn";
         int heads = spec.heads();
         int kvHeads = spec.kvHeads();
-        String q = linear(i, scope, "q_proj", h, spec.hidden(), heads * d, true); // (B, T, H·d)
-        String k = linear(i, scope, "k_proj", h, spec.hidden(), kvHeads * d, true); // (B, T, Hkv·d)
-        String v = linear(i, scope, "v_proj", h, spec.hidden(), kvHeads * d, true);
+        String q;
+        String k;
+        String v;
+        if (spec.packedQkv()) {
+            q = packedQkv(i, scope, h); // (B, T, (H + 2·Hkv)·d); GroupQueryAttention splits it
+            k = "";
+            v = "";
+        } else {
+            q = linear(i, scope, "q_proj", h, spec.hidden(), heads * d, true); // (B, T, H·d)
+            k = linear(i, scope, "k_proj", h, spec.hidden(), kvHeads * d, true); // (B, T, Hkv·d)
+            v = linear(i, scope, "v_proj", h, spec.hidden(), kvHeads * d, true);
+        }
         GraphBuilder.Node gqa = g.node(scope, "GroupQueryAttention", q, k, v, "", "", seqlensK, totalLength,
                 cosCache, sinCache).domain(GraphBuilder.MS_DOMAIN)
                 .attr("num_heads", (long) heads).attr("kv_num_heads", (long) kvHeads)
@@ -335,6 +344,70 @@ final class Qwen2Graph {
         double biasStd = queryOrKey ? Scales.QK_BIAS : Scales.V_BIAS;
         String b = g.weight(optimum ? path + ".bias" : path + ".Add.bias", dims(out), random(key + ".bias", biasStd));
         return g.op(nodeScope, "Add", b, y);
+    }
+
+    /**
+     * The genai builder's packed projection: h·[Wq | Wk | Wv] + [bq | bk | bv], one MatMul whose
+     * columns hold q, k and v side by side. Each row of the packed weight is drawn from the same
+     * three random streams as the separate q_proj, k_proj and v_proj, so the values are identical.
+     */
+    private String packedQkv(int i, String scope, String h) {
+        String nodeScope = scope + "/qkv_proj";
+        String path = nodeScope.substring(1).replace('/', '.'); // model.layers.0.attn.qkv_proj
+        int[] widths = {spec.heads() * d, spec.kvHeads() * d, spec.kvHeads() * d};
+        String[] modules = {"q_proj", "k_proj", "v_proj"};
+        double unit = 1.0 / Math.sqrt(spec.hidden());
+        double[] weightStd = {Scales.QK_WEIGHT * unit, Scales.QK_WEIGHT * unit, unit};
+        double[] biasStd = {Scales.QK_BIAS, Scales.QK_BIAS, Scales.V_BIAS};
+        String prefix = "layers." + i + ".";
+        int packed = widths[0] + widths[1] + widths[2];
+        String w = g.weight(path + ".MatMul.weight", dims(spec.hidden(), packed), () -> new SideBySide(widths,
+                j -> RandomValues.withStd(spec.seed(), prefix + modules[j] + ".weight", weightStd[j])));
+        String b = g.weight(path + ".Add.bias", dims(packed), () -> new SideBySide(widths,
+                j -> RandomValues.withStd(spec.seed(), prefix + modules[j] + ".bias", biasStd[j])));
+        return g.op(nodeScope, "Add", b, g.op(nodeScope, "MatMul", h, w));
+    }
+
+    /** Rows made of consecutive runs from several streams: row = [a(widths[0]) | b(widths[1]) | ...]. */
+    private static final class SideBySide implements WeightFile.Values {
+        private final WeightFile.Values[] parts;
+        private final int[] widths;
+        private final float[][] pieces;
+        private final float[] row;
+        private int rowPosition;
+
+        SideBySide(int[] widths, java.util.function.IntFunction<WeightFile.Values> part) {
+            this.widths = widths;
+            this.parts = new WeightFile.Values[widths.length];
+            this.pieces = new float[widths.length][];
+            int total = 0;
+            for (int j = 0; j < widths.length; j++) {
+                parts[j] = part.apply(j);
+                pieces[j] = new float[widths[j]];
+                total += widths[j];
+            }
+            this.row = new float[total];
+            this.rowPosition = total; // empty: the first call fills a row
+        }
+
+        @Override
+        public void next(float[] chunk, int count) {
+            for (int filled = 0; filled < count; ) {
+                if (rowPosition == row.length) {
+                    int at = 0;
+                    for (int j = 0; j < parts.length; j++) {
+                        parts[j].next(pieces[j], widths[j]);
+                        System.arraycopy(pieces[j], 0, row, at, widths[j]);
+                        at += widths[j];
+                    }
+                    rowPosition = 0;
+                }
+                int n = Math.min(count - filled, row.length - rowPosition);
+                System.arraycopy(row, rowPosition, chunk, filled, n);
+                filled += n;
+                rowPosition += n;
+            }
+        }
     }
 
     /** RMSNorm: x / √(mean(x²) + ε) · w over the last axis (HF Qwen2RMSNorm, ε = 1e-6); w near 1. */

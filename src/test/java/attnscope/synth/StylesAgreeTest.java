@@ -35,6 +35,15 @@ class StylesAgreeTest {
     }
 
     @Test
+    void packedQkvGivesSameOutputs() throws Exception {
+        SynthSpec.Builder b = SynthSpec.qwen25Geometry(2).vocab(512).intermediate(256).seed(3);
+        Path dec = SyntheticModelWriter.write(b.build(), tmp.resolve("dec"), null, null);
+        Path packed = SyntheticModelWriter.write(b.style(Style.FUSED_GQA).packedQkv(true).build(),
+                tmp.resolve("packed"), null, null);
+        assertSameOutputs(dec, packed);
+    }
+
+    @Test
     void swappedHeadsFaultIsTheSameInBothStyles() throws Exception {
         compare(SynthSpec.tiny().seed(4).fault(SynthSpec.Fault.SWAPPED_HEADS));
     }

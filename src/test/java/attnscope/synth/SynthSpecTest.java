@@ -28,6 +28,7 @@ class SynthSpecTest {
         assertTrue(rejection(SynthSpec.tiny().style(Style.FUSED_GQA).fault(Fault.FUTURE_VISIBLE_MASK))
                 .contains("decomposed"));
         assertTrue(rejection(SynthSpec.tiny().gqaQkOutput(2)).contains("fused-gqa"));
+        assertTrue(rejection(SynthSpec.tiny().packedQkv(true)).contains("fused-gqa"));
     }
 
     @Test

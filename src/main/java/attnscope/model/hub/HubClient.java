@@ -58,6 +58,30 @@ public final class HubClient {
         return repo;
     }
 
+    /**
+     * The commit a revision (branch, tag or commit) points to now:
+     * {@code GET {endpoint}/api/models/{repo}/revision/{revision}} → {@code {"sha": …}}. Files are
+     * then fetched at that commit, so a branch that moves during a download cannot mix versions.
+     */
+    public String resolveCommit(String repo, String revision) {
+        URI uri = URI.create(settings.endpoint() + "/api/models/" + checkRepoId(repo) + "/revision/" + encodeSegment(revision));
+        HttpResponse<InputStream> response = send(uri, -1);
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw httpError(response, repo, revision, null, "");
+            }
+            JsonNode info = JSON.readTree(body);
+            String sha = info == null ? "" : info.path("sha").asText("");
+            if (!sha.matches("[0-9a-f]{40}")) {
+                throw new InputException(settings.endpoint() + " did not name the commit of " + repo + " at revision "
+                        + revision + " (no 40-digit \"sha\" in its answer): is HF_ENDPOINT a Hugging Face hub?");
+            }
+            return sha;
+        } catch (IOException e) {
+            throw networkFailure(uri, e);
+        }
+    }
+
     /** The files (not sub-folders) of {@code folder} ("" for the top) at {@code revision}. */
     public List<HubFile> listFolder(String repo, String revision, String folder) {
         URI uri = URI.create(settings.endpoint() + "/api/models/" + checkRepoId(repo) + "/tree/" + encodeSegment(revision)

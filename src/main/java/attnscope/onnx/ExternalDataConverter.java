@@ -83,6 +83,17 @@ public final class ExternalDataConverter {
      * {@code target} must differ.
      */
     public static Result convert(Path source, Path target) throws IOException {
+        return convert(source, target, dataFileOf(target).getFileName().toString());
+    }
+
+    /**
+     * Like {@link #convert(Path, Path)} with another name for the data file (beside {@code target}),
+     * e.g. {@code model.onnx_data} as optimum and transformers.js name it.
+     */
+    public static Result convert(Path source, Path target, String dataFileName) throws IOException {
+        if (dataFileName.contains("/") || dataFileName.contains("\\") || dataFileName.startsWith(".")) {
+            throw new IllegalArgumentException("the data file name must be a plain file name, found " + dataFileName);
+        }
         if (source.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("source and target must differ: " + source);
         }
@@ -91,7 +102,7 @@ public final class ExternalDataConverter {
             throw new InputException(source + " is " + size + " bytes: larger than protobuf's 2 GB limit, so it cannot "
                     + "be a single ONNX file (its weights must be in external data files)");
         }
-        Path dataTarget = dataFileOf(target);
+        Path dataTarget = target.resolveSibling(dataFileName);
         Path graphTmp = target.resolveSibling(target.getFileName() + ".converting");
         Path dataTmp = dataTarget.resolveSibling(dataTarget.getFileName() + ".converting");
         Converter converter = new Converter(source, dataTarget.getFileName().toString());

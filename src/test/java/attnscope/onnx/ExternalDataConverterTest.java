@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .onnx) must give bit-identical outputs in ONNX Runtime before and after the weights move to
  * an external file.
  */
-class ExternalDataConverterTest {
+public class ExternalDataConverterTest {
     private static final long[] IDS = {101, 1996, 4937, 18157, 1996, 102};
 
     static Path minilm;
@@ -142,7 +142,7 @@ class ExternalDataConverterTest {
     }
 
     /** Runs the encoder on a fixed sentence; returns every float output, flattened. */
-    static Map<String, float[]> run(Path model) throws Exception {
+    public static Map<String, float[]> run(Path model) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);

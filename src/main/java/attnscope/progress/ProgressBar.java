@@ -33,7 +33,7 @@ public final class ProgressBar implements AutoCloseable {
     private long done;
     private long startDone;
     private final long startNanos;
-    private long lastDrawNanos = Long.MIN_VALUE;
+    private long lastDrawNanos;
     private int lastPlainPercent = -1;
     private boolean finished;
 
@@ -48,6 +48,7 @@ public final class ProgressBar implements AutoCloseable {
         this.interactive = interactive;
         this.nanoClock = nanoClock;
         this.startNanos = nanoClock.getAsLong();
+        this.lastDrawNanos = startNanos - REDRAW_NANOS; // the first advance draws at once
     }
 
     /** A bar counting bytes (shown as kB/MB/GB and a speed in MB/s). */
@@ -75,12 +76,12 @@ public final class ProgressBar implements AutoCloseable {
     }
 
     /**
-     * Marks work already done before this run (a resumed download): it counts towards the
-     * percentage but not towards the speed.
+     * Counts {@code n} units that were already done before this run (a resumed download, a
+     * file verified earlier): they count towards the percentage but not towards the speed.
      */
-    public void resumeFrom(long alreadyDone) {
-        done = Math.min(alreadyDone, total);
-        startDone = done;
+    public void skip(long n) {
+        done = Math.min(total, done + n);
+        startDone = Math.min(total, startDone + n);
     }
 
     /** Adds {@code n} units of finished work and redraws when it is time. */

@@ -56,7 +56,7 @@ public final class Downloader {
                 hashExisting(target, digest);
                 String found = HexFormat.of().formatHex(digest.digest());
                 if (found.equals(expected(file))) {
-                    progress.advance(file.size());
+                    progress.skip(file.size());
                     return found;
                 }
                 Files.delete(target);
@@ -70,9 +70,10 @@ public final class Downloader {
             if (have > 0) {
                 hashExisting(part, digest);
             }
-            progress.advance(have);
+            progress.skip(have);
             if (have < file.size()) {
-                have = fetchInto(repo, revision, file, part, have, digest, progress);
+                digest = fetchInto(repo, revision, file, part, have, digest, progress);
+                have = Files.size(part);
             }
             if (have != file.size()) {
                 throw new InputException("download of " + file.path() + " ended at byte " + have + " of " + file.size()
@@ -93,14 +94,18 @@ public final class Downloader {
         }
     }
 
-    /** Continues {@code part} from byte {@code have}; returns the bytes it holds afterwards. */
-    private long fetchInto(String repo, String revision, HubFile file, Path part, long have, MessageDigest digest,
+    /**
+     * Continues {@code part} from byte {@code have}, feeding {@code digest}; returns the digest
+     * of the whole content (a fresh one when the server ignored the range).
+     */
+    private MessageDigest fetchInto(String repo, String revision, HubFile file, Path part, long have, MessageDigest digest,
             ProgressBar progress) throws IOException {
         HttpResponse<InputStream> response = client.openFile(repo, revision, file.path(), have);
         boolean append = have > 0 && response.statusCode() == 206;
         if (have > 0 && !append) {
-            // The server sent the whole file: start the hash and the file again.
-            digest.reset();
+            // The server ignored the range and sends the whole file: start the hash and the file
+            // again (the digest of a git file starts with its "blob SIZE\0" header).
+            digest = newDigest(file);
             have = 0;
         }
         byte[] buffer = new byte[BUFFER];
@@ -129,7 +134,7 @@ public final class Downloader {
                 progress.advance(n);
             }
         }
-        return have;
+        return digest;
     }
 
     private static String expected(HubFile file) {

@@ -50,6 +50,7 @@ final class FakeHub implements AutoCloseable {
     private final List<String> missing = Collections.synchronizedList(new ArrayList<>());
     private final List<Request> log = Collections.synchronizedList(new ArrayList<>());
     private volatile String requiredToken;
+    private volatile boolean ignoreRange;
 
     FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -84,6 +85,11 @@ final class FakeHub implements AutoCloseable {
     /** Every transfer of {@code path} has byte {@code index} flipped. */
     void corrupt(String path, int index) {
         corruptions.put(path, index);
+    }
+
+    /** Answer Range requests with the whole file (200), as some servers do. */
+    void ignoreRange() {
+        ignoreRange = true;
     }
 
     void requireToken(String token) {
@@ -224,7 +230,7 @@ final class FakeHub implements AutoCloseable {
         }
         int from = 0;
         String range = ex.getRequestHeaders().getFirst("Range");
-        if (range != null && range.startsWith("bytes=") && range.endsWith("-")) {
+        if (!ignoreRange && range != null && range.startsWith("bytes=") && range.endsWith("-")) {
             from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
         }
         headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));

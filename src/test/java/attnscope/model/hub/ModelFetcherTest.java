@@ -124,6 +124,18 @@ class ModelFetcherTest {
     }
 
     @Test
+    void serverIgnoringTheRangeMakesTheDownloadStartOver() throws Exception {
+        hub.cutAfter(MODEL, 100_000);
+        assertThrows(InputException.class, () -> fetch(Variant.FP32));
+        hub.ignoreRange();
+
+        fetch(Variant.FP32);
+
+        assertArrayEquals(MODEL_BYTES, Files.readAllBytes(dir.resolve("onnx/model.onnx")));
+        assertTrue(FetchManifest.read(dir).orElseThrow().verify(dir).isEmpty());
+    }
+
+    @Test
     void corruptedByteFailsTheChecksumAndDeletesThePartialFile() throws Exception {
         hub.corrupt(MODEL, 777);
 

@@ -47,7 +47,7 @@ public final class FetchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "REPO",
-            description = "Hub repository owner/name (default: ${DEFAULT-VALUE}).", defaultValue = ModelFetcher.DEFAULT_REPO)
+            description = "Hub repository owner/name (default: " + ModelFetcher.DEFAULT_REPO + ").")
     String repo;
 
     @Option(names = "--variant", paramLabel = "fp32|fp16|q4|int8", defaultValue = "fp32",
@@ -83,9 +83,16 @@ public final class FetchCommand implements Callable<Integer> {
         ModelFetcher fetcher = new ModelFetcher(settings, err, ProgressBar.stderrIsTerminal());
         ModelFetcher.Outcome outcome;
         if (from != null) {
-            String folder = name != null ? checkName(name) : from.toAbsolutePath().normalize().getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            if (repo != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give either a repository or --from DIR, not both (found " + repo + " and --from " + from + ")");
+            }
+            String folder = name != null ? checkName(name) : importName(from);
             outcome = fetcher.importFolder(from, modelsDir.resolve(folder), external);
         } else {
+            if (repo == null) {
+                repo = ModelFetcher.DEFAULT_REPO;
+            }
             Variant v = Variant.parse(variant);
             if (v == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -98,6 +105,16 @@ public final class FetchCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(outcome.dir());
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
+    }
+
+    /** The imported folder's name in lower case; for an export's {@code onnx/} folder, its parent's. */
+    static String importName(Path from) {
+        Path abs = from.toAbsolutePath().normalize();
+        if (abs.getFileName() != null && abs.getFileName().toString().equals("onnx") && abs.getParent() != null
+                && abs.getParent().getFileName() != null) {
+            abs = abs.getParent();
+        }
+        return abs.getFileName() == null ? "imported" : abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     }
 
     private String checkName(String n) {

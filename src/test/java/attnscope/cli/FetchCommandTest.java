@@ -92,6 +92,19 @@ class FetchCommandTest {
     }
 
     @Test
+    void repositoryAndFromTogetherIsAUsageError() {
+        Run r = inProcess("fetch", "a/b", "--from", tmp.toString());
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertTrue(r.err().contains("give either a repository or --from DIR"), r.err());
+    }
+
+    @Test
+    void importedFolderIsNamedAfterTheExportNotItsOnnxSubfolder() {
+        assertEquals("qwen2.5-0.5b-export", FetchCommand.importName(Path.of("build/Qwen2.5-0.5B-export/onnx")));
+        assertEquals("my-export", FetchCommand.importName(Path.of("/x/my-export")));
+    }
+
+    @Test
     void importFromAMissingFolderIsAnInputError() {
         Run r = inProcess("fetch", "--from", tmp.resolve("nowhere").toString(), "--models-dir", tmp.toString());
         assertEquals(ExitCodes.INPUT, r.exit());

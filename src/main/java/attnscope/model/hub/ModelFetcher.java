@@ -209,6 +209,12 @@ public final class ModelFetcher {
         List<FetchManifest.LocalFile> files = new ArrayList<>();
         String modelFrom = slashes(origin.relativize(model));
         try {
+            // Leftovers of an earlier failed attempt (another variant, say) must not slip into the folder.
+            try (Stream<Path> old = Files.list(partial)) {
+                for (Path p : old.filter(p -> !p.getFileName().toString().equals("download")).toList()) {
+                    deleteRecursively(p);
+                }
+            }
             for (Path side : sideFiles) {
                 Path target = partial.resolve(side.getFileName().toString());
                 place(side, target, move);

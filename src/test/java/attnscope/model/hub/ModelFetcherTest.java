@@ -110,7 +110,9 @@ class ModelFetcherTest {
         InputException cut = assertThrows(InputException.class, () -> fetch(Variant.FP32));
         assertTrue(cut.getMessage().contains("run the same command again to resume"), cut.getMessage());
         Path part = dir.resolveSibling("qwen2.5-0.5b-instruct.partial/download/onnx/model.onnx.part");
-        assertEquals(120_000, Files.size(part), "the bytes received before the cut are kept");
+        // What arrived before the cut is kept (TCP may lose the last bytes the server wrote).
+        long kept = Files.size(part);
+        assertTrue(kept > 0 && kept <= 120_000, "bytes kept after the cut: " + kept);
         assertFalse(Files.exists(dir), "no half folder under the real name");
 
         hub.clearLog();
@@ -118,7 +120,7 @@ class ModelFetcherTest {
 
         assertArrayEquals(MODEL_BYTES, Files.readAllBytes(dir.resolve("onnx/model.onnx")));
         List<String> ranges = hub.requests().stream().filter(r -> r.path().endsWith(MODEL)).map(FakeHub.Request::range).toList();
-        assertTrue(ranges.contains("bytes=120000-"), "second run must continue at byte 120000, sent " + ranges);
+        assertTrue(ranges.contains("bytes=" + kept + "-"), "second run must continue at byte " + kept + ", sent " + ranges);
         assertFalse(hub.requests().stream().anyMatch(r -> r.path().endsWith("config.json")),
                 "files finished in the first run are not fetched again");
     }
@@ -133,6 +135,24 @@ class ModelFetcherTest {
 
         assertArrayEquals(MODEL_BYTES, Files.readAllBytes(dir.resolve("onnx/model.onnx")));
         assertTrue(FetchManifest.read(dir).orElseThrow().verify(dir).isEmpty());
+    }
+
+    @Test
+    void leftoversOfAnEarlierAttemptDoNotEnterTheFolder() throws Exception {
+        Path partial = dir.resolveSibling("qwen2.5-0.5b-instruct.partial");
+        Files.createDirectories(partial.resolve("onnx"));
+        Files.writeString(partial.resolve("onnx/model.onnx.data"), "weights of another variant");
+        Files.createDirectories(partial.resolve("download/onnx"));
+        Files.writeString(partial.resolve("download/.commit"), "0".repeat(40) + "\n");
+        Files.write(partial.resolve("download/onnx/model.onnx.part"), new byte[1000]);
+
+        fetch(Variant.FP32);
+
+        assertFalse(Files.exists(dir.resolve("onnx/model.onnx.data")));
+        assertArrayEquals(MODEL_BYTES, Files.readAllBytes(dir.resolve("onnx/model.onnx")));
+        assertTrue(log.toString().contains("since the last attempt: starting over"), log.toString());
+        assertTrue(hub.requests().stream().filter(r -> r.path().endsWith(MODEL)).allMatch(r -> r.range() == null),
+                "a .part of another commit is not resumed");
     }
 
     @Test

@@ -18,27 +18,33 @@ import picocli.CommandLine.Spec;
 /** {@code attnscope fetch}: puts a model folder on this machine, from the hub or from a local export. */
 @Command(name = "fetch", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Download a model folder from the Hugging Face hub (once; it needs internet), or import one exported elsewhere.",
+            "Download a model folder from the Hugging Face hub (once; needs internet),",
+            "or import one exported elsewhere (--from).",
             "",
-            "By default: onnx-community/Qwen2.5-0.5B-Instruct, fp32, into models/qwen2.5-0.5b-instruct, which",
-            "inspect, figures and lesson then use. The folder always has one layout: config.json, tokenizer.json,",
-            "tokenizer_config.json, generation_config.json, onnx/model.onnx (+ onnx/model.onnx.data, the weights, for",
-            "large models) and attnscope-fetch.json (origin, sizes, sha256).",
+            "Default: onnx-community/Qwen2.5-0.5B-Instruct, fp32, into",
+            "models/qwen2.5-0.5b-instruct, which inspect, figures and lesson then use.",
+            "The folder always has one layout: config.json, tokenizer.json,",
+            "tokenizer_config.json, generation_config.json, onnx/model.onnx",
+            "(+ onnx/model.onnx.data: the weights, for large models) and",
+            "attnscope-fetch.json (origin, sizes, sha256 of every file).",
             "",
-            "Safe to interrupt: run the same command again and the download resumes where it stopped.",
-            "Every file is checked against the hash the hub publishes; a complete folder is not downloaded again.",
+            "Safe to interrupt: run the same command again and the download resumes.",
+            "Every file is checked against the hash the hub publishes;",
+            "a complete folder is not downloaded again.",
             "",
             "Examples:",
-            "  attnscope fetch                                   # Qwen2.5-0.5B-Instruct, fp32 (about 2 GB)",
-            "  attnscope fetch --variant q4                      # the 4-bit quantized one, much smaller",
+            "  attnscope fetch                   # Qwen2.5-0.5B-Instruct, fp32, ~2 GB",
+            "  attnscope fetch --variant q4      # 4-bit quantized, much smaller",
             "  attnscope fetch onnx-community/Qwen2.5-0.5B --models-dir ~/models",
-            "  attnscope fetch --from build/qwen2.5-0.5b-onnx --name qwen2.5-0.5b   # an optimum export",
-            "  HF_HUB_OFFLINE=1 attnscope fetch                  # only check that the folder is complete",
+            "  attnscope fetch --from build/qwen-export/onnx --name qwen2.5-0.5b",
+            "  HF_HUB_OFFLINE=1 attnscope fetch  # only check the folder is complete",
             "",
-            "Environment: HF_ENDPOINT (a mirror; default https://huggingface.co), HF_TOKEN (gated or private",
-            "repositories), HF_HUB_OFFLINE=1 (no network at all)."
+            "Environment: HF_ENDPOINT (a mirror; default https://huggingface.co),",
+            "HF_TOKEN (gated or private repositories), HF_HUB_OFFLINE=1 (no network).",
+            ""
         },
-        footer = {"", "Exit codes: 0 done or already complete · 2 bad option · 4 network, hub, disk or checksum problem."})
+        footer = {"", "Exit codes: 0 done or already complete · 2 bad option ·",
+            "            4 network, hub, disk or checksum problem."})
 public final class FetchCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;

@@ -51,6 +51,7 @@ final class FakeHub implements AutoCloseable {
     private final List<Request> log = Collections.synchronizedList(new ArrayList<>());
     private volatile String requiredToken;
     private volatile boolean ignoreRange;
+    private volatile boolean gated;
 
     FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -92,6 +93,11 @@ final class FakeHub implements AutoCloseable {
         ignoreRange = true;
     }
 
+    /** Answer every hub request 403 GatedRepo, as for a repository whose conditions were not accepted. */
+    void gated() {
+        gated = true;
+    }
+
     void requireToken(String token) {
         requiredToken = token;
     }
@@ -123,6 +129,10 @@ final class FakeHub implements AutoCloseable {
         try {
             if (path.startsWith("/cdn/")) {
                 serveCdn(ex, path.substring("/cdn/".length()));
+                return;
+            }
+            if (gated) {
+                send(ex, 403, "{\"error\":\"Access to this model is restricted\"}", Map.of("X-Error-Code", "GatedRepo"));
                 return;
             }
             if (requiredToken != null && !("Bearer " + requiredToken).equals(ex.getRequestHeaders().getFirst("Authorization"))) {

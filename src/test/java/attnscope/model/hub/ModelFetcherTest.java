@@ -308,6 +308,14 @@ class ModelFetcherTest {
     }
 
     @Test
+    void gatedRepositorySaysToAcceptItsConditions() {
+        hub.gated();
+        InputException e = assertThrows(InputException.class, () -> fetch(Variant.FP32));
+        assertTrue(e.getMessage().startsWith("repository " + REPO + " is gated: accept its conditions"), e.getMessage());
+        assertTrue(e.getMessage().contains("set HF_TOKEN"), e.getMessage());
+    }
+
+    @Test
     void wrongTokenSaysItWasRejected() {
         hub.requireToken("hf_secret");
         HubSettings wrong = new HubSettings(hub.endpoint(), Optional.of("hf_other"), false);

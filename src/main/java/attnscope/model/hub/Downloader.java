@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -30,11 +31,20 @@ import java.util.HexFormat;
  */
 public final class Downloader {
     private static final int BUFFER = 1 << 20;
+    /** A transfer that delivers nothing for this long is abandoned (and can be resumed). */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
 
     private final HubClient client;
+    private final Duration stallTimeout;
 
     public Downloader(HubClient client) {
+        this(client, DEFAULT_STALL_TIMEOUT);
+    }
+
+    /** @param stallTimeout how long a transfer may deliver no byte before it is abandoned */
+    public Downloader(HubClient client, Duration stallTimeout) {
         this.client = client;
+        this.stallTimeout = stallTimeout;
     }
 
     /** The name a download has while it is incomplete. */
@@ -109,7 +119,11 @@ public final class Downloader {
             have = 0;
         }
         byte[] buffer = new byte[BUFFER];
+        // HttpClient has no read timeout for a body: a watchdog closes the stream when no byte
+        // has arrived for stallTimeout, which makes the blocked read fail.
+        StallWatchdog watchdog = new StallWatchdog(response.body(), stallTimeout);
         try (InputStream in = response.body();
+                watchdog;
                 OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             while (true) {
@@ -118,12 +132,15 @@ public final class Downloader {
                     n = in.read(buffer);
                 } catch (IOException e) {
                     out.flush();
+                    String why = watchdog.fired() ? "no data for " + (stallTimeout.toMillis() < 1000
+                            ? stallTimeout.toMillis() + " ms" : stallTimeout.toSeconds() + " s") : describe(e);
                     throw new InputException("network failure while downloading " + file.path() + " at byte " + have + " of "
-                            + file.size() + " (" + describe(e) + "): run the same command again to resume", e);
+                            + file.size() + " (" + why + "): run the same command again to resume", e);
                 }
                 if (n < 0) {
                     break;
                 }
+                watchdog.alive();
                 if (have + n > file.size()) {
                     throw new InputException("the server sent more than the " + file.size() + " bytes the hub lists for "
                             + file.path() + ": run again later");
@@ -135,6 +152,51 @@ public final class Downloader {
             }
         }
         return digest;
+    }
+
+    /** Closes a stream that has been silent for too long; checks four times per timeout. */
+    private static final class StallWatchdog implements AutoCloseable {
+        private final InputStream stream;
+        private final long timeoutNanos;
+        private final java.util.concurrent.ScheduledExecutorService timer;
+        private volatile long lastByteNanos = System.nanoTime();
+        private volatile boolean fired;
+
+        StallWatchdog(InputStream stream, Duration timeout) {
+            this.stream = stream;
+            this.timeoutNanos = timeout.toNanos();
+            this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "attnscope-download-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(1, timeout.toMillis() / 4);
+            timer.scheduleAtFixedRate(this::check, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        void alive() {
+            lastByteNanos = System.nanoTime();
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        private void check() {
+            if (!fired && System.nanoTime() - lastByteNanos > timeoutNanos) {
+                fired = true;
+                try {
+                    stream.close();
+                } catch (IOException ignored) {
+                    // The reader sees the failure; nothing more to do here.
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     private static String expected(HubFile file) {

@@ -83,7 +83,8 @@ public final class ModelFetcher {
      */
     public Outcome fetch(String repo, String revision, Variant variant, Path dir, boolean forceExternal) {
         HubClient.checkRepoId(repo);
-        Optional<Outcome> existing = existingFolder(dir, m -> repo.equals(m.repo()) && revision.equals(m.revision())
+        Optional<Outcome> existing = existingFolder(dir, m -> repo.equals(m.repo())
+                && (revision.equals(m.revision()) || revision.equals(m.commit()))
                 && variant.label().equals(m.variant()), repo + "@" + revision + " (" + variant.label() + ")");
         if (existing.isPresent()) {
             return existing.get();

@@ -43,6 +43,7 @@ final class FakeHub implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool();
     private final Map<String, Map<String, byte[]>> repos = new ConcurrentHashMap<>();
     private final Map<String, String> commits = new ConcurrentHashMap<>();
     private final Map<String, Long> cuts = new ConcurrentHashMap<>();
@@ -52,10 +53,12 @@ final class FakeHub implements AutoCloseable {
     private volatile String requiredToken;
     private volatile boolean ignoreRange;
     private volatile boolean gated;
+    private final Map<String, Long> stalls = new ConcurrentHashMap<>();
 
     FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(executor); // one thread per request: a stalled transfer blocks no other
         server.start();
     }
 
@@ -81,6 +84,11 @@ final class FakeHub implements AutoCloseable {
     /** The next transfer of {@code path} stops after {@code bytes} bytes (the connection closes). */
     void cutAfter(String path, long bytes) {
         cuts.put(path, bytes);
+    }
+
+    /** The next transfer of {@code path} goes silent after {@code bytes} bytes (for 20 s), connection open. */
+    void stallAfter(String path, long bytes) {
+        stalls.put(path, bytes);
     }
 
     /** Every transfer of {@code path} has byte {@code index} flipped. */
@@ -120,6 +128,7 @@ final class FakeHub implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -249,6 +258,17 @@ final class FakeHub implements AutoCloseable {
             ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (served.length - 1) + "/" + served.length);
         }
         ex.sendResponseHeaders(from > 0 ? 206 : 200, length);
+        Long stall = stalls.remove(file);
+        if (stall != null) {
+            ex.getResponseBody().write(served, from, (int) Math.min(stall, length));
+            ex.getResponseBody().flush();
+            try {
+                Thread.sleep(20_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stall ended by the test");
+        }
         Long cut = cuts.remove(file);
         OutputStream out = ex.getResponseBody();
         if (cut != null) {

@@ -126,6 +126,28 @@ class ModelFetcherTest {
     }
 
     @Test
+    void silentTransferIsAbandonedAndResumed() throws Exception {
+        hub.stallAfter(MODEL, 50_000);
+        Downloader downloader = new Downloader(new HubClient(hub.settings()), java.time.Duration.ofMillis(500));
+        HubFile model = new HubClient(hub.settings()).listFolder(REPO, "main", "onnx").stream()
+                .filter(f -> f.path().equals(MODEL)).findFirst().orElseThrow();
+        Path target = tmp.resolve("single/model.onnx");
+        long start = System.nanoTime();
+        try (attnscope.progress.ProgressBar bar = attnscope.progress.ProgressBar.bytes("m", model.size(),
+                new PrintWriter(log, true), false)) {
+            InputException e = assertThrows(InputException.class, () -> downloader.download(REPO, "main", model, target, bar));
+            assertTrue(e.getMessage().contains("(no data for 500 ms): run the same command again to resume"), e.getMessage());
+        }
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "the watchdog, not the server, must end the wait");
+
+        try (attnscope.progress.ProgressBar bar = attnscope.progress.ProgressBar.bytes("m", model.size(),
+                new PrintWriter(log, true), false)) {
+            downloader.download(REPO, "main", model, target, bar);
+        }
+        assertArrayEquals(MODEL_BYTES, Files.readAllBytes(target));
+    }
+
+    @Test
     void serverIgnoringTheRangeMakesTheDownloadStartOver() throws Exception {
         hub.cutAfter(MODEL, 100_000);
         assertThrows(InputException.class, () -> fetch(Variant.FP32));
@@ -188,6 +210,9 @@ class ModelFetcherTest {
         assertTrue(again.alreadyComplete());
         assertEquals(List.of(), hub.requests(), "a complete folder needs no request at all");
         assertTrue(log.toString().contains("already complete"), log.toString());
+        assertTrue(fetcher(hub.settings()).fetch(REPO, hub.commitOf(REPO), Variant.FP32, dir, false).alreadyComplete(),
+                "asking for the commit main resolved to is the same folder");
+        assertEquals(List.of(), hub.requests());
     }
 
     @Test

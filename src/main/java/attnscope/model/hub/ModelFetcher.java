@@ -101,11 +101,11 @@ public final class ModelFetcher {
         String modelPath = variant.hubPath();
         String modelFolder = modelPath.substring(0, modelPath.lastIndexOf('/'));
         List<HubFile> onnx = client.listFolder(repo, commit, modelFolder);
-        List<HubFile> wanted = new ArrayList<>();
+        List<HubFile> side = new ArrayList<>();
         for (String name : SIDE_FILES) {
             Optional<HubFile> f = top.stream().filter(h -> h.path().equals(name)).findFirst();
             if (f.isPresent()) {
-                wanted.add(f.get());
+                side.add(f.get());
             } else if (REQUIRED.contains(name)) {
                 throw new InputException("repository " + repo + " has no " + name + ": attnscope needs a Hugging Face "
                         + "model folder with config.json, tokenizer.json and onnx/model*.onnx");
@@ -114,8 +114,9 @@ public final class ModelFetcher {
         HubFile model = onnx.stream().filter(h -> h.path().equals(modelPath)).findFirst()
                 .orElseThrow(() -> new InputException("file not found: " + modelPath + " in " + repo + " (variants there: "
                         + availableVariants(onnx) + ")"));
-        wanted.add(model);
         List<HubFile> external = onnx.stream().filter(h -> isExternalDataOf(model.name(), h.name())).toList();
+        List<HubFile> wanted = new ArrayList<>(side);
+        wanted.add(model);
         wanted.addAll(external);
 
         Path partial = partialOf(dir);
@@ -136,10 +137,7 @@ public final class ModelFetcher {
             }
         }
 
-        List<Path> sideFiles = new ArrayList<>();
-        for (HubFile f : wanted.subList(0, wanted.size() - 1 - external.size())) {
-            sideFiles.add(downloads.resolve(f.path()));
-        }
+        List<Path> sideFiles = side.stream().map(f -> downloads.resolve(f.path())).toList();
         boolean convert = !external.isEmpty() || model.size() > ExternalDataConverter.CONVERT_THRESHOLD_BYTES || forceExternal;
         List<FetchManifest.LocalFile> files = install(partial, sideFiles, downloads, downloads.resolve(model.path()), convert, true);
         FetchManifest manifest = new FetchManifest(repo, revision, commit, variant.label(), null, files, sources);

@@ -211,8 +211,10 @@ public final class ExternalDataConverter {
                     sourceLocation = in.readEnum();
                 } else {
                     if (field == TENSOR_NAME && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        name = in.readStringRequireUtf8();
-                        out.writeString(TENSOR_NAME, name);
+                        // Kept byte for byte; decoded only for error messages.
+                        com.google.protobuf.ByteString nameBytes = in.readBytes();
+                        name = nameBytes.toStringUtf8();
+                        out.writeBytes(TENSOR_NAME, nameBytes);
                     } else {
                         in.skipField(tag, out);
                     }

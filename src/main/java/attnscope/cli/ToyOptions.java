@@ -71,6 +71,25 @@ public final class ToyOptions {
         return figures.resolve(name);
     }
 
+    /** Draws a weights heatmap into the figures folder and names it on stderr. */
+    void heatmap(CommandSpec spec, String file, String title, java.util.List<String> tokens, double[][] weights) {
+        java.nio.file.Path written = attnscope.render.ToyCharts.writeAtomically(attnscope.render.ToyCharts.pngBytes(
+                attnscope.render.ToyHeatmapStandIn.draw(title, tokens, weights)), figure(file));
+        spec.commandLine().getErr().println("wrote " + written);
+        spec.commandLine().getErr().flush();
+    }
+
+    /** Prints text or JSON on stdout. */
+    void print(CommandSpec spec, String text, Map<String, Object> json) {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        if (this.json) {
+            out.println(toJson(json));
+        } else {
+            out.print(text);
+        }
+        out.flush();
+    }
+
     static String toJson(Map<String, Object> tree) {
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree);

@@ -58,13 +58,27 @@ public final class ToyCharts {
      * @param softmaxWeights (T) softmax weights, or null
      */
     public static JFreeChart weightBars(String title, List<String> labels, double[] sumWeights, double[] softmaxWeights) {
+        java.util.LinkedHashMap<String, double[]> series = new java.util.LinkedHashMap<>();
+        if (sumWeights != null) {
+            series.put("score ÷ sum", sumWeights);
+        }
+        if (softmaxWeights != null) {
+            series.put("softmax", softmaxWeights);
+        }
+        return weightBars(title, labels, series);
+    }
+
+    /**
+     * Bars of several weight vectors per token, side by side (one colour per series, in order).
+     *
+     * @param labels (T)
+     * @param series name → (T) weights, drawn in insertion order
+     */
+    public static JFreeChart weightBars(String title, List<String> labels, java.util.Map<String, double[]> series) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (int j = 0; j < labels.size(); j++) {
-            if (sumWeights != null) {
-                data.addValue(sumWeights[j], "score ÷ sum", labels.get(j));
-            }
-            if (softmaxWeights != null) {
-                data.addValue(softmaxWeights[j], "softmax", labels.get(j));
+            for (java.util.Map.Entry<String, double[]> e : series.entrySet()) {
+                data.addValue(e.getValue()[j], e.getKey(), labels.get(j));
             }
         }
         JFreeChart chart = ChartFactory.createBarChart(title, "token (position)", "attention weight", data,
@@ -73,12 +87,9 @@ public final class ToyCharts {
         BarRenderer bars = (BarRenderer) plot.getRenderer();
         bars.setBarPainter(new StandardBarPainter());
         bars.setShadowVisible(false);
-        int series = 0;
-        if (sumWeights != null) {
-            bars.setSeriesPaint(series++, SUM_COLOR);
-        }
-        if (softmaxWeights != null) {
-            bars.setSeriesPaint(series, SOFTMAX_COLOR);
+        Color[] palette = {SUM_COLOR, SOFTMAX_COLOR, new Color(0x55A868), new Color(0xC44E52), new Color(0x8172B3)};
+        for (int s = 0; s < series.size(); s++) {
+            bars.setSeriesPaint(s, palette[s % palette.length]);
         }
         bars.setDefaultItemLabelsVisible(true);
         bars.setDefaultItemLabelGenerator(new org.jfree.chart.labels.StandardCategoryItemLabelGenerator(

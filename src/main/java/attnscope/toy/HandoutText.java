@@ -65,7 +65,8 @@ public final class HandoutText {
             t.row("sum", "", "", sum);
             sb.append(t.render()).append('\n');
             sb.append("No weights: ").append(n.undefinedReason()).append(".\n");
-            sb.append("Dividing by the sum only gives shares of attention when every score is ≥ 0 and the sum is > 0.\n");
+            sb.append("Dividing by the sum only gives shares of attention when every score is ≥ 0 and the sum is > 0;\n"
+                    + "softmax is defined for any scores, which is one reason models use it.\n");
             return sb.toString();
         }
         TextTable t = new TextTable("pos", "token", "key", "score = query · key", "weight = score ÷ " + sum, "value", "weight × value");

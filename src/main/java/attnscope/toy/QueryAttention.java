@@ -112,9 +112,24 @@ public final class QueryAttention {
         try {
             w = Normalization.sumNormalizeRows(scores, scores.length);
         } catch (SumNormalizationUndefinedException e) {
-            return new Normalized(Normalize.SUM, null, null, null, null, 0, e.getMessage());
+            return new Normalized(Normalize.SUM, null, null, null, null, 0, whySumIsUndefined(ex, scores));
         }
         return weighted(Normalize.SUM, ex, w, null, 0);
+    }
+
+    /** The reason in the handout's terms (one query: no "row"), naming the offending token. */
+    static String whySumIsUndefined(HandoutExample ex, double[] scores) {
+        double sum = 0;
+        for (int j = 0; j < scores.length; j++) {
+            if (scores[j] < 0) {
+                return "sum-normalisation is meaningless here: the score of position " + j + " (\"" + ex.tokens().get(j) + "\") is "
+                        + Fmt.num(scores[j]) + ", and dividing a negative score by the sum gives a negative weight, "
+                        + "which is no share of attention";
+            }
+            sum += scores[j];
+        }
+        return "sum-normalisation is meaningless here: the scores sum to " + Fmt.num(sum) + ", and dividing by "
+                + (sum == 0 ? "zero is undefined" : "a sum that is not positive gives no shares of attention");
     }
 
     private static Normalized softmax(HandoutExample ex, double[] scores) {

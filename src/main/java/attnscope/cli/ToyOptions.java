@@ -41,7 +41,15 @@ public final class ToyOptions {
             throw new InputException("no such example file: " + input);
         }
         try {
-            return ToyInput.parse(input.toString(), Files.readString(input, StandardCharsets.UTF_8));
+            ToyInput in = ToyInput.parse(input.toString(), Files.readString(input, StandardCharsets.UTF_8));
+            String kind = in.text("kind", builtIn);
+            // causal-slide is a causal example; every other built-in name is its kind.
+            String expected = builtIn.startsWith("causal") ? "causal" : builtIn;
+            if (!kind.equals(expected)) {
+                throw new InputException(input + " is a \"" + kind + "\" example (kind = " + kind + "): run `attnscope toy "
+                        + (kind.equals("handout") ? "" : kind + " ") + "--input " + input + "`");
+            }
+            return in;
         } catch (java.nio.charset.MalformedInputException e) {
             throw new InputException(input + " is not UTF-8 text");
         } catch (IOException e) {

@@ -112,6 +112,18 @@ class ToyCliTest {
     }
 
     @Test
+    void anExampleOfAnotherKindIsNamed() throws Exception {
+        Path heads = tmp.resolve("heads.txt");
+        try (var in = getClass().getResourceAsStream("/examples/toy/heads.txt")) {
+            Files.write(heads, in.readAllBytes());
+        }
+        Run r = run("toy", "matrix", "--input", heads.toString(), "--no-figures");
+        assertEquals(ExitCodes.INPUT, r.code());
+        assertTrue(r.err().contains("is a \"heads\" example (kind = heads): run `attnscope toy heads --input"), r.err());
+        assertEquals(0, run("toy", "heads", "--input", heads.toString(), "--no-figures").code());
+    }
+
+    @Test
     void searchPrintsTheQueryAndTheProof() {
         Run r = run("toy", "--target", "cat:0.9", "--no-figures");
         assertEquals(0, r.code(), r.err());

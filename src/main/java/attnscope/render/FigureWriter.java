@@ -33,7 +33,7 @@ public final class FigureWriter {
     /** SVG ids are prefixed with this instead of JFreeSVG's default System.nanoTime(). */
     private static final String SVG_DEFS_PREFIX = "attnscope";
     /** PDF creation and modification date: fixed so that the bytes depend on the figure only. */
-    private static final String PDF_FIXED_DATE = "D:20000101000000";
+    private static final String PDF_FIXED_DATE = "D:20000101000000Z00'00'";
 
     private FigureWriter() {
     }
@@ -139,8 +139,9 @@ public final class FigureWriter {
                 continue;
             }
             int n = end - start;
+            // JFreePDF writes "D:yyyyMMddHHmmss" and a zone; the fixed date is cut to the same length.
             String fixed = PDF_FIXED_DATE.length() >= n ? PDF_FIXED_DATE.substring(0, n)
-                    : PDF_FIXED_DATE + "0".repeat(n - PDF_FIXED_DATE.length());
+                    : PDF_FIXED_DATE + " ".repeat(n - PDF_FIXED_DATE.length());
             byte[] bytes = fixed.getBytes(StandardCharsets.ISO_8859_1);
             System.arraycopy(bytes, 0, pdf, start, n);
         }

@@ -92,9 +92,29 @@ public final class HeatmapFigure implements Figure {
                 (int) Math.round(34 * u), plotH, u);
     }
 
+    /**
+     * Above this many cells (T &gt; 128) cells are painted into one image instead of one rectangle
+     * each: a million rectangles would be slow to draw and huge in SVG. Masked cells are then
+     * plain grey, since hatching a pixel-sized cell shows nothing.
+     */
+    static final int MAX_VECTOR_CELLS = 128 * 128;
+
+    private boolean hatched() {
+        return layout.rows * layout.cols <= MAX_VECTOR_CELLS;
+    }
+
     private void drawCells(Graphics2D g) {
         Layout L = layout;
         FigureStyle.antialias(g, false);
+        if (!hatched()) {
+            int w = L.xEdges[L.cols] - L.xEdges[0];
+            int h = L.yEdges[L.rows] - L.yEdges[0];
+            g.drawImage(CellImage.of(view, options.scale(), w, h), L.xEdges[0], L.yEdges[0], null);
+            g.setColor(FigureStyle.FRAME);
+            FigureStyle.hairline(g, 1f);
+            g.drawRect(L.xEdges[0], L.yEdges[0], w, h);
+            return;
+        }
         float[] rowMax = new float[L.rows];
         for (int r = 0; r < L.rows; r++) {
             rowMax[r] = view.rowMax(r);
@@ -116,18 +136,25 @@ public final class HeatmapFigure implements Figure {
             }
         }
         if (view.anyMasked()) {
-            FigureStyle.antialias(g, true);
-            FigureStyle.hairline(g, (float) Math.max(1, 1.5 * L.unit));
+            // Each run of masked cells in a row is one rectangle (for a causal mask, one per row):
+            // far fewer shapes to draw than one per cell.
+            FigureStyle.hairline(g, (float) Math.max(1, Math.round(1.5 * L.unit)));
             double spacing = Math.max(6, 9 * L.unit);
             for (int r = 0; r < L.rows; r++) {
-                for (int c = 0; c < L.cols; c++) {
-                    if (view.isMasked(r, c)) {
-                        FigureStyle.maskedCell(g, L.xEdges[c], L.yEdges[r], L.xEdges[c + 1] - L.xEdges[c],
-                                L.yEdges[r + 1] - L.yEdges[r], spacing);
+                int c = 0;
+                while (c < L.cols) {
+                    if (!view.isMasked(r, c)) {
+                        c++;
+                        continue;
                     }
+                    int start = c;
+                    while (c < L.cols && view.isMasked(r, c)) {
+                        c++;
+                    }
+                    FigureStyle.maskedRect(g, L.xEdges[start], L.yEdges[r], L.xEdges[c] - L.xEdges[start],
+                            L.yEdges[r + 1] - L.yEdges[r], spacing);
                 }
             }
-            FigureStyle.antialias(g, false);
         }
         if (L.valueFont != null) {
             drawValues(g, rowMax);
@@ -186,10 +213,9 @@ public final class HeatmapFigure implements Figure {
             note = "no masked cells: every query sees every key";
         }
         if (view.anyMasked()) {
-            FigureStyle.antialias(g, true);
-            FigureStyle.hairline(g, (float) Math.max(1, 1.5 * L.unit));
-            FigureStyle.maskedCell(g, x, (int) Math.round(y), box, box, Math.max(6, 9 * L.unit));
-            FigureStyle.antialias(g, false);
+            FigureStyle.hairline(g, (float) Math.max(1, Math.round(1.5 * L.unit)));
+            FigureStyle.maskedRect(g, x, (int) Math.round(y), box, box,
+                    hatched() ? Math.max(6, 9 * L.unit) : Double.POSITIVE_INFINITY);
             g.setColor(FigureStyle.FRAME);
             FigureStyle.hairline(g, 1f);
             g.drawRect(x, (int) Math.round(y), box, box);
@@ -251,9 +277,9 @@ public final class HeatmapFigure implements Figure {
             double legendBand = 20 * u + 26 * u;
             double right = 30 * u + FigureStyle.colorBarWidth(options.scale(), u) + margin;
 
-            // Label size and cell size depend on each other: labels as large as 22u but no larger
+            // Label size and cell size depend on each other: labels as large as 28u but no larger
             // than 70 % of a cell; smaller labels leave more room for cells, so iterate twice.
-            float labelSize = (float) Math.max(9, 22 * u);
+            float labelSize = (float) Math.max(9, 28 * u);
             double cell = 0;
             double extent = 0;
             Font labelFont = null;
@@ -271,7 +297,7 @@ public final class HeatmapFigure implements Figure {
                 double availW = size - left - right;
                 double availH = size - top - bottom;
                 cell = Math.min(availW / cols, availH / rows);
-                float fits = (float) Math.min(22 * u, 0.7 * cell);
+                float fits = (float) Math.min(28 * u, 0.7 * cell);
                 if (fits >= labelSize - 0.25f || labelSize <= 9) {
                     break;
                 }

@@ -69,7 +69,7 @@ public final class ToyCausalCommand implements Callable<Integer> {
         }
         common.print(spec, CausalText.render(r), ToyJson.causal(r));
         if (common.drawFigures()) {
-            common.heatmap(spec, "causal_weights.png", "softmax(scores + causal mask)", r.example().tokens(), r.weights());
+            common.heatmap(spec, "causal_weights.png", "softmax(scores + causal mask)", r.example().tokens(), r.weights(), true);
         }
         return r.slideCorrect() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }

@@ -72,9 +72,9 @@ public final class ToyMatrixCommand implements Callable<Integer> {
         common.print(spec, MatrixText.matrixView(plain, scaled), ToyJson.matrixView(plain, scaled));
         if (common.drawFigures()) {
             String mask = plain.causal() ? " + mask" : "";
-            common.heatmap(spec, "matrix_weights.png", "softmax(Q·Kᵀ" + mask + ")", plain.example().tokens(), plain.weights());
+            common.heatmap(spec, "matrix_weights.png", "softmax(Q·Kᵀ" + mask + ")", plain.example().tokens(), plain.weights(), plain.causal());
             common.heatmap(spec, "matrix_weights_scaled.png", "softmax(Q·Kᵀ ÷ √" + plain.example().dk() + mask + ")",
-                    scaled.example().tokens(), scaled.weights());
+                    scaled.example().tokens(), scaled.weights(), scaled.causal());
         }
         return ExitCodes.OK;
     }

@@ -79,11 +79,27 @@ public final class ToyOptions {
         return figures.resolve(name);
     }
 
-    /** Draws a weights heatmap into the figures folder and names it on stderr. */
-    void heatmap(CommandSpec spec, String file, String title, java.util.List<String> tokens, double[][] weights) {
-        java.nio.file.Path written = attnscope.render.ToyCharts.writeAtomically(attnscope.render.ToyCharts.pngBytes(
-                attnscope.render.ToyHeatmapStandIn.draw(title, tokens, weights)), figure(file));
-        spec.commandLine().getErr().println("wrote " + written);
+    /**
+     * Draws a (T, T) weights matrix with the project's heatmap renderer, the same renderer and
+     * colour scale as the real model's head heatmaps, and names the file on stderr.
+     *
+     * @param weights (T, T); a null row (no softmax) is drawn masked
+     * @param causal  cells above the diagonal are drawn as masked
+     */
+    void heatmap(CommandSpec spec, String file, String title, java.util.List<String> tokens, double[][] weights, boolean causal) {
+        int t = tokens.size();
+        float[] values = new float[t * t];
+        boolean[] masked = new boolean[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+                masked[i * t + j] = weights[i] == null || (causal && j > i);
+                values[i * t + j] = weights[i] == null ? 0f : (float) weights[i][j];
+            }
+        }
+        for (Path written : attnscope.render.Heatmap.write(values, t, t, tokens, tokens, title, masked, figure(file),
+                attnscope.render.FigureOptions.defaults())) {
+            spec.commandLine().getErr().println("wrote " + written);
+        }
         spec.commandLine().getErr().flush();
     }
 

@@ -78,7 +78,7 @@ public final class ToySelfAttentionCommand implements Callable<Integer> {
         common.print(spec, MatrixText.selfAttention(r, query), ToyJson.matrix("self-attention", r));
         if (common.drawFigures()) {
             common.heatmap(spec, "self_attention_weights.png", "Self-attention weights softmax(X·Xᵀ" + (scaled ? " ÷ √d" : "") + ")",
-                    r.example().tokens(), r.weights());
+                    r.example().tokens(), r.weights(), false);
         }
         return ExitCodes.OK;
     }

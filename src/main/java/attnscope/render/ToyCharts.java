@@ -39,8 +39,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * numbers give byte-identical files.
  */
 public final class ToyCharts {
-    /** One logical font everywhere: the same glyphs on every run on a machine. */
-    static final String FONT = Font.SANS_SERIF;
+    /** The heatmaps' font family (a logical font: the same glyphs on every run on a machine). */
+    static final String FONT = FigureStyle.FONT_FAMILY;
     private static final Color SUM_COLOR = new Color(0x4C72B0);
     private static final Color SOFTMAX_COLOR = new Color(0xDD8452);
     private static final Color KEY_COLOR = new Color(0x4C72B0);

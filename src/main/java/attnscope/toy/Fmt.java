@@ -31,6 +31,17 @@ public final class Fmt {
         return rounded.toPlainString();
     }
 
+    /**
+     * Like {@link #num}, but a non-zero number too small for four decimals is written in
+     * scientific notation (e^−10 → "4.540e-05"), so a tiny softmax numerator does not print as 0.
+     */
+    public static String numOrSci(double x) {
+        if (x != 0 && Math.abs(x) < 0.00005 && !Double.isNaN(x)) {
+            return String.format(Locale.ROOT, "%.3e", x);
+        }
+        return num(x);
+    }
+
     /** Exactly four decimals: 0.375 → "0.3750". */
     public static String fixed(double x) {
         if (Double.isInfinite(x) || Double.isNaN(x)) {

@@ -96,7 +96,7 @@ public final class HandoutText {
         TextTable t = new TextTable("pos", "token", "key", "score = query · key", e, "weight = " + e + " ÷ " + Fmt.num(expSum),
                 "value", "weight × value");
         for (int j = 0; j < ex.length(); j++) {
-            t.row(String.valueOf(j), ex.tokens().get(j), Fmt.vec(ex.keys()[j]), writtenScore(r, j), Fmt.num(n.exps()[j]),
+            t.row(String.valueOf(j), ex.tokens().get(j), Fmt.vec(ex.keys()[j]), writtenScore(r, j), Fmt.numOrSci(n.exps()[j]),
                     Fmt.fixed(n.weights()[j]), Fmt.vec(ex.values()[j]), Fmt.vec(n.weighted()[j]));
         }
         t.row("sum", "", "", Fmt.num(r.scoreSum()), Fmt.num(expSum), Fmt.fixed(n.weightSum()), "", Fmt.vec(n.output()) + "  ← output");

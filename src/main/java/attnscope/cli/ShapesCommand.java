@@ -23,10 +23,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "The shape exercises: for T tokens, the shapes of Q, K, V, the scores, the pattern and the output,",
-            "per head and for all heads of a layer; how many score numbers that is and their memory (fp32)",
-            "per layer and for the whole model; and how it grows with T (a table and a PNG plot): the scores",
-            "are T × T per head, so doubling T quadruples them.",
+            "The shapes of a real model's attention, and how the scores' memory grows with T.",
+            "",
+            "For T tokens: the shapes of Q, K, V, the scores, the pattern and the output, per head and for all heads of a layer; how many score numbers that is and their memory in fp32, per layer and for the whole model; and how it grows with T (a table and a PNG plot). The scores are T × T per head, so doubling T quadruples them.",
             "",
             "Defaults: Qwen2.5-0.5B (24 layers, 14 query heads, 2 key/value heads, d = 64), T = 50.",
             "",

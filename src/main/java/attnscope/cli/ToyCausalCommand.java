@@ -18,15 +18,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "The causal mask on a matrix of pre-softmax scores: −∞ above the diagonal (query i never sees",
-            "a later key j > i), then softmax row by row. Shows both matrices. A row that is masked",
-            "entirely has no softmax, and the tool says so. With --slide-weights (or slide-weights in the",
-            "file) it checks a slide's printed post-softmax numbers: each row must sum to 1 and match",
-            "softmax; wrong numbers are shown next to the correct ones and the exit code is 3.",
+            "The causal mask on a matrix of scores: −∞ above the diagonal, then softmax per row.",
+            "",
+            "Shows the scores before and after the mask and the weights (the upper triangle exactly 0, every row summing to 1). A row that is masked entirely has no softmax, and the tool says so. With --slide-weights (or slide-weights in the file) it checks a slide's printed post-softmax numbers: each row must sum to 1 and match softmax; wrong numbers are shown next to the correct ones, and the exit code is 3.",
             "",
             "  attnscope toy causal",
-            "  attnscope toy causal --input src/main/resources/examples/toy/causal-slide.txt",
-            "  attnscope toy causal --tokens a,b --scores \"1,2;3,4\" --slide-weights \"1,0;0.2,0.8\"",
+            "  attnscope toy examples causal-slide > slide.txt",
+            "  attnscope toy causal --input slide.txt",
+            "  attnscope toy causal --tokens a,b --scores \"1,2;3,4\" \\",
+            "      --slide-weights \"1,0;0.2,0.8\"",
             ""
         })
 public final class ToyCausalCommand implements Callable<Integer> {

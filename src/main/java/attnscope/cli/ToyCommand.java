@@ -17,24 +17,22 @@ import picocli.CommandLine.Spec;
         description = {
             "The course's worked examples of attention, every number computed and written out.",
             "",
-            "Without a subcommand: the handout \"the cat chases the\". One query (the last \"the\", [2, 3])",
-            "scores each token by a dot product with its key (2*1 + 3*0 = 2), the scores become weights",
-            "(score ÷ sum, then softmax), and the output is the weighted sum of the values.",
+            "Without a subcommand: the handout \"the cat chases the\". One query (the last \"the\", [2, 3]) scores each token by a dot product with its key (2*1 + 3*0 = 2); the scores become weights (score ÷ sum, then softmax); the output is the weighted sum of the values.",
             "",
             "Examples:",
-            "  attnscope toy                              the handout, sum-normalised and softmax",
-            "  attnscope toy --query 1,0                  what if the query pointed along dimension 0?",
-            "  attnscope toy --query 1,-1 --normalize sum sum-normalisation refuses negative scores, and says why",
-            "  attnscope toy --scaled                     scores ÷ √d_k, as in real models",
-            "  attnscope toy --target cat:0.9             search for a query that puts > 0.9 of the weight on \"cat\"",
-            "  attnscope toy --split cat,chases           ... or one that splits it equally between \"cat\" and \"chases\"",
-            "  attnscope toy self-attention               inputs as their own queries, keys and values (Raschka ch. 3)",
-            "  attnscope toy matrix                       all queries at once: Q·Kᵀ, with and without ÷√d_k, as a heatmap",
-            "  attnscope toy causal                       the causal mask on a matrix of scores, row-wise softmax",
-            "  attnscope toy heads                        two heads, outputs concatenated",
-            "  attnscope toy explain 3 1                  what weights[3, 1] means, in words",
+            "  attnscope toy                          the handout, ÷ sum and softmax",
+            "  attnscope toy --query 1,0              what if the query pointed elsewhere?",
+            "  attnscope toy --query 1,-1             ÷ sum refuses negative scores",
+            "  attnscope toy --scaled                 scores ÷ √d_k, as in real models",
+            "  attnscope toy --target cat:0.9         find a query giving \"cat\" > 0.9",
+            "  attnscope toy --split cat,chases       ... or splitting cat and chases",
+            "  attnscope toy self-attention           X as queries, keys and values",
+            "  attnscope toy matrix                   all queries at once, heatmaps",
+            "  attnscope toy causal                   the causal mask, row-wise softmax",
+            "  attnscope toy heads                    two heads, outputs concatenated",
+            "  attnscope toy explain 3 1              what weights[3, 1] means",
             "",
-            "Figures go to reports/toy/ (--figures DIR, --no-figures). Positions count from 0.",
+            "Figures go to reports/toy/ (--figures DIR, --no-figures). Positions count from 0. The example files: `attnscope toy examples` (print one, edit it, run it with --input FILE).",
             ""
         },
         subcommands = {
@@ -43,7 +41,8 @@ import picocli.CommandLine.Spec;
             ToyMatrixCommand.class,
             ToyCausalCommand.class,
             ToyHeadsCommand.class,
-            ToyExplainCommand.class
+            ToyExplainCommand.class,
+            ToyExamplesCommand.class
         })
 public final class ToyCommand implements Callable<Integer> {
     @Mixin

@@ -20,14 +20,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Reads one weight of an attention pattern in plain words: weights[I, J] is the share of query",
-            "position I's output that comes from the value at position J (row I sums to 1). In a causal",
-            "model weights[I, J] is 0 whenever J > I.",
+            "What one weight means: weights[I, J] in plain words.",
             "",
-            "The pattern is that of `attnscope toy matrix` (its built-in example or --input), causal by default.",
+            "weights[I, J] is the share of query position I's output that comes from the value at position J (row I sums to 1). In a causal model weights[I, J] is 0 whenever J > I. The pattern is that of `attnscope toy matrix` (its built-in example or --input), causal unless --no-causal.",
             "",
-            "  attnscope toy explain 3 1            query 3 (\"the\") reading position 1 (\"cat\")",
-            "  attnscope toy explain 1 3            a future position: exactly 0 under the causal mask",
+            "  attnscope toy explain 3 1        query 3 (\"the\") reading position 1 (\"cat\")",
+            "  attnscope toy explain 1 3        a future position: exactly 0 when causal",
             "  attnscope toy explain 1 3 --no-causal",
             ""
         })

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "The handout \"the cat chases the\": one query, 2-D keys and values, every number written out.",
+            "The handout \"the cat chases the\": one query, every number written out (the same as `attnscope toy`).",
             "",
             "  attnscope toy handout --query 3,0 --normalize softmax",
             "  attnscope toy handout --input my-handout.txt --json",

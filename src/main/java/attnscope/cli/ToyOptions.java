@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 public final class ToyOptions {
     @Option(names = "--input", paramLabel = "FILE",
             description = "Read the example from FILE (the format of the built-in examples: `name = value` lines; "
-                    + "see `src/main/resources/examples/toy/`). Options given as well override the file's fields.")
+                    + "print one with `attnscope toy examples NAME`). Options given as well override the file's fields.")
     Path input;
 
     @Option(names = "--json", description = "Print every number as JSON instead of the tables.")

@@ -76,17 +76,25 @@ public final class ToyInput {
         return new ToyInput("options", new LinkedHashMap<>(fields), lines);
     }
 
-    /** One of the examples shipped with attnscope ({@code examples/toy/NAME.txt} on the classpath). */
-    public static ToyInput builtIn(String name) {
-        String resource = "/examples/toy/" + name + ".txt";
-        try (java.io.InputStream in = ToyInput.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("the built-in example " + resource + " is missing from the jar");
-            }
-            return parse("built-in " + name + ".txt", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    /** The names of the examples shipped with attnscope, in teaching order. */
+    public static final List<String> BUILT_IN = List.of("handout", "self-attention", "matrix", "causal", "causal-slide", "heads");
+
+    /** The text of a shipped example file, or null when there is none of that name. */
+    public static String builtInText(String name) {
+        try (java.io.InputStream in = ToyInput.class.getResourceAsStream("/examples/toy/" + name + ".txt")) {
+            return in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** One of the examples shipped with attnscope ({@code examples/toy/NAME.txt} on the classpath). */
+    public static ToyInput builtIn(String name) {
+        String text = builtInText(name);
+        if (text == null) {
+            throw new IllegalStateException("the built-in example examples/toy/" + name + ".txt is missing from the jar");
+        }
+        return parse("built-in " + name + ".txt", text);
     }
 
     public String source() {

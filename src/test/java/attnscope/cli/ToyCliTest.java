@@ -185,6 +185,24 @@ class ToyCliTest {
     }
 
     @Test
+    void everyShippedExampleCanBePrintedEditedAndRun() throws Exception {
+        Run list = run("toy", "examples");
+        assertEquals(0, list.code());
+        for (String name : attnscope.toy.ToyInput.BUILT_IN) {
+            assertTrue(list.out().contains(name), list.out());
+            Run printed = run("toy", "examples", name);
+            assertEquals(0, printed.code());
+            Path file = tmp.resolve(name + ".txt");
+            Files.writeString(file, printed.out());
+            String kind = attnscope.toy.ToyInput.parse(name, printed.out()).text("kind");
+            Run r = kind.equals("handout") ? run("toy", "--input", file.toString(), "--no-figures")
+                    : run("toy", kind, "--input", file.toString(), "--no-figures");
+            assertEquals(name.equals("causal-slide") ? ExitCodes.CHECK_FAILED : ExitCodes.OK, r.code(), name + ": " + r.err());
+        }
+        usageError("toy", "examples", "nope");
+    }
+
+    @Test
     void helpTeaches() {
         Run r = run("toy", "--help");
         assertEquals(0, r.code());

@@ -114,6 +114,76 @@ class MatrixExamplesTest {
     }
 
     @Test
+    void matrixViewPrintsEveryNumberAsBigDecimalGivesIt() {
+        for (boolean causal : new boolean[] {false, true}) {
+            MatrixExample ex = MatrixExample.from(ToyInput.builtIn("matrix"));
+            String text = MatrixText.matrixView(MatrixAttention.compute(ex, false, causal), MatrixAttention.compute(ex, true, causal));
+            int t = ex.length();
+            BigDecimal root = new BigDecimal(2).sqrt(Exact.MC);
+            for (int i = 0; i < t; i++) {
+                String label = i + " " + ex.tokens().get(i);
+                // Occurrences of a row label: 0 Q, 1 K, 2 V, 3 scores, 4 weights, 5 scaled scores, 6 scaled weights, 7 outputs.
+                List<String> scores = cells(line(text, label, 3));
+                List<String> weights = cells(line(text, label, 4));
+                List<String> scaledScores = cells(line(text, label, 5));
+                List<String> scaledWeights = cells(line(text, label, 6));
+                List<String> outputs = cells(line(text, label, 7));
+                BigDecimal[] dots = new BigDecimal[t];
+                BigDecimal total = BigDecimal.ZERO;
+                BigDecimal totalScaled = BigDecimal.ZERO;
+                for (int j = 0; j < t; j++) {
+                    dots[j] = Exact.of(ex.queries()[i][0]).multiply(Exact.of(ex.keys()[j][0]))
+                            .add(Exact.of(ex.queries()[i][1]).multiply(Exact.of(ex.keys()[j][1])));
+                    if (!causal || j <= i) {
+                        total = total.add(Exact.exp(dots[j]));
+                        totalScaled = totalScaled.add(Exact.exp(dots[j].divide(root, Exact.MC)));
+                    }
+                }
+                BigDecimal[] z = new BigDecimal[4];
+                java.util.Arrays.fill(z, BigDecimal.ZERO);
+                for (int j = 0; j < t; j++) {
+                    boolean hidden = causal && j > i;
+                    BigDecimal w = hidden ? BigDecimal.ZERO : Exact.exp(dots[j]).divide(total, Exact.MC);
+                    BigDecimal ws = hidden ? BigDecimal.ZERO : Exact.exp(dots[j].divide(root, Exact.MC)).divide(totalScaled, Exact.MC);
+                    assertEquals(hidden ? "−∞" : Exact.num(dots[j]), scores.get(j + 1), "score " + i + "," + j);
+                    assertEquals(hidden ? "−∞" : Exact.num(dots[j].divide(root, Exact.MC)), scaledScores.get(j + 1));
+                    assertEquals(Exact.fixed(w), weights.get(j + 1), "weight " + i + "," + j);
+                    assertEquals(Exact.fixed(ws), scaledWeights.get(j + 1), "scaled weight " + i + "," + j);
+                    for (int c = 0; c < 2; c++) {
+                        z[c] = z[c].add(w.multiply(Exact.of(ex.values()[j][c])));
+                        z[c + 2] = z[c + 2].add(ws.multiply(Exact.of(ex.values()[j][c])));
+                    }
+                }
+                for (int c = 0; c < 4; c++) {
+                    assertEquals(Exact.num(z[c]), outputs.get(c + 1), "output " + i + "," + c + (causal ? " causal" : ""));
+                }
+            }
+        }
+    }
+
+    @Test
+    void causalExamplePrintsEveryWeightAsBigDecimalGivesIt() {
+        CausalMasking.Result r = CausalMasking.compute(CausalExample.from(ToyInput.builtIn("causal")));
+        String text = CausalText.render(r);
+        double[][] s = r.example().scores();
+        for (int i = 0; i < 4; i++) {
+            String label = i + " " + r.example().tokens().get(i);
+            List<String> masked = cells(line(text, label, 1));
+            List<String> weights = cells(line(text, label, 2));
+            BigDecimal total = BigDecimal.ZERO;
+            for (int j = 0; j <= i; j++) {
+                total = total.add(Exact.exp(Exact.of(s[i][j])));
+            }
+            for (int j = 0; j < 4; j++) {
+                assertEquals(j > i ? "−∞" : Exact.num(Exact.of(s[i][j])), masked.get(j + 1));
+                String expected = j > i ? "0.0000" : Exact.fixed(Exact.exp(Exact.of(s[i][j])).divide(total, Exact.MC));
+                assertEquals(expected, weights.get(j + 1), "weight " + i + "," + j);
+            }
+            assertEquals("1.0000", weights.get(5));
+        }
+    }
+
+    @Test
     void headsAreConcatenatedInOrder() {
         MultiHeadExample.Result r = MultiHeadExample.from(ToyInput.builtIn("heads")).compute(false);
         // Head 2: q = [0, 2], scores 0, 2, 4, 0; e^0, e^2, e^4, e^0; output Σ w·v, v = [1,0],[0,1],[1,1],[0,0].

@@ -46,7 +46,8 @@ public final class HandoutRun {
 
     @Option(names = "--target", paramLabel = "TOKEN:W",
             description = "Search for a query that puts more than W of the weight on TOKEN (a token or a position), "
-                    + "e.g. --target cat:0.9, and print the table that proves it.")
+                    + "e.g. --target cat:0.9, and print the table that proves it. The search uses softmax "
+                    + "(÷ sum with --normalize sum) and walks a grid of queries, shortest first.")
     String target;
 
     @Option(names = "--split", paramLabel = "A,B",

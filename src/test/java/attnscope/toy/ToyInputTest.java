@@ -54,6 +54,13 @@ class ToyInputTest {
     }
 
     @Test
+    void toleratesAByteOrderMarkAndWindowsLineEnds() {
+        ToyInput in = ToyInput.parse("f.txt", "\uFEFFtokens = a b\r\nq = 1 2\r\n");
+        assertEquals(List.of("a", "b"), in.tokens("tokens"));
+        assertArrayEquals(new double[] {1, 2}, in.vector("q"));
+    }
+
+    @Test
     void everyShippedExampleParses() {
         for (String name : ToyInput.BUILT_IN) {
             ToyInput in = ToyInput.builtIn(name);

@@ -39,7 +39,9 @@ final class LayerGridFigure implements Figure {
         this.top = (int) Math.round((banner ? 52 : 0) * unit + 130 * unit);
         this.left = (int) Math.round(40 * unit);
         int plotW = cols * panel + (cols - 1) * gap;
-        this.width = (int) Math.round(left + plotW + 40 * unit + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit);
+        // At least as wide as a head heatmap, so that the title and the legend line fit.
+        this.width = (int) Math.round(Math.max(1600 * unit,
+                left + plotW + 40 * unit + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit));
         this.height = (int) Math.round(top + rows * (rowBand + panel) + (rows - 1) * gap + 90 * unit);
     }
 

@@ -47,8 +47,9 @@ final class OverviewFigure implements Figure {
         boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
         this.top = (int) Math.round((banner ? 52 : 0) * unit + 130 * unit + (group > 1 ? 44 : 0) * unit + 34 * unit);
         this.left = (int) Math.round(150 * unit);
-        this.width = (int) Math.round(x(heads) - gap + 40 * unit + FigureStyle.colorBarWidth(options.scale(), unit)
-                + 40 * unit);
+        // At least as wide as a head heatmap, so that the title and the legend line fit.
+        this.width = (int) Math.round(Math.max(1600 * unit, x(heads) - gap + 40 * unit
+                + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit));
         this.height = (int) Math.round(top + layers.size() * (thumb + gap) + 80 * unit);
     }
 

@@ -17,29 +17,29 @@ import java.util.stream.IntStream;
  * at the previous token, h % 3 == 1 at the first token (an attention sink), h % 3 == 2 is
  * random and diffuse.
  */
-final class RenderFixtures {
+public final class RenderFixtures {
     /** The lesson sentence, as Qwen2's byte-level BPE spells it. */
-    static final List<String> ANIMAL_TOKENS = List.of("The", "Ġanimal", "Ġdidn", "'t", "Ġcross", "Ġthe", "Ġstreet",
+    public static final List<String> ANIMAL_TOKENS = List.of("The", "Ġanimal", "Ġdidn", "'t", "Ġcross", "Ġthe", "Ġstreet",
             "Ġbecause", "Ġit", "Ġwas", "Ġtoo", "Ġtired", ".");
 
     private RenderFixtures() {
     }
 
     /** A small Qwen-shaped config: H heads sharing Hkv key/value heads, head dim d. */
-    static ModelConfig config(int layers, int heads, int kvHeads, boolean synthetic) {
+    public static ModelConfig config(int layers, int heads, int kvHeads, boolean synthetic) {
         return new ModelConfig("qwen2", heads * 64, layers, heads, kvHeads, 64, 4 * heads * 64, 1000, 1e6, 1e-6, 4096,
                 true, synthetic);
     }
 
     /** Qwen2.5-0.5B's attention geometry (24 layers, 14 heads, 2 KV heads), marked synthetic. */
-    static ModelConfig qwenShapedSynthetic() {
+    public static ModelConfig qwenShapedSynthetic() {
         ModelConfig q = ModelConfig.qwen25_05b();
         return new ModelConfig(q.modelType(), q.hidden(), q.layers(), q.heads(), q.kvHeads(), q.headDim(),
                 q.intermediate(), q.vocab(), q.ropeTheta(), q.normEps(), q.maxPositions(), q.tiedEmbeddings(), true);
     }
 
     /** T tokens "tok0", "Ġtok1", ... */
-    static List<String> tokens(int t) {
+    public static List<String> tokens(int t) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < t; i++) {
             out.add(i == 0 ? "tok0" : "Ġw" + i);
@@ -48,7 +48,7 @@ final class RenderFixtures {
     }
 
     /** An inspection of every layer of {@code config} over {@code tokens}, patterns from the reference. */
-    static InspectionResult inspection(ModelConfig config, List<String> tokens, boolean causal, long seed) {
+    public static InspectionResult inspection(ModelConfig config, List<String> tokens, boolean causal, long seed) {
         int t = tokens.size();
         int d = config.headDim();
         int heads = config.heads();

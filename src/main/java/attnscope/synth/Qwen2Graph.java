@@ -1,0 +1,362 @@
+package attnscope.synth;
+
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import attnscope.synth.SynthSpec.Fault;
+import attnscope.synth.SynthSpec.ScalePlacement;
+import attnscope.synth.SynthSpec.Style;
+import java.util.function.Supplier;
+
+/**
+ * The ONNX graph of a Hugging Face Qwen2 decoder (batch B, T tokens):
+ *
+ * <pre>
+ * x = embed[input_ids]                                           (B, T, D)
+ * per layer:  h = RMSNorm(x);  q, k, v = h·Wq + bq, h·Wk + bk, h·Wv + bv
+ *             q, k rotated (rotary, rotate_half);  present.{i}.key = k, present.{i}.value = v  (B, Hkv, T, d)
+ *             z_h = softmax(q_h·k_{h/(H/Hkv)}ᵀ/√d + mask)·v_{h/(H/Hkv)}                    (B, H, T, d)
+ *             x = x + concat_h(z_h)·Wo;   x = x + W_down·(SiLU(h'·W_gate) ⊙ h'·W_up), h' = RMSNorm(x)
+ * logits = RMSNorm(x)·embedᵀ                                      (B, T, vocab)
+ * </pre>
+ *
+ * <p>Weights are stored as MatMul operands, (in, out), the transpose of PyTorch's Linear.weight.
+ * The mask adds the float32 minimum (as optimum's exports do, rather than −∞) where a key lies in
+ * the future of its query or is padding (attention_mask = 0); softmax turns those into exact zeros.
+ */
+final class Qwen2Graph {
+    /** Scales of the random weights, chosen so attention is far from uniform yet logits stay finite. */
+    static final class Scales {
+        /** Std of q/k projection entries, times 1/√D: q and k components then have std ≈ 2, scores ≈ 4. */
+        static final double QK_WEIGHT = 2.0;
+        /** Std of q/k biases: like real Qwen2 models, large biases give position-dependent attention sinks. */
+        static final double QK_BIAS = 1.0;
+        static final double V_BIAS = 0.1;
+        static final double EMBEDDING = 0.1;
+        /** RMSNorm weights uniform in 1 ± this. */
+        static final double NORM_SPREAD = 0.2;
+
+        private Scales() {
+        }
+    }
+
+    private static final float FLOAT_MIN = -Float.MAX_VALUE;
+    private static final String MODEL = "/model";
+
+    private final SynthSpec spec;
+    private final GraphBuilder g;
+    private final int d;
+    private int matMulWeightCounter = 1000;
+    // rotary tables of the decomposed style, (B, 1, T, d), shared by all layers
+    private String cos;
+    private String sin;
+    private String mask;
+    // inputs of the fused style's GroupQueryAttention
+    private String seqlensK;
+    private String totalLength;
+    private String cosCache;
+    private String sinCache;
+
+    private Qwen2Graph(SynthSpec spec, GraphBuilder g) {
+        this.spec = spec;
+        this.g = g;
+        this.d = spec.headDim();
+    }
+
+    /** Adds the whole model to {@code g}, registering its weights with g's weight file. */
+    static void build(SynthSpec spec, GraphBuilder g) {
+        new Qwen2Graph(spec, g).build();
+    }
+
+    private void build() {
+        g.input("input_ids", DataType.INT64, "batch_size", "sequence_length");
+        g.input("attention_mask", DataType.INT64, "batch_size", "sequence_length");
+        g.input("position_ids", DataType.INT64, "batch_size", "sequence_length");
+
+        String embed = g.weight("model.embed_tokens.weight", dims(spec.vocab(), spec.hidden()),
+                random("embed_tokens.weight", Scales.EMBEDDING));
+        String x = g.op(MODEL + "/embed_tokens", "Gather", embed, "input_ids"); // (B, T, D)
+
+        if (spec.style() == Style.DECOMPOSED) {
+            rotaryTables();
+            causalMask();
+        } else {
+            gqaInputs();
+        }
+        for (int i = 0; i < spec.layers(); i++) {
+            x = layer(i, x);
+        }
+        String h = rmsNorm(MODEL + "/norm", x, "model.norm.weight", "norm.weight");
+        // Tied lm_head: logits = h·embedᵀ, reusing the embedding rather than storing a transposed copy.
+        String embedT = g.node("/lm_head", "Transpose", embed).ints("perm", 1L, 0L).out();
+        g.node("/lm_head", "MatMul", h, embedT).outputs("logits");
+
+        g.output("logits", DataType.FLOAT, "batch_size", "sequence_length", spec.vocab());
+        for (int i = 0; i < spec.layers(); i++) {
+            g.output("present." + i + ".key", DataType.FLOAT, "batch_size", spec.kvHeads(), "sequence_length", d);
+            g.output("present." + i + ".value", DataType.FLOAT, "batch_size", spec.kvHeads(), "sequence_length", d);
+        }
+        if (spec.gqaQkOutput() != 0) {
+            for (int i = 0; i < spec.layers(); i++) {
+                g.output(qkOutputName(i), DataType.FLOAT, "batch_size", spec.heads(), "sequence_length",
+                        "sequence_length");
+            }
+        }
+    }
+
+    /** The graph output holding GroupQueryAttention's scores or pattern of layer i (when requested). */
+    static String qkOutputName(int layer) {
+        return "output_qk." + layer;
+    }
+
+    private String layer(int i, String x) {
+        String scope = MODEL + "/layers." + i;
+        String hf = "model.layers." + i + ".";
+        String key = "layers." + i + ".";
+        String h = rmsNorm(scope + "/input_layernorm", x, hf + "input_layernorm.weight", key + "input_layernorm.weight");
+        String attn = spec.style() == Style.DECOMPOSED ? decomposedAttention(i, h) : fusedAttention(i, h);
+        x = g.op(scope, "Add", x, attn);
+        String h2 = rmsNorm(scope + "/post_attention_layernorm", x, hf + "post_attention_layernorm.weight",
+                key + "post_attention_layernorm.weight");
+        return g.op(scope, "Add", x, mlp(i, h2));
+    }
+
+    // ---- decomposed attention (optimum / transformers.js) ----
+
+    /** Model-level rotary tables from position_ids: cos, sin of (B, 1, T, d), as HF's Qwen2RotaryEmbedding. */
+    private void rotaryTables() {
+        String scope = MODEL + "/rotary_emb";
+        float[] invFreq = inverseFrequencies();
+        String pos = g.node(scope, "Cast", "position_ids").attr("to", (long) DataType.FLOAT.getNumber()).out(); // (B, T)
+        String pos3 = g.op(scope, "Unsqueeze", pos, g.int64s(false, 2)); // (B, T, 1)
+        String freqs = g.op(scope, "Mul", pos3, g.floats("model.rotary_emb.inv_freq", false, invFreq)); // (B, T, d/2)
+        String emb = g.node(scope, "Concat", freqs, freqs).attr("axis", -1L).out(); // (B, T, d)
+        cos = g.op(scope, "Unsqueeze", g.op(scope, "Cos", emb), g.int64s(false, 1)); // (B, 1, T, d)
+        sin = g.op(scope, "Unsqueeze", g.op(scope, "Sin", emb), g.int64s(false, 1));
+    }
+
+    /** inv_freq[i] = θ^(−2i/d), rounded to float32 as Hugging Face (and attnscope.attention.Rotary) do. */
+    private float[] inverseFrequencies() {
+        float[] inv = new float[d / 2];
+        for (int i = 0; i < d / 2; i++) {
+            inv[i] = (float) (1.0 / Math.pow(spec.ropeTheta(), (2.0 * i) / d));
+        }
+        return inv;
+    }
+
+    /**
+     * mask (B, 1, T, T): 0 where query t may read key s, float32 min where s &gt; t (future) or
+     * attention_mask[s] = 0 (padding). With the FUTURE_VISIBLE_MASK fault only padding is masked.
+     */
+    private void causalMask() {
+        String scope = MODEL;
+        String shape = g.op(scope, "Shape", "input_ids");
+        String t = g.node(scope, "Gather", shape, g.int64s(true, 1)).attr("axis", 0L).out(); // scalar T
+        String range = g.op(scope, "Range", g.int64s(true, 0), t, g.int64s(true, 1)); // (T)
+        String queryPos = g.op(scope, "Unsqueeze", range, g.int64s(false, 1)); // (T, 1)
+        String keyPos = g.op(scope, "Unsqueeze", range, g.int64s(false, 0)); // (1, T)
+        String future = g.op(scope, "Greater", keyPos, queryPos); // (T, T): key s after query t
+        String padding = g.op(scope, "Equal", "attention_mask", g.int64s(true, 0)); // (B, T)
+        String padding4 = g.op(scope, "Unsqueeze", padding, g.int64s(false, 1, 2)); // (B, 1, 1, T)
+        String blocked = spec.faults().contains(Fault.FUTURE_VISIBLE_MASK) ? padding4
+                : g.op(scope, "Or", future, padding4); // (B, 1, T, T)
+        mask = g.op(scope, "Where", blocked, g.floats("const_f32_min", true, FLOAT_MIN),
+                g.floats("const_f32_0", true, 0f));
+    }
+
+    private String decomposedAttention(int i, String h) {
+        String scope = MODEL + "/layers." + i + "/self_attn";
+        String hf = "model.layers." + i + ".self_attn.";
+        String key = "layers." + i + ".";
+        int heads = spec.heads();
+        int kvHeads = spec.kvHeads();
+        String q = projection(scope + "/q_proj", h, spec.hidden(), heads * d, hf + "q_proj.bias", key + "q_proj", true); // (B, T, H·d)
+        String k = projection(scope + "/k_proj", h, spec.hidden(), kvHeads * d, hf + "k_proj.bias", key + "k_proj", true);
+        String v = projection(scope + "/v_proj", h, spec.hidden(), kvHeads * d, hf + "v_proj.bias", key + "v_proj", true);
+
+        String q4 = splitHeads(scope, q, heads, null); // (B, H, T, d)
+        String k4 = splitHeads(scope, k, kvHeads, null); // (B, Hkv, T, d)
+        String v4 = splitHeads(scope, v, kvHeads, "present." + i + ".value");
+        String qRot = rotate(scope, q4, null);
+        String kRot = rotate(scope, k4, "present." + i + ".key");
+
+        String kAll = repeatKv(scope, kRot); // (B, H, T, d): query head h reads key/value head h/(H/Hkv)
+        String vAll = repeatKv(scope, v4);
+        String kT = g.node(scope, "Transpose", kAll).ints("perm", 0L, 1L, 3L, 2L).out(); // (B, H, d, T)
+        String scores; // (B, H, T, T)
+        float scale = (float) (1.0 / Math.sqrt(d));
+        if (spec.scale() == ScalePlacement.SPLIT_SQRT) {
+            String s = g.floats(scope + "/sqrt_scale", true, (float) Math.sqrt(scale));
+            scores = g.op(scope, "MatMul", g.op(scope, "Mul", qRot, s), g.op(scope, "Mul", kT, s));
+        } else {
+            scores = g.op(scope, "Mul", g.op(scope, "MatMul", qRot, kT), g.floats(scope + "/scale", true, scale));
+        }
+        String masked = g.op(scope, "Add", scores, mask);
+        String pattern = g.node(scope, "Softmax", masked).attr("axis", -1L).out(); // rows sum to 1
+        String z = g.op(scope, "MatMul", pattern, vAll); // (B, H, T, d)
+        String zT = g.node(scope, "Transpose", z).ints("perm", 0L, 2L, 1L, 3L).out(); // (B, T, H, d)
+        String concat = g.op(scope, "Reshape", permuteHeadsIfFaulty(scope, zT), g.int64s(false, 0, 0, heads * d));
+        return projection(scope + "/o_proj", concat, heads * d, spec.hidden(), null, key + "o_proj", true); // (B, T, D)
+    }
+
+    /** (B, T, n·d) → (B, n, T, d). */
+    private String splitHeads(String scope, String x, int n, String outputName) {
+        String r = g.op(scope, "Reshape", x, g.int64s(false, 0, 0, n, d)); // (B, T, n, d)
+        GraphBuilder.Node t = g.node(scope, "Transpose", r).ints("perm", 0L, 2L, 1L, 3L);
+        if (outputName != null) {
+            t.outputs(outputName);
+        }
+        return t.out();
+    }
+
+    /** x·cos + rotate_half(x)·sin with rotate_half(x) = concat(−x[d/2:], x[:d/2]) on the last axis. */
+    private String rotate(String scope, String x, String outputName) {
+        String axis = g.int64s(false, 3);
+        String first = g.op(scope, "Slice", x, g.int64s(false, 0), g.int64s(false, d / 2), axis);
+        String second = g.op(scope, "Slice", x, g.int64s(false, d / 2), g.int64s(false, Long.MAX_VALUE), axis);
+        String rotated = g.node(scope, "Concat", g.op(scope, "Neg", second), first).attr("axis", -1L).out();
+        GraphBuilder.Node sum = g.node(scope, "Add", g.op(scope, "Mul", x, cos), g.op(scope, "Mul", rotated, sin));
+        if (outputName != null) {
+            sum.outputs(outputName);
+        }
+        return sum.out();
+    }
+
+    /** (B, Hkv, T, d) → (B, H, T, d), each key/value head repeated H/Hkv times (HF's repeat_kv). */
+    private String repeatKv(String scope, String x) {
+        int group = spec.groupSize();
+        if (group == 1) {
+            return x;
+        }
+        String x5 = g.op(scope, "Unsqueeze", x, g.int64s(false, 2)); // (B, Hkv, 1, T, d)
+        String[] copies = new String[group];
+        java.util.Arrays.fill(copies, x5);
+        String stacked = g.node(scope, "Concat", copies).attr("axis", 2L).out(); // (B, Hkv, H/Hkv, T, d)
+        return g.op(scope, "Reshape", stacked, g.int64s(false, 0, spec.heads(), -1, d));
+    }
+
+    /** The SWAPPED_HEADS fault: on (B, T, H, d), heads 0 and 1 trade places before o_proj. */
+    private String permuteHeadsIfFaulty(String scope, String perHead) {
+        if (!spec.faults().contains(Fault.SWAPPED_HEADS)) {
+            return perHead;
+        }
+        long[] order = new long[spec.heads()];
+        for (int h = 0; h < order.length; h++) {
+            order[h] = h;
+        }
+        order[0] = 1;
+        order[1] = 0;
+        return g.node(scope, "Gather", perHead, g.int64s(false, order)).attr("axis", 2L).out();
+    }
+
+    // ---- fused attention (onnxruntime-genai builder) ----
+
+    /** seqlens_k = (Σ attention_mask) − 1 per row as int32 (B), total_sequence_length = T as int32, cos/sin caches. */
+    private void gqaInputs() {
+        String scope = MODEL + "/attn_mask_reformat";
+        String sum = g.node(scope, "ReduceSum", "attention_mask", g.int64s(false, 1)).attr("keepdims", 0L).out();
+        String last = g.op(scope, "Sub", sum, g.int64s(true, 1));
+        seqlensK = g.node(scope, "Cast", last).attr("to", (long) DataType.INT32.getNumber()).out();
+        String shape = g.op(scope, "Shape", "attention_mask");
+        String t = g.node(scope, "Gather", shape, g.int64s(true, 1)).attr("axis", 0L).out();
+        totalLength = g.node(scope, "Cast", t).attr("to", (long) DataType.INT32.getNumber()).out();
+        float[] invFreq = inverseFrequencies();
+        cosCache = g.weight("cos_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, true));
+        sinCache = g.weight("sin_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, false));
+    }
+
+    /** Rows p = 0.., columns i &lt; d/2: cos or sin of the float32 angle p·inv_freq[i]. */
+    private static WeightFile.Values angleTable(float[] invFreq, boolean cosine) {
+        return new WeightFile.Values() {
+            private long index;
+
+            @Override
+            public void next(float[] chunk, int count) {
+                for (int j = 0; j < count; j++, index++) {
+                    float angle = (index / invFreq.length) * invFreq[(int) (index % invFreq.length)];
+                    chunk[j] = (float) (cosine ? Math.cos(angle) : Math.sin(angle));
+                }
+            }
+        };
+    }
+
+    private String fusedAttention(int i, String h) {
+        String scope = MODEL + "/layers." + i + "/attn";
+        String name = "model.layers." + i + ".attn.";
+        String key = "layers." + i + ".";
+        int heads = spec.heads();
+        int kvHeads = spec.kvHeads();
+        String q = projection(scope + "/q_proj", h, spec.hidden(), heads * d, name + "q_proj.Add.bias", key + "q_proj", false);
+        String k = projection(scope + "/k_proj", h, spec.hidden(), kvHeads * d, name + "k_proj.Add.bias", key + "k_proj", false);
+        String v = projection(scope + "/v_proj", h, spec.hidden(), kvHeads * d, name + "v_proj.Add.bias", key + "v_proj", false);
+        GraphBuilder.Node gqa = g.node(scope, "GroupQueryAttention", q, k, v, "", "", seqlensK, totalLength,
+                cosCache, sinCache).domain(GraphBuilder.MS_DOMAIN)
+                .attr("num_heads", (long) heads).attr("kv_num_heads", (long) kvHeads)
+                .attr("do_rotary", 1L).attr("rotary_interleaved", 0L);
+        String out = gqa.out();
+        if (spec.gqaQkOutput() != 0) {
+            gqa.attr("qk_output", (long) spec.gqaQkOutput());
+            gqa.outputs(out, "present." + i + ".key", "present." + i + ".value", qkOutputName(i));
+        } else {
+            gqa.outputs(out, "present." + i + ".key", "present." + i + ".value");
+        }
+        String z = out; // (B, T, H·d), heads already concatenated
+        if (spec.faults().contains(Fault.SWAPPED_HEADS)) {
+            String perHead = g.op(scope, "Reshape", z, g.int64s(false, 0, 0, heads, d));
+            z = g.op(scope, "Reshape", permuteHeadsIfFaulty(scope, perHead), g.int64s(false, 0, 0, heads * d));
+        }
+        return projection(scope + "/o_proj", z, heads * d, spec.hidden(), null, key + "o_proj", false);
+    }
+
+    // ---- shared pieces ----
+
+    /**
+     * x·W (+ b): W (in, out) with std scale/√in; q and k get the larger {@link Scales#QK_WEIGHT}.
+     * {@code optimumNames} names the weight opaquely (onnx::MatMul_N) as optimum does, else as the genai builder.
+     */
+    private String projection(String scope, String x, int in, int out, String biasName, String key,
+            boolean optimumNames) {
+        boolean queryOrKey = key.endsWith("q_proj") || key.endsWith("k_proj");
+        double std = (queryOrKey ? Scales.QK_WEIGHT : 1.0) / Math.sqrt(in);
+        String weightName = optimumNames ? "onnx::MatMul_" + (matMulWeightCounter++)
+                : scope.substring(1).replace('/', '.') + ".MatMul.weight";
+        String w = g.weight(weightName, dims(in, out), random(key + ".weight", std));
+        String y = g.op(scope, "MatMul", x, w);
+        if (biasName == null) {
+            return y;
+        }
+        double biasStd = queryOrKey ? Scales.QK_BIAS : Scales.V_BIAS;
+        String b = g.weight(biasName, dims(out), random(key + ".bias", biasStd));
+        return g.op(scope, "Add", b, y);
+    }
+
+    /** RMSNorm: x / √(mean(x²) + ε) · w over the last axis (HF Qwen2RMSNorm, ε = 1e-6). */
+    private String rmsNorm(String scope, String x, String weightName, String key) {
+        String w = g.weight(weightName, dims(spec.hidden()),
+                () -> new RandomValues(spec.seed(), key, 1.0, Scales.NORM_SPREAD));
+        String square = g.op(scope, "Pow", x, g.floats("const_f32_2", true, 2f));
+        String mean = g.node(scope, "ReduceMean", square).ints("axes", -1L).attr("keepdims", 1L).out();
+        String rms = g.op(scope, "Sqrt", g.op(scope, "Add", mean, g.floats("const_f32_eps", true, (float) SyntheticModelWriter.RMS_NORM_EPS)));
+        return g.op(scope, "Mul", w, g.op(scope, "Div", x, rms));
+    }
+
+    /** SwiGLU: down( SiLU(gate(h)) ⊙ up(h) ), SiLU(a) = a·σ(a). */
+    private String mlp(int i, String h) {
+        String scope = MODEL + "/layers." + i + "/mlp";
+        String key = "layers." + i + ".";
+        boolean optimum = spec.style() == Style.DECOMPOSED;
+        int inner = spec.intermediate();
+        String gate = projection(scope + "/gate_proj", h, spec.hidden(), inner, null, key + "gate_proj", optimum);
+        String up = projection(scope + "/up_proj", h, spec.hidden(), inner, null, key + "up_proj", optimum);
+        String act = g.op(scope + "/act_fn", "Mul", gate, g.op(scope + "/act_fn", "Sigmoid", gate));
+        return projection(scope + "/down_proj", g.op(scope, "Mul", act, up), inner, spec.hidden(), null, key + "down_proj",
+                optimum);
+    }
+
+    private Supplier<WeightFile.Values> random(String key, double std) {
+        long seed = spec.seed();
+        return () -> RandomValues.withStd(seed, key, std);
+    }
+
+    private static long[] dims(long... dims) {
+        return dims;
+    }
+}

@@ -1,0 +1,224 @@
+package attnscope.synth;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What {@link SyntheticModelWriter} builds: the geometry of a Qwen2-architecture decoder, the
+ * seed of its random weights, the graph style, and optional deliberate faults.
+ *
+ * <p>Shapes use the project's vocabulary: D = {@code hidden}, H = {@code heads},
+ * Hkv = {@code kvHeads}, d = {@code headDim}; query head h reads key/value head h / (H/Hkv).
+ *
+ * @param hidden          D, the residual stream width
+ * @param heads           H, query heads per layer
+ * @param kvHeads         Hkv, key/value heads per layer (H must be a multiple)
+ * @param headDim         d, even (rotary rotates pairs); a multiple of 16 for {@link Style#FUSED_GQA}
+ * @param layers          number of decoder layers
+ * @param intermediate    SwiGLU inner width
+ * @param vocab           rows of the (tied) embedding
+ * @param ropeTheta       rotary base θ used by the graph
+ * @param maxPositions    max_position_embeddings (rows of the fused style's cos/sin caches)
+ * @param seed            seed of all weights: same spec → byte-identical files
+ * @param style           which exporter the graph imitates
+ * @param scale           where the decomposed graph applies 1/√d
+ * @param faults          deliberate errors for negative tests of the inspector (empty: a correct model)
+ * @param gqaQkOutput     fused style only: 0 none, 1 expose GroupQueryAttention's scores (before
+ *                        softmax), 2 its pattern (after), as graph outputs {@code output_qk.{i}}
+ * @param configRopeTheta the rope_theta written to config.json: equal to {@code ropeTheta} for an
+ *                        honest model, different to test that the inspector notices a wrong config
+ */
+public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int layers, int intermediate, int vocab,
+        double ropeTheta, int maxPositions, long seed, Style style, ScalePlacement scale, Set<Fault> faults,
+        int gqaQkOutput, double configRopeTheta) {
+
+    /** The graph style: which real exporter the graph looks like. */
+    public enum Style {
+        /** optimum / transformers.js: attention as MatMul → Mul → Add(mask) → Softmax → MatMul. */
+        DECOMPOSED("decomposed"),
+        /** onnxruntime-genai builder: one com.microsoft:GroupQueryAttention node with do_rotary=1. */
+        FUSED_GQA("fused-gqa");
+
+        private final String cliName;
+
+        Style(String cliName) {
+            this.cliName = cliName;
+        }
+
+        /** The name on the command line and in config.json ("decomposed", "fused-gqa"). */
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Style fromCliName(String name) {
+            for (Style s : values()) {
+                if (s.cliName.equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown style '" + name + "': expected decomposed or fused-gqa");
+        }
+    }
+
+    /** Where the decomposed graph multiplies by 1/√d (the result is the same up to rounding). */
+    public enum ScalePlacement {
+        /** scores = MatMul(Q, Kᵀ) · (1/√d): the textbook order. */
+        AFTER_MATMUL,
+        /** scores = MatMul(Q·s, Kᵀ·s) with s = √(1/√d), as optimum's exports do. */
+        SPLIT_SQRT
+    }
+
+    /** Deliberate errors, so that every check of the inspector has a model on which it fails. */
+    public enum Fault {
+        /** The mask has no causal part: every token also sees the tokens after it (decomposed only). */
+        FUTURE_VISIBLE_MASK,
+        /**
+         * Heads 0 and 1 trade places in the concatenation that feeds o_proj: each Softmax pattern is
+         * still right per head, but z of head 0 lands where head 1's belongs, and vice versa.
+         */
+        SWAPPED_HEADS
+    }
+
+    public SynthSpec {
+        faults = faults == null || faults.isEmpty() ? Collections.emptySet()
+                : Collections.unmodifiableSet(EnumSet.copyOf(faults));
+        if (style == null || scale == null) {
+            throw new IllegalArgumentException("style and scale placement must be given");
+        }
+        requirePositive("hidden size", hidden);
+        requirePositive("heads", heads);
+        requirePositive("key/value heads", kvHeads);
+        requirePositive("head dimension", headDim);
+        requirePositive("layers", layers);
+        requirePositive("intermediate size", intermediate);
+        requirePositive("vocabulary size", vocab);
+        requirePositive("max positions", maxPositions);
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("heads (" + heads + ") must be a multiple of key/value heads ("
+                    + kvHeads + "): query head h reads key/value head h / (H/Hkv)");
+        }
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("head dimension must be even (rotary rotates pairs of dimensions), found "
+                    + headDim);
+        }
+        if (!(ropeTheta > 1) || !(configRopeTheta > 1)) {
+            throw new IllegalArgumentException("rope theta must be > 1, found " + ropeTheta);
+        }
+        if (style == Style.FUSED_GQA && headDim % 16 != 0) {
+            throw new IllegalArgumentException("style fused-gqa needs a head dimension that is a multiple of 16 "
+                    + "(ONNX Runtime's CPU GroupQueryAttention), found " + headDim);
+        }
+        if (style == Style.FUSED_GQA && faults.contains(Fault.FUTURE_VISIBLE_MASK)) {
+            throw new IllegalArgumentException("fault FUTURE_VISIBLE_MASK needs style decomposed: "
+                    + "GroupQueryAttention is always causal");
+        }
+        if (faults.contains(Fault.SWAPPED_HEADS) && heads < 2) {
+            throw new IllegalArgumentException("fault SWAPPED_HEADS needs at least 2 heads, found " + heads);
+        }
+        if (gqaQkOutput < 0 || gqaQkOutput > 2 || (gqaQkOutput != 0 && style != Style.FUSED_GQA)) {
+            throw new IllegalArgumentException("gqaQkOutput must be 0, or 1/2 with style fused-gqa, found "
+                    + gqaQkOutput + " with style " + style.cliName());
+        }
+        long embedding = (long) vocab * hidden;
+        if (embedding > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the embedding (vocab × hidden = " + embedding
+                    + " floats) must stay below 2^31 elements for ONNX Runtime's Gather");
+        }
+    }
+
+    private static void requirePositive(String what, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(what + " must be positive, found " + value);
+        }
+    }
+
+    /** Qwen2.5-0.5B's attention geometry (D 896, H 14, Hkv 2, d 64, θ 10⁶) with a small vocab and MLP. */
+    public static Builder qwen25Geometry(int layers) {
+        return builder().hidden(896).heads(14).kvHeads(2).headDim(64).layers(layers).intermediate(1024).vocab(1024)
+                .ropeTheta(1_000_000).maxPositions(32768);
+    }
+
+    /** The full Qwen2.5-0.5B shape: 24 layers, MLP 4864, vocab 151936 (≈ 2 GB of float32 weights). */
+    public static Builder fullQwen25() {
+        return qwen25Geometry(24).intermediate(4864).vocab(151936);
+    }
+
+    /** A tiny model for fast tests: D 64, H 4, Hkv 2, d 16, 2 layers, vocab 512. */
+    public static Builder tiny() {
+        return builder().hidden(64).heads(4).kvHeads(2).headDim(16).layers(2).intermediate(128).vocab(512)
+                .ropeTheta(10_000).maxPositions(512);
+    }
+
+    /** A builder with the defaults of {@link #tiny()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this spec's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder().hidden(hidden).heads(heads).kvHeads(kvHeads).headDim(headDim).layers(layers)
+                .intermediate(intermediate).vocab(vocab).ropeTheta(ropeTheta).maxPositions(maxPositions).seed(seed)
+                .style(style).scale(scale).faults(faults).gqaQkOutput(gqaQkOutput);
+        if (configRopeTheta != ropeTheta) {
+            b.configRopeTheta(configRopeTheta);
+        }
+        return b;
+    }
+
+    /** H/Hkv, query heads sharing one key/value head. */
+    public int groupSize() {
+        return heads / kvHeads;
+    }
+
+    /** Fluent construction; unset values take the tiny defaults, configRopeTheta follows ropeTheta. */
+    public static final class Builder {
+        private int hidden = 64;
+        private int heads = 4;
+        private int kvHeads = 2;
+        private int headDim = 16;
+        private int layers = 2;
+        private int intermediate = 128;
+        private int vocab = 512;
+        private double ropeTheta = 10_000;
+        private int maxPositions = 512;
+        private long seed;
+        private Style style = Style.DECOMPOSED;
+        private ScalePlacement scale = ScalePlacement.AFTER_MATMUL;
+        private Set<Fault> faults = EnumSet.noneOf(Fault.class);
+        private int gqaQkOutput;
+        private Double configRopeTheta;
+
+        public Builder hidden(int v) { hidden = v; return this; }
+        public Builder heads(int v) { heads = v; return this; }
+        public Builder kvHeads(int v) { kvHeads = v; return this; }
+        public Builder headDim(int v) { headDim = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder intermediate(int v) { intermediate = v; return this; }
+        public Builder vocab(int v) { vocab = v; return this; }
+        public Builder ropeTheta(double v) { ropeTheta = v; return this; }
+        public Builder maxPositions(int v) { maxPositions = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder style(Style v) { style = v; return this; }
+        public Builder scale(ScalePlacement v) { scale = v; return this; }
+        public Builder gqaQkOutput(int v) { gqaQkOutput = v; return this; }
+        /** Writes this rope_theta to config.json while the graph keeps {@link #ropeTheta}: a lying config. */
+        public Builder configRopeTheta(double v) { configRopeTheta = v; return this; }
+
+        public Builder faults(Set<Fault> v) {
+            faults = v.isEmpty() ? EnumSet.noneOf(Fault.class) : EnumSet.copyOf(v);
+            return this;
+        }
+
+        public Builder fault(Fault f) {
+            faults.add(f);
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first inconsistent value */
+        public SynthSpec build() {
+            return new SynthSpec(hidden, heads, kvHeads, headDim, layers, intermediate, vocab, ropeTheta, maxPositions,
+                    seed, style, scale, faults, gqaQkOutput, configRopeTheta == null ? ropeTheta : configRopeTheta);
+        }
+    }
+}

@@ -97,8 +97,27 @@ public final class HookedModel implements AutoCloseable {
             }
             chosen.add(all.get(layer));
         }
+        Sessions.Opened session = null;
+        List<AttentionSite> withWeights = withFusedPatterns(graph, chosen);
+        if (withWeights != chosen) {
+            try {
+                session = Sessions.fromBytes(hookedGraph(graph, withWeights, fusedPatternEdits(graph, withWeights)),
+                        folder.onnxFolder(), device);
+                chosen = withWeights;
+            } catch (InputException e) {
+                // This ONNX Runtime (or provider) cannot return GroupQueryAttention's weights: recompute only.
+                session = null;
+            }
+        }
+        if (session == null) {
+            session = Sessions.fromBytes(hookedGraph(graph, chosen, Map.of()), folder.onnxFolder(), device);
+        }
+        return new HookedModel(folder, config, graph, List.copyOf(chosen), isCausal(folder, graph, all), device, session);
+    }
+
+    /** The graph with every tensor of the chosen sites added as an output. */
+    private static byte[] hookedGraph(OnnxGraph graph, List<AttentionSite> chosen, Map<String, Consumer<NodeProto.Builder>> edits) {
         Set<String> taps = new LinkedHashSet<>();
-        Map<String, Consumer<NodeProto.Builder>> edits = new HashMap<>();
         for (AttentionSite s : chosen) {
             taps.add(s.q().tensor());
             taps.add(s.k().tensor());
@@ -107,9 +126,62 @@ public final class HookedModel implements AutoCloseable {
             taps.add(s.z().tensor());
             s.kBeforeRotary().ifPresent(k -> taps.add(k.tensor()));
         }
-        byte[] hookedGraph = graph.withOutputs(taps, edits);
-        Sessions.Opened session = Sessions.fromBytes(hookedGraph, folder.onnxFolder(), device);
-        return new HookedModel(folder, config, graph, List.copyOf(chosen), isCausal(folder, graph, all), device, session);
+        return graph.withOutputs(taps, edits);
+    }
+
+    /** The name given to a GroupQueryAttention node's attention-weights output in the hooked graph. */
+    static String fusedPatternName(int layer) {
+        return "attnscope.gqa_pattern." + layer;
+    }
+
+    /**
+     * GroupQueryAttention on the CPU can return its attention weights as a fourth output
+     * ({@code qk_output} = 2: after softmax, (B, H, T, T)). Sites that lack it get it asked for, so the
+     * pattern is the model's own and not only the reference's.
+     */
+    private static List<AttentionSite> withFusedPatterns(OnnxGraph graph, List<AttentionSite> sites) {
+        if (sites.stream().noneMatch(s -> s.style().equals("fused-gqa"))) {
+            return sites;
+        }
+        List<AttentionSite> out = new ArrayList<>();
+        for (AttentionSite s : sites) {
+            if (!s.style().equals("fused-gqa")) {
+                out.add(s);
+                continue;
+            }
+            out.add(new AttentionSite(s.layer(), s.style(), s.node(), s.q(), s.k(), s.v(),
+                    Optional.of(new Tap(fusedPatternName(s.layer()), attnscope.onnx.HeadLayout.Split.identity())),
+                    s.z(), s.kBeforeRotary(), s.qNeedsRotary(), s.graphScale(), s.masked()));
+        }
+        return out;
+    }
+
+    private static Map<String, Consumer<NodeProto.Builder>> fusedPatternEdits(OnnxGraph graph, List<AttentionSite> sites) {
+        Map<String, Consumer<NodeProto.Builder>> edits = new HashMap<>();
+        List<NodeProto> fused = graph.nodes().stream().filter(n -> n.getOpType().equals("GroupQueryAttention")).toList();
+        for (AttentionSite s : sites) {
+            if (!s.style().equals("fused-gqa")) {
+                continue;
+            }
+            String name = fusedPatternName(s.layer());
+            edits.put(fused.get(s.layer()).getOutput(0), node -> {
+                for (int i = node.getAttributeCount() - 1; i >= 0; i--) {
+                    if (node.getAttribute(i).getName().equals("qk_output")) {
+                        node.removeAttribute(i);
+                    }
+                }
+                node.addAttribute(OnnxGraph.intAttributeProto("qk_output", 2));
+                while (node.getOutputCount() < 3) {
+                    node.addOutput("");
+                }
+                if (node.getOutputCount() > 3) {
+                    node.setOutput(3, name);
+                } else {
+                    node.addOutput(name);
+                }
+            });
+        }
+        return edits;
     }
 
     private static int[] allLayers(int n) {

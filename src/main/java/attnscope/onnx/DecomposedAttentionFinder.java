@@ -26,14 +26,8 @@ import java.util.Set;
 final class DecomposedAttentionFinder {
     /** Ops that move or re-type data without changing values: walked through when tracing Q, K and V. */
     private static final Set<String> PASS_THROUGH = Set.of("Cast", "Identity");
-    /** Ops between the per-head output and the output projection: layout only. */
-    private static final Set<String> LAYOUT = Set.of("Transpose", "Reshape", "Cast", "Identity", "Split", "Slice",
-            "Gather", "Concat", "Squeeze", "Unsqueeze", "Flatten");
     /** Ops that repeat or append key/value heads (repeat_kv, cache concat): walked to find present.N.key. */
     private static final Set<String> KV_REPEAT = Set.of("Reshape", "Expand", "Unsqueeze", "Tile", "Concat", "Identity", "Cast");
-    /** Nodes that read the per-head outputs as one hidden vector: an output projection, plain or quantized. */
-    private static final Set<String> PROJECTIONS = Set.of("MatMul", "Gemm", "MatMulInteger", "DynamicQuantizeLinear",
-            "MatMulNBits", "QLinearMatMul", "FusedMatMul", "QuantizeLinear");
 
     private final OnnxGraph graph;
 
@@ -71,7 +65,7 @@ final class DecomposedAttentionFinder {
             sites.add(new AttentionSite(sites.size(), "decomposed", softmax.getName(),
                     q.tap(), keptHeads(k), keptHeads(v),
                     Optional.of(new Tap(softmax.getOutput(0), HeadLayout.Split.identity())),
-                    perHeadOutput(weightedSum.getOutput(0)),
+                    ProjectionInput.find(graph, weightedSum.getOutput(0)).orElse(new Tap(weightedSum.getOutput(0), HeadLayout.Split.identity())),
                     Optional.empty(), false, scale, scores.masked));
         }
         return sites;
@@ -223,31 +217,4 @@ final class DecomposedAttentionFinder {
         return operand.tap();
     }
 
-    /**
-     * The per-head outputs as the output projection reads them: walk forward from pattern·V through
-     * layout ops (transpose, reshape, split, concat, ...) to the first projection, and read its input.
-     * Reading there, not at pattern·V, means a graph that reorders heads on the way is caught.
-     */
-    private Tap perHeadOutput(String weightedSum) {
-        Deque<String> queue = new ArrayDeque<>(List.of(weightedSum));
-        Set<String> seen = new HashSet<>();
-        while (!queue.isEmpty() && seen.size() < 32) {
-            String t = queue.poll();
-            if (!seen.add(t)) {
-                continue;
-            }
-            for (NodeProto c : graph.consumers(t)) {
-                String op = c.getOpType();
-                if (!t.equals(weightedSum) && PROJECTIONS.contains(op) && c.getInput(0).equals(t)
-                        && (!op.equals("MatMul") || graph.isConstant(c.getInput(1)))) {
-                    return new Tap(t, HeadLayout.Packed.allQueryHeads());
-                }
-                boolean dataInput = c.getInput(0).equals(t) || op.equals("Concat");
-                if (LAYOUT.contains(op) && dataInput) {
-                    c.getOutputList().stream().filter(s -> !s.isEmpty()).forEach(queue::add);
-                }
-            }
-        }
-        return new Tap(weightedSum, HeadLayout.Split.identity());
-    }
 }

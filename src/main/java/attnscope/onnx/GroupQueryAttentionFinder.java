@@ -52,7 +52,7 @@ final class GroupQueryAttentionFinder {
             Tap k = hasPresent ? new Tap(n.getOutput(1), HeadLayout.Split.identity()) : kIn;
             Tap v = hasPresent ? new Tap(n.getOutput(2), HeadLayout.Split.identity()) : vIn;
             sites.add(new AttentionSite(sites.size(), "fused-gqa", n.getName().isEmpty() ? n.getOutput(0) : n.getName(),
-                    q, k, v, Optional.empty(), new Tap(n.getOutput(0), HeadLayout.Packed.allQueryHeads()),
+                    q, k, v, Optional.empty(), ProjectionInput.find(graph, n.getOutput(0)).orElse(new Tap(n.getOutput(0), HeadLayout.Packed.allQueryHeads())),
                     rotary && hasPresent ? Optional.of(kIn) : Optional.empty(), rotary,
                     scale == 0f ? Double.NaN : scale, true));
         }

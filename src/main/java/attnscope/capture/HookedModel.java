@@ -63,11 +63,13 @@ public final class HookedModel implements AutoCloseable {
     private final Sessions.Opened hooked;
     private final String firstOutput;
     private final List<ValueInfoProto> inputs;
+    private final Weights weights;
     private Sessions.Opened plain;
 
-    private HookedModel(ModelFolder folder, ModelConfig config, OnnxGraph graph, List<AttentionSite> sites,
+    private HookedModel(ModelFolder folder, ModelConfig config, OnnxGraph graph, Weights weights, List<AttentionSite> sites,
             boolean causal, Device device, Sessions.Opened hooked) {
         this.folder = folder;
+        this.weights = weights;
         this.config = config;
         this.graph = graph;
         this.sites = sites;
@@ -97,12 +99,13 @@ public final class HookedModel implements AutoCloseable {
             }
             chosen.add(all.get(layer));
         }
+        Weights weights = Weights.locate(folder, graph);
         Sessions.Opened session = null;
         List<AttentionSite> withWeights = withFusedPatterns(graph, chosen);
         if (withWeights != chosen) {
             try {
-                session = Sessions.fromBytes(hookedGraph(graph, withWeights, fusedPatternEdits(graph, withWeights)),
-                        folder.onnxFolder(), device);
+                session = Sessions.fromBytes(hookedGraph(graph, withWeights, fusedPatternEdits(graph, withWeights), weights),
+                        weights.folder, device);
                 chosen = withWeights;
             } catch (InputException e) {
                 // This ONNX Runtime (or provider) cannot return GroupQueryAttention's weights: recompute only.
@@ -110,13 +113,47 @@ public final class HookedModel implements AutoCloseable {
             }
         }
         if (session == null) {
-            session = Sessions.fromBytes(hookedGraph(graph, chosen, Map.of()), folder.onnxFolder(), device);
+            session = Sessions.fromBytes(hookedGraph(graph, chosen, Map.of(), weights), weights.folder, device);
         }
-        return new HookedModel(folder, config, graph, List.copyOf(chosen), isCausal(folder, graph, all), device, session);
+        return new HookedModel(folder, config, graph, weights, List.copyOf(chosen), isCausal(folder, graph, all), device, session);
+    }
+
+    /**
+     * Where the external weights really are. ONNX Runtime refuses weight files that resolve (through
+     * symbolic links) outside the folder it was given — and the Hugging Face cache keeps model files
+     * as links into a blobs/ folder. So the links are resolved here and the graph given to ONNX Runtime
+     * names the real files, in their real folder. The user's files are never written.
+     */
+    private record Weights(Path folder, Map<String, String> relocated) {
+        static Weights locate(ModelFolder folder, OnnxGraph graph) {
+            Path base = folder.onnxFolder();
+            Map<String, String> relocated = new HashMap<>();
+            Path realFolder = null;
+            for (String location : graph.externalLocations()) {
+                Path real;
+                try {
+                    real = base.resolve(location).toRealPath();
+                } catch (java.io.IOException e) {
+                    throw new InputException("the graph keeps its weights in " + base.resolve(location)
+                            + ", which cannot be read: " + e.getMessage());
+                }
+                if (realFolder != null && !realFolder.equals(real.getParent())) {
+                    return new Weights(base, Map.of()); // weights spread over folders: leave them as they are
+                }
+                realFolder = real.getParent();
+                relocated.put(location, real.getFileName().toString());
+            }
+            if (realFolder == null || realFolder.equals(base.toAbsolutePath())
+                    && relocated.entrySet().stream().allMatch(e -> e.getKey().equals(e.getValue()))) {
+                return new Weights(base, Map.of());
+            }
+            return new Weights(realFolder, relocated);
+        }
     }
 
     /** The graph with every tensor of the chosen sites added as an output. */
-    private static byte[] hookedGraph(OnnxGraph graph, List<AttentionSite> chosen, Map<String, Consumer<NodeProto.Builder>> edits) {
+    private static byte[] hookedGraph(OnnxGraph graph, List<AttentionSite> chosen, Map<String, Consumer<NodeProto.Builder>> edits,
+            Weights weights) {
         Set<String> taps = new LinkedHashSet<>();
         for (AttentionSite s : chosen) {
             taps.add(s.q().tensor());
@@ -126,7 +163,7 @@ public final class HookedModel implements AutoCloseable {
             taps.add(s.z().tensor());
             s.kBeforeRotary().ifPresent(k -> taps.add(k.tensor()));
         }
-        return graph.withOutputs(taps, edits);
+        return graph.withOutputs(taps, edits, weights.relocated());
     }
 
     /** The name given to a GroupQueryAttention node's attention-weights output in the hooked graph. */
@@ -243,7 +280,8 @@ public final class HookedModel implements AutoCloseable {
     /** Opens the untouched graph's session now (otherwise the first {@link #plainForward} does). */
     public void openPlain() {
         if (plain == null) {
-            plain = Sessions.fromFile(folder.onnx(), device);
+            plain = weights.relocated().isEmpty() ? Sessions.fromFile(folder.onnx(), device)
+                    : Sessions.fromBytes(graph.withOutputs(List.of(), Map.of(), weights.relocated()), weights.folder(), device);
         }
     }
 

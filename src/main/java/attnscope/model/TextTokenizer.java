@@ -41,6 +41,10 @@ public final class TextTokenizer implements AutoCloseable {
     public static TextTokenizer open(Path tokenizerJson) {
         // Never let DJL reach the network for a native build (see DESIGN.md, pitfalls).
         System.setProperty("ai.djl.offline", "true");
+        // DJL brings slf4j-api without a binding; keep its "no providers" notice off the user's terminal.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)

@@ -278,8 +278,26 @@ public final class OnnxGraph {
      * @param nodeEdits    changes by node output name (first output), e.g. switching on an optional output
      */
     public byte[] withOutputs(Collection<String> extraOutputs, Map<String, Consumer<NodeProto.Builder>> nodeEdits) {
+        return withOutputs(extraOutputs, nodeEdits, Map.of());
+    }
+
+    /**
+     * As {@link #withOutputs(Collection, Map)}, with external-data file names replaced
+     * ({@code relocated}: location in the file → location to write), see {@link #externalLocations}.
+     */
+    public byte[] withOutputs(Collection<String> extraOutputs, Map<String, Consumer<NodeProto.Builder>> nodeEdits,
+            Map<String, String> relocated) {
         ModelProto.Builder m = model.toBuilder();
         GraphProto.Builder g = m.getGraphBuilder();
+        if (!relocated.isEmpty()) {
+            for (TensorProto.Builder t : g.getInitializerBuilderList()) {
+                for (ai.onnx.proto.OnnxMl.StringStringEntryProto.Builder e : t.getExternalDataBuilderList()) {
+                    if (e.getKey().equals("location") && relocated.containsKey(e.getValue())) {
+                        e.setValue(relocated.get(e.getValue()));
+                    }
+                }
+            }
+        }
         if (!nodeEdits.isEmpty()) {
             for (int i = 0; i < g.getNodeCount(); i++) {
                 NodeProto n = g.getNode(i);
@@ -300,6 +318,21 @@ public final class OnnxGraph {
             }
         }
         return m.build().toByteArray();
+    }
+
+    /** The distinct external-data file names the weights refer to (relative to the graph's folder); empty when all are inside. */
+    public Set<String> externalLocations() {
+        Set<String> locations = new LinkedHashSet<>();
+        for (TensorProto t : model.getGraph().getInitializerList()) {
+            if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+                for (ai.onnx.proto.OnnxMl.StringStringEntryProto e : t.getExternalDataList()) {
+                    if (e.getKey().equals("location")) {
+                        locations.add(e.getValue());
+                    }
+                }
+            }
+        }
+        return locations;
     }
 
     /** An ONNX attribute builder for an integer, for node edits. */

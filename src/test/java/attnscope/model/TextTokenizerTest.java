@@ -25,7 +25,7 @@ class TextTokenizerTest {
             String text = "the cat chases the mouse.".repeat(200); // 200 × 7 tokens, far beyond DJL's default 512
             TextTokenizer.Tokens tokens = t.encode(text);
             assertTrue(tokens.length() > 1000, "DJL's default would stop at 512, found " + tokens.length());
-            assertArrayEquals(t.encode("the cat chases the mouse.").ids(), java.util.Arrays.copyOf(tokens.ids(), 6));
+            assertArrayEquals(java.util.Arrays.copyOf(t.encode("the cat chases the").ids(), 5), java.util.Arrays.copyOf(tokens.ids(), 5));
         }
     }
 }

@@ -4,24 +4,28 @@ import attnscope.capture.Site;
 import attnscope.check.CheckResult;
 import attnscope.inspect.InspectionResult;
 import attnscope.model.ModelConfig;
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes summary.json exactly as CONTRACT.md describes it: model facts, tokens and ids, the
- * per-layer shapes, every check, and whether all passed. Numbers that JSON cannot hold (an
- * unbounded limit, a NaN from a tensor that could not be compared) are written as null. The
- * same result always gives the same bytes.
+ * per-layer shapes, every check (one per line, so a diff or grep finds a layer and head), and
+ * whether all passed. Numbers that JSON cannot hold (an unbounded limit, NaN from a tensor that
+ * could not be compared) are written as null. The same result always gives the same bytes.
  */
 public final class SummaryJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private SummaryJson() {
     }
 
@@ -29,7 +33,7 @@ public final class SummaryJson {
     public static void write(Path file, InspectionResult r) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".part");
         try (OutputStream out = Files.newOutputStream(tmp)) {
-            write(out, r);
+            out.write(toJson(r).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -37,73 +41,50 @@ public final class SummaryJson {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    public static void write(OutputStream out, InspectionResult r) throws IOException {
-        DefaultPrettyPrinter pretty = new DefaultPrettyPrinter();
-        pretty.indentArraysWith(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
-        pretty.indentObjectsWith(new DefaultIndenter("  ", "\n"));
-        try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
-            g.setPrettyPrinter(pretty);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            ModelConfig c = r.config();
-            g.writeStartObject();
-            g.writeObjectFieldStart("model");
-            g.writeNumberField("layers", c.layers());
-            g.writeNumberField("heads", c.heads());
-            g.writeNumberField("kvHeads", c.kvHeads());
-            g.writeNumberField("headDim", c.headDim());
-            g.writeNumberField("hidden", c.hidden());
-            g.writeStringField("attentionStyle", r.attentionStyle());
-            g.writeBooleanField("causal", r.causal());
-            g.writeEndObject();
+    public static String toJson(InspectionResult r) throws JsonProcessingException {
+        ModelConfig c = r.config();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("layers", c.layers());
+        model.put("heads", c.heads());
+        model.put("kvHeads", c.kvHeads());
+        model.put("headDim", c.headDim());
+        model.put("hidden", c.hidden());
+        model.put("attentionStyle", r.attentionStyle());
+        model.put("causal", r.causal());
 
-            g.writeArrayFieldStart("tokens");
-            for (String t : r.tokens()) {
-                g.writeString(t);
+        // Shapes as captured in the first inspected layer (every layer of a model has the same).
+        int first = r.layers().get(0);
+        Map<String, Object> shapes = new LinkedHashMap<>();
+        for (Site site : Site.values()) {
+            if (r.model().has(first, site)) {
+                shapes.put(site.shortName(), r.model().get(first, site).shape());
             }
-            g.writeEndArray();
-            g.writeArrayFieldStart("ids");
-            for (int id : r.ids()) {
-                g.writeNumber(id);
-            }
-            g.writeEndArray();
-
-            // Shapes as captured in the first inspected layer (every layer of a model has the same).
-            int first = r.layers().get(0);
-            g.writeObjectFieldStart("shapes");
-            for (Site site : Site.values()) {
-                if (r.model().has(first, site)) {
-                    g.writeArrayFieldStart(site.shortName());
-                    for (int d : r.model().get(first, site).shape()) {
-                        g.writeNumber(d);
-                    }
-                    g.writeEndArray();
-                }
-            }
-            g.writeEndObject();
-
-            g.writeArrayFieldStart("checks");
-            for (CheckResult check : r.checks()) {
-                g.writeStartObject();
-                g.writeNumberField("layer", check.layer());
-                g.writeNumberField("head", check.head());
-                g.writeStringField("check", check.check());
-                g.writeBooleanField("passed", check.passed());
-                number(g, "value", check.value());
-                number(g, "limit", check.limit());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeBooleanField("passed", r.passed());
-            g.writeEndObject();
-            g.writeRaw('\n');
         }
+
+        StringBuilder s = new StringBuilder("{\n");
+        s.append("  \"model\": ").append(JSON.writeValueAsString(model)).append(",\n");
+        s.append("  \"tokens\": ").append(JSON.writeValueAsString(r.tokens())).append(",\n");
+        s.append("  \"ids\": ").append(JSON.writeValueAsString(r.ids())).append(",\n");
+        s.append("  \"shapes\": ").append(JSON.writeValueAsString(shapes)).append(",\n");
+        s.append("  \"checks\": [");
+        List<CheckResult> checks = r.checks();
+        for (int i = 0; i < checks.size(); i++) {
+            s.append(i == 0 ? "\n    " : ",\n    ").append(JSON.writeValueAsString(entry(checks.get(i))));
+        }
+        s.append(checks.isEmpty() ? "],\n" : "\n  ],\n");
+        s.append("  \"passed\": ").append(r.passed()).append("\n}\n");
+        return s.toString();
     }
 
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
-        if (Double.isFinite(v)) {
-            g.writeNumberField(field, v);
-        } else {
-            g.writeNullField(field);
-        }
+    private static Map<String, Object> entry(CheckResult c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("layer", c.layer());
+        m.put("head", c.head());
+        m.put("check", c.check());
+        m.put("passed", c.passed());
+        m.put("value", Double.isFinite(c.value()) ? c.value() : null);
+        m.put("limit", Double.isFinite(c.limit()) ? c.limit() : null);
+        return m;
     }
+
 }

@@ -40,10 +40,11 @@ public final class Inspector {
         ModelConfig config = model.config();
         applyRotaryWhereFused(model, capture);
         ActivationCache reference = reference(capture.cache(), model.sites(), model.causal());
+        // Layers are independent: check them in parallel, then list the results in layer order.
         List<CheckResult> checks = new ArrayList<>();
-        for (AttentionSite site : model.sites()) {
-            checks.addAll(checkLayer(config, site, capture, reference, model.causal()));
-        }
+        model.sites().parallelStream()
+                .map(site -> checkLayer(config, site, capture, reference, model.causal()))
+                .forEachOrdered(checks::addAll);
         checks.add(Checks.sameOutput(model.causal() ? "logits" : "output", capture.output(), plainOutput, Tolerance.LOGITS));
         List<Integer> layers = model.sites().stream().map(AttentionSite::layer).toList();
         return new InspectionResult(config, model.attentionStyle(), model.causal(), tokens.tokens(), tokens.ids(),
@@ -67,18 +68,22 @@ public final class Inspector {
 
     /** The reference side: pattern (H, T, T) and z (H, T, d) of every captured layer, from the model's Q, K, V. */
     public static ActivationCache reference(ActivationCache model, List<AttentionSite> sites, boolean causal) {
-        ActivationCache reference = new ActivationCache();
-        for (AttentionSite site : sites) {
+        // Layers are independent: recompute them in parallel, then fill the cache in layer order.
+        List<ReferenceAttention.Result> results = sites.parallelStream().map(site -> {
             int layer = site.layer();
             Tensor q = model.get(layer, Site.Q);
             Tensor k = model.get(layer, Site.K);
             Tensor v = model.get(layer, Site.V);
-            if (!consistent(q, k, v)) {
-                continue; // the shape checks report it; there is nothing sound to recompute
+            // Inconsistent shapes are reported by the shape checks; there is nothing sound to recompute.
+            return consistent(q, k, v) ? ReferenceAttention.compute(q, k, v, causal, null) : null;
+        }).toList();
+        ActivationCache reference = new ActivationCache();
+        for (int i = 0; i < sites.size(); i++) {
+            ReferenceAttention.Result r = results.get(i);
+            if (r != null) {
+                reference.put(sites.get(i).layer(), Site.PATTERN, r.pattern());
+                reference.put(sites.get(i).layer(), Site.Z, r.z());
             }
-            ReferenceAttention.Result r = ReferenceAttention.compute(q, k, v, causal, null);
-            reference.put(layer, Site.PATTERN, r.pattern());
-            reference.put(layer, Site.Z, r.z());
         }
         return reference;
     }
@@ -118,8 +123,13 @@ public final class Inspector {
         Tensor refPattern = reference.get(layer, Site.PATTERN);
         Tensor refZ = reference.get(layer, Site.Z);
         boolean zComparable = java.util.Arrays.equals(z.shape(), refZ.shape());
-        ReferenceAttention.Result unmasked = causal && t > 1
-                ? ReferenceAttention.compute(q, model.get(layer, Site.K), model.get(layer, Site.V), false, null) : null;
+        // The negative control: the same recomputation without the mask. Only the pattern is needed
+        // when the model has one; z only when the pattern is not a tensor in the graph.
+        Tensor unmasked = null;
+        if (causal && t > 1) {
+            unmasked = hasPattern ? unmaskedPattern(q, model.get(layer, Site.K))
+                    : ReferenceAttention.compute(q, model.get(layer, Site.K), model.get(layer, Site.V), false, null).z();
+        }
         for (int h = 0; h < q.dim(0); h++) {
             if (hasPattern) {
                 Tensor pattern = model.get(layer, Site.PATTERN);
@@ -132,8 +142,8 @@ public final class Inspector {
             }
             if (unmasked != null) {
                 out.add(hasPattern
-                        ? Checks.negativeControl(layer, h, "the pattern", model.get(layer, Site.PATTERN), unmasked.pattern(), Tolerance.PATTERN_FP32)
-                        : Checks.negativeControl(layer, h, "z", z, unmasked.z(), Tolerance.OUTPUT_FP32));
+                        ? Checks.negativeControl(layer, h, "the pattern", model.get(layer, Site.PATTERN), unmasked, Tolerance.PATTERN_FP32)
+                        : Checks.negativeControl(layer, h, "z", z, unmasked, Tolerance.OUTPUT_FP32));
             }
         }
         if (!zComparable) {
@@ -142,6 +152,23 @@ public final class Inspector {
                     + attnscope.tensor.Shapes.format(refZ.shape())));
         }
         return out;
+    }
+
+    /** softmax(Q·Kᵀ/√d) with no mask at all, (H, T, T): what the pattern would be if nothing were hidden. */
+    static Tensor unmaskedPattern(Tensor q, Tensor k) {
+        int heads = q.dim(0);
+        int t = q.dim(1);
+        int d = q.dim(2);
+        int group = attnscope.attention.GroupedQuery.groupSize(heads, k.dim(0));
+        float[] out = new float[heads * t * t];
+        for (int h = 0; h < heads; h++) {
+            int g = h / group;
+            float[] qh = java.util.Arrays.copyOfRange(q.data(), h * t * d, (h + 1) * t * d);
+            float[] kg = java.util.Arrays.copyOfRange(k.data(), g * t * d, (g + 1) * t * d);
+            float[] scores = attnscope.attention.Scores.dotProduct(qh, kg, d, attnscope.attention.Scores.inverseSqrt(d));
+            System.arraycopy(attnscope.attention.Normalization.softmaxRows(scores, t), 0, out, h * t * t, t * t);
+        }
+        return new Tensor(new int[] {heads, t, t}, out);
     }
 
     /**

@@ -64,11 +64,14 @@ public final class HookedModel implements AutoCloseable {
     private final String firstOutput;
     private final List<ValueInfoProto> inputs;
     private final Weights weights;
+    /** The graph file the sessions read: the model's own, or its converted copy with external weights. */
+    private final Path graphFile;
     private Sessions.Opened plain;
 
-    private HookedModel(ModelFolder folder, ModelConfig config, OnnxGraph graph, Weights weights, List<AttentionSite> sites,
+    private HookedModel(ModelFolder folder, Path graphFile, ModelConfig config, OnnxGraph graph, Weights weights, List<AttentionSite> sites,
             boolean causal, Device device, Sessions.Opened hooked) {
         this.folder = folder;
+        this.graphFile = graphFile;
         this.weights = weights;
         this.config = config;
         this.graph = graph;
@@ -87,9 +90,26 @@ public final class HookedModel implements AutoCloseable {
      * @param layers the layers to capture, or null for all
      */
     public static HookedModel open(Path modelDir, Device device, int[] layers) {
+        return open(modelDir, device, layers, line -> { });
+    }
+
+    /**
+     * As {@link #open(Path, Device, int[])}; {@code progress} hears about long steps (the one-time
+     * conversion of a large single-file model to graph + external weights).
+     */
+    public static HookedModel open(Path modelDir, Device device, int[] layers, Consumer<String> progress) {
         ModelFolder folder = ModelFolder.locate(modelDir);
         ModelConfig config = folder.readConfig();
-        OnnxGraph graph = OnnxGraph.load(folder.onnx());
+        Path graphFile = folder.onnx();
+        OnnxGraph graph = OnnxGraph.load(graphFile);
+        try {
+            if (attnscope.onnx.ExternalWeights.worthConverting(graphFile, graph)) {
+                graphFile = attnscope.onnx.ExternalWeights.converted(graphFile, graph, progress);
+                graph = OnnxGraph.load(graphFile);
+            }
+        } catch (java.io.IOException e) {
+            throw new InputException("cannot read " + graphFile + ": " + e.getMessage());
+        }
         List<AttentionSite> all = AttentionSites.find(graph, config.layers());
         List<AttentionSite> chosen = new ArrayList<>();
         for (int layer : layers == null ? allLayers(config.layers()) : layers) {
@@ -99,7 +119,7 @@ public final class HookedModel implements AutoCloseable {
             }
             chosen.add(all.get(layer));
         }
-        Weights weights = Weights.locate(folder, graph);
+        Weights weights = Weights.locate(graphFile, graph);
         Sessions.Opened session = null;
         List<AttentionSite> withWeights = withFusedPatterns(graph, chosen);
         if (withWeights != chosen) {
@@ -115,7 +135,7 @@ public final class HookedModel implements AutoCloseable {
         if (session == null) {
             session = Sessions.fromBytes(hookedGraph(graph, chosen, Map.of(), weights), weights.folder, device);
         }
-        return new HookedModel(folder, config, graph, weights, List.copyOf(chosen), isCausal(folder, graph, all), device, session);
+        return new HookedModel(folder, graphFile, config, graph, weights, List.copyOf(chosen), isCausal(folder, graph, all), device, session);
     }
 
     /**
@@ -125,8 +145,8 @@ public final class HookedModel implements AutoCloseable {
      * names the real files, in their real folder. The user's files are never written.
      */
     private record Weights(Path folder, Map<String, String> relocated) {
-        static Weights locate(ModelFolder folder, OnnxGraph graph) {
-            Path base = folder.onnxFolder();
+        static Weights locate(Path graphFile, OnnxGraph graph) {
+            Path base = graphFile.toAbsolutePath().getParent();
             Map<String, String> relocated = new HashMap<>();
             Path realFolder = null;
             for (String location : graph.externalLocations()) {
@@ -280,7 +300,7 @@ public final class HookedModel implements AutoCloseable {
     /** Opens the untouched graph's session now (otherwise the first {@link #plainForward} does). */
     public void openPlain() {
         if (plain == null) {
-            plain = weights.relocated().isEmpty() ? Sessions.fromFile(folder.onnx(), device)
+            plain = weights.relocated().isEmpty() ? Sessions.fromFile(graphFile, device)
                     : Sessions.fromBytes(graph.withOutputs(List.of(), Map.of(), weights.relocated()), weights.folder(), device);
         }
     }

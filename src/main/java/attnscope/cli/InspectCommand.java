@@ -107,7 +107,7 @@ public final class InspectCommand implements Callable<Integer> {
 
         long t0 = System.nanoTime();
         progress(err, "opening " + folder.onnx() + " …");
-        try (HookedModel hooked = HookedModel.open(model, dev, chosen)) {
+        try (HookedModel hooked = HookedModel.open(model, dev, chosen, line -> progress(err, line))) {
             hooked.deviceNotice().ifPresent(err::println);
             progress(err, String.format(Locale.ROOT, "opened on %s in %.1f s; running the hooked graph on %d tokens …",
                     hooked.provider(), seconds(t0), tokens.length()));

@@ -10,7 +10,9 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import attnscope.InputException;
 import com.google.protobuf.CodedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -85,10 +87,21 @@ public final class OnnxGraph {
         }
     }
 
-    /** Reads an ONNX file (graph and any weights inside it; external weights are not loaded). */
+    /**
+     * Reads an ONNX file (graph and any weights inside it; external weights are not loaded). The file
+     * is memory-mapped and parsed with aliasing, so weights inside a large file are not copied onto
+     * the Java heap.
+     */
     public static OnnxGraph load(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            CodedInputStream coded = CodedInputStream.newInstance(in);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size >= Integer.MAX_VALUE) {
+                throw new InputException(file + " is " + size + " bytes: a single ONNX file must stay below 2 GiB "
+                        + "(the protobuf limit); use a model with external weights (model.onnx + model.onnx_data)");
+            }
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            CodedInputStream coded = CodedInputStream.newInstance(mapped);
+            coded.enableAliasing(true);
             coded.setSizeLimit(Integer.MAX_VALUE);
             return new OnnxGraph(ModelProto.parseFrom(coded));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -19,20 +19,24 @@ import picocli.CommandLine.Spec;
 /** {@code attnscope synth}: writes a Qwen2-architecture model with seeded random weights. */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Write a synthetic Qwen2-architecture ONNX model with seeded random weights: the real",
-            "graph of Qwen2.5 (rotary embedding, 14 query heads sharing 2 key/value heads, causal mask,",
-            "SwiGLU MLP) without the download. For tests, demos and benchmarks; it knows no language.",
+            "Write a Qwen2-architecture ONNX model with seeded random weights: the real",
+            "graph of Qwen2.5 (rotary embedding, 14 query heads sharing 2 key/value heads,",
+            "causal mask, SwiGLU MLP) without the download. For tests, demos, benchmarks:",
+            "it knows no language.",
             "",
-            "The folder has the Hugging Face layout: config.json (marked \"attnscope_synthetic\": true),",
-            "model.onnx (the graph), model.onnx.data (the weights), tokenizer.json.",
-            "Same options and seed -> byte-identical files.",
+            "The folder has the Hugging Face layout: config.json (with",
+            "\"attnscope_synthetic\": true), model.onnx (the graph), model.onnx.data (the",
+            "weights) and tokenizer.json. Same options and seed -> byte-identical files.",
             "",
             "Examples:",
-            "  attnscope synth --out models/synth                  Qwen2.5 attention geometry, 2 layers",
-            "  attnscope synth --out models/tiny --preset tiny      D 64, 4 heads / 2 kv heads, d 16",
-            "  attnscope synth --out models/q25 --preset qwen2.5-0.5b --tokenizer tokenizer.json",
-            "                                                      the full Qwen2.5-0.5B shape (about 2 GB)",
-            "  attnscope synth --out models/gqa --style fused-gqa  one GroupQueryAttention node per layer",
+            "  attnscope synth --out models/synth",
+            "      Qwen2.5's attention geometry (D 896, 14/2 heads, d 64), 2 layers",
+            "  attnscope synth --out models/tiny --preset tiny",
+            "      D 64, 4 query heads / 2 key/value heads, d 16",
+            "  attnscope synth --out models/gqa --style fused-gqa",
+            "      one com.microsoft:GroupQueryAttention node per layer",
+            "  attnscope synth --out models/q25 --preset qwen2.5-0.5b --tokenizer tok.json",
+            "      the full Qwen2.5-0.5B shape (about 2 GB) with the real Qwen2 tokenizer",
             ""
         })
 public final class SynthCommand implements Callable<Integer> {
@@ -47,16 +51,16 @@ public final class SynthCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--preset", paramLabel = "NAME", defaultValue = "qwen2.5-geometry",
-            description = {"Starting shape, refined by the options below (default: ${DEFAULT-VALUE}):",
-                "  tiny              D 64, H 4, Hkv 2, d 16, 2 layers, MLP 128, vocab 512, theta 1e4",
-                "  qwen2.5-geometry  D 896, H 14, Hkv 2, d 64, theta 1e6, 2 layers, MLP 1024, vocab 1024",
-                "  qwen2.5-0.5b      the full shape: 24 layers, MLP 4864, vocab 151936 (about 2 GB)"})
+            description = {"Starting shape, refined by the options below (default: ${DEFAULT-VALUE}).",
+                "tiny: D 64, H 4, Hkv 2, d 16, 2 layers, MLP 128, vocab 512, theta 1e4.",
+                "qwen2.5-geometry: D 896, H 14, Hkv 2, d 64, theta 1e6; 2 layers, MLP 1024, vocab 1024.",
+                "qwen2.5-0.5b: the full shape, 24 layers, MLP 4864, vocab 151936 (about 2 GB)."})
     String preset;
 
     @Option(names = "--style", paramLabel = "STYLE", defaultValue = "decomposed",
-            description = {"Graph style (default: ${DEFAULT-VALUE}):",
-                "  decomposed  like optimum / transformers.js: MatMul, Mul, Add(mask), Softmax, MatMul",
-                "  fused-gqa   like the onnxruntime-genai builder: com.microsoft:GroupQueryAttention"})
+            description = {"Graph style (default: ${DEFAULT-VALUE}).",
+                "decomposed: like optimum / transformers.js exports (MatMul, Mul, Add mask, Softmax, MatMul).",
+                "fused-gqa: like the onnxruntime-genai builder (com.microsoft:GroupQueryAttention)."})
     String style;
 
     @Option(names = "--hidden", paramLabel = "D", description = "Hidden size D.")
@@ -68,7 +72,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--kv-heads", paramLabel = "Hkv", description = "Key/value heads per layer (H must be a multiple).")
     Integer kvHeads;
 
-    @Option(names = "--head-dim", paramLabel = "d", description = "Head dimension (even; a multiple of 16 for fused-gqa).")
+    @Option(names = "--head-dim", paramLabel = "d",
+            description = "Head dimension (even; a multiple of 16 for fused-gqa).")
     Integer headDim;
 
     @Option(names = "--layers", paramLabel = "N", description = "Decoder layers.")
@@ -87,14 +92,19 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--max-positions", paramLabel = "N", description = "max_position_embeddings.")
     Integer maxPositions;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--scale", paramLabel = "WHERE", defaultValue = "after-matmul",
-            description = {"Where the decomposed graph applies 1/sqrt(d) (default: ${DEFAULT-VALUE}):",
-                "  after-matmul  MatMul(Q, K^T) * 1/sqrt(d)",
-                "  split-sqrt    MatMul(Q * s, K^T * s), s = sqrt(1/sqrt(d)), as optimum exports do"})
+            description = {"Where the decomposed graph applies 1/sqrt(d) (default: ${DEFAULT-VALUE}).",
+                "after-matmul: MatMul(Q, K^T) * 1/sqrt(d).",
+                "split-sqrt: MatMul(Q * s, K^T * s) with s = sqrt(1/sqrt(d)), as optimum exports do."})
     String scale;
+
+    @Option(names = "--packed-qkv",
+            description = "fused-gqa: one packed qkv_proj MatMul, as the onnxruntime-genai builder writes it.")
+    boolean packedQkv;
 
     @Option(names = "--tokenizer", paramLabel = "FILE",
             description = "tokenizer.json to copy (e.g. the real Qwen2 tokenizer); default: a byte-level tokenizer.")
@@ -143,7 +153,7 @@ public final class SynthCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --preset '" + preset
                         + "': expected tiny, qwen2.5-geometry or qwen2.5-0.5b");
             };
-            b.style(SynthSpec.Style.fromCliName(style)).seed(seed).gqaQkOutput(qkOutput);
+            b.style(SynthSpec.Style.fromCliName(style)).seed(seed).gqaQkOutput(qkOutput).packedQkv(packedQkv);
             b.scale(switch (scale.toLowerCase(Locale.ROOT)) {
                 case "after-matmul" -> SynthSpec.ScalePlacement.AFTER_MATMUL;
                 case "split-sqrt" -> SynthSpec.ScalePlacement.SPLIT_SQRT;

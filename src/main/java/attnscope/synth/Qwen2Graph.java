@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * per layer:  h = RMSNorm(x);  q, k, v = h·Wq + bq, h·Wk + bk, h·Wv + bv
  *             q, k rotated (rotary, rotate_half);  present.{i}.key = k, present.{i}.value = v  (B, Hkv, T, d)
  *             z_h = softmax(q_h·k_{h/(H/Hkv)}ᵀ/√d + mask)·v_{h/(H/Hkv)}                    (B, H, T, d)
- *             x = x + concat_h(z_h)·Wo;   x = x + W_down·(SiLU(h'·W_gate) ⊙ h'·W_up), h' = RMSNorm(x)
- * logits = RMSNorm(x)·embedᵀ                                      (B, T, vocab)
+ *             x = x + concat_h(z_h)·Wo;   x = x + (SiLU(h'·W_gate) ⊙ h'·W_up)·W_down, h' = RMSNorm(x)
+ * logits = RMSNorm(x)·embedᵀ  (tied lm_head, one Gemm)              (B, T, vocab)
  * </pre>
  *
  * <p>Weights are stored as MatMul operands, (in, out), the transpose of PyTorch's Linear.weight.
@@ -25,7 +25,10 @@ import java.util.function.Supplier;
 final class Qwen2Graph {
     /** Scales of the random weights, chosen so attention is far from uniform yet logits stay finite. */
     static final class Scales {
-        /** Std of q/k projection entries, times 1/√D: q and k components then have std ≈ 2, scores ≈ 4. */
+        /**
+         * Std of q/k projection entries, times 1/√D. With the biases, q and k components have std
+         * ≈ √(2² + 1²), so scores q·k/√d have a std of about 5: sharp, far from uniform patterns.
+         */
         static final double QK_WEIGHT = 2.0;
         /** Std of q/k biases: like real Qwen2 models, large biases give position-dependent attention sinks. */
         static final double QK_BIAS = 1.0;
@@ -84,10 +87,16 @@ final class Qwen2Graph {
         for (int i = 0; i < spec.layers(); i++) {
             x = layer(i, x);
         }
-        String h = rmsNorm(MODEL + "/norm", x, "model.norm.weight", "norm.weight");
-        // Tied lm_head: logits = h·embedᵀ, reusing the embedding rather than storing a transposed copy.
-        String embedT = g.node("/lm_head", "Transpose", embed).ints("perm", 1L, 0L).out();
-        g.node("/lm_head", "MatMul", h, embedT).outputs("logits");
+        String h = rmsNorm(MODEL + "/norm", x);
+        // Tied lm_head: logits = h·embedᵀ as Gemm(transB=1) on (B·T, D) rows, reading the embedding in
+        // place. (MatMul with a Transpose node would make ONNX Runtime fold a transposed 544 MB copy of
+        // the Qwen2.5 embedding at every session start: seconds more, measured.)
+        String scope = "/lm_head";
+        String rows = g.op(scope, "Reshape", h, g.int64s(false, -1, spec.hidden())); // (B·T, D)
+        String flatLogits = g.node(scope, "Gemm", rows, embed).attr("transB", 1L).out(); // (B·T, vocab)
+        String logitsShape = g.node(scope, "Concat", g.op(scope, "Shape", "input_ids"), g.int64s(false, spec.vocab()))
+                .attr("axis", 0L).out(); // [B, T, vocab]
+        g.node(scope, "Reshape", flatLogits, logitsShape).outputs("logits");
 
         g.output("logits", DataType.FLOAT, "batch_size", "sequence_length", spec.vocab());
         for (int i = 0; i < spec.layers(); i++) {
@@ -109,13 +118,10 @@ final class Qwen2Graph {
 
     private String layer(int i, String x) {
         String scope = MODEL + "/layers." + i;
-        String hf = "model.layers." + i + ".";
-        String key = "layers." + i + ".";
-        String h = rmsNorm(scope + "/input_layernorm", x, hf + "input_layernorm.weight", key + "input_layernorm.weight");
+        String h = rmsNorm(scope + "/input_layernorm", x);
         String attn = spec.style() == Style.DECOMPOSED ? decomposedAttention(i, h) : fusedAttention(i, h);
         x = g.op(scope, "Add", x, attn);
-        String h2 = rmsNorm(scope + "/post_attention_layernorm", x, hf + "post_attention_layernorm.weight",
-                key + "post_attention_layernorm.weight");
+        String h2 = rmsNorm(scope + "/post_attention_layernorm", x);
         return g.op(scope, "Add", x, mlp(i, h2));
     }
 
@@ -125,7 +131,8 @@ final class Qwen2Graph {
     private void rotaryTables() {
         String scope = MODEL + "/rotary_emb";
         float[] invFreq = inverseFrequencies();
-        String pos = g.node(scope, "Cast", "position_ids").attr("to", (long) DataType.FLOAT.getNumber()).out(); // (B, T)
+        long toFloat = DataType.FLOAT.getNumber();
+        String pos = g.node(scope, "Cast", "position_ids").attr("to", toFloat).out(); // (B, T)
         String pos3 = g.op(scope, "Unsqueeze", pos, g.int64s(false, 2)); // (B, T, 1)
         String freqs = g.op(scope, "Mul", pos3, g.floats("model.rotary_emb.inv_freq", false, invFreq)); // (B, T, d/2)
         String emb = g.node(scope, "Concat", freqs, freqs).attr("axis", -1L).out(); // (B, T, d)
@@ -164,13 +171,11 @@ final class Qwen2Graph {
 
     private String decomposedAttention(int i, String h) {
         String scope = MODEL + "/layers." + i + "/self_attn";
-        String hf = "model.layers." + i + ".self_attn.";
-        String key = "layers." + i + ".";
         int heads = spec.heads();
         int kvHeads = spec.kvHeads();
-        String q = projection(scope + "/q_proj", h, spec.hidden(), heads * d, hf + "q_proj.bias", key + "q_proj", true); // (B, T, H·d)
-        String k = projection(scope + "/k_proj", h, spec.hidden(), kvHeads * d, hf + "k_proj.bias", key + "k_proj", true);
-        String v = projection(scope + "/v_proj", h, spec.hidden(), kvHeads * d, hf + "v_proj.bias", key + "v_proj", true);
+        String q = linear(i, scope, "q_proj", h, spec.hidden(), heads * d, true); // (B, T, H·d)
+        String k = linear(i, scope, "k_proj", h, spec.hidden(), kvHeads * d, true); // (B, T, Hkv·d)
+        String v = linear(i, scope, "v_proj", h, spec.hidden(), kvHeads * d, true);
 
         String q4 = splitHeads(scope, q, heads, null); // (B, H, T, d)
         String k4 = splitHeads(scope, k, kvHeads, null); // (B, Hkv, T, d)
@@ -194,7 +199,7 @@ final class Qwen2Graph {
         String z = g.op(scope, "MatMul", pattern, vAll); // (B, H, T, d)
         String zT = g.node(scope, "Transpose", z).ints("perm", 0L, 2L, 1L, 3L).out(); // (B, T, H, d)
         String concat = g.op(scope, "Reshape", permuteHeadsIfFaulty(scope, zT), g.int64s(false, 0, 0, heads * d));
-        return projection(scope + "/o_proj", concat, heads * d, spec.hidden(), null, key + "o_proj", true); // (B, T, D)
+        return linear(i, scope, "o_proj", concat, heads * d, spec.hidden(), false); // (B, T, D)
     }
 
     /** (B, T, n·d) → (B, n, T, d). */
@@ -249,7 +254,7 @@ final class Qwen2Graph {
 
     // ---- fused attention (onnxruntime-genai builder) ----
 
-    /** seqlens_k = (Σ attention_mask) − 1 per row as int32 (B), total_sequence_length = T as int32, cos/sin caches. */
+    /** seqlens_k = (Σ attention_mask) − 1 per row, int32 (B); total_sequence_length = T, int32; cos/sin caches. */
     private void gqaInputs() {
         String scope = MODEL + "/attn_mask_reformat";
         String sum = g.node(scope, "ReduceSum", "attention_mask", g.int64s(false, 1)).attr("keepdims", 0L).out();
@@ -280,13 +285,20 @@ final class Qwen2Graph {
 
     private String fusedAttention(int i, String h) {
         String scope = MODEL + "/layers." + i + "/attn";
-        String name = "model.layers." + i + ".attn.";
-        String key = "layers." + i + ".";
         int heads = spec.heads();
         int kvHeads = spec.kvHeads();
-        String q = projection(scope + "/q_proj", h, spec.hidden(), heads * d, name + "q_proj.Add.bias", key + "q_proj", false);
-        String k = projection(scope + "/k_proj", h, spec.hidden(), kvHeads * d, name + "k_proj.Add.bias", key + "k_proj", false);
-        String v = projection(scope + "/v_proj", h, spec.hidden(), kvHeads * d, name + "v_proj.Add.bias", key + "v_proj", false);
+        String q;
+        String k;
+        String v;
+        if (spec.packedQkv()) {
+            q = packedQkv(i, scope, h); // (B, T, (H + 2·Hkv)·d); GroupQueryAttention splits it
+            k = "";
+            v = "";
+        } else {
+            q = linear(i, scope, "q_proj", h, spec.hidden(), heads * d, true); // (B, T, H·d)
+            k = linear(i, scope, "k_proj", h, spec.hidden(), kvHeads * d, true); // (B, T, Hkv·d)
+            v = linear(i, scope, "v_proj", h, spec.hidden(), kvHeads * d, true);
+        }
         GraphBuilder.Node gqa = g.node(scope, "GroupQueryAttention", q, k, v, "", "", seqlensK, totalLength,
                 cosCache, sinCache).domain(GraphBuilder.MS_DOMAIN)
                 .attr("num_heads", (long) heads).attr("kv_num_heads", (long) kvHeads)
@@ -303,52 +315,122 @@ final class Qwen2Graph {
             String perHead = g.op(scope, "Reshape", z, g.int64s(false, 0, 0, heads, d));
             z = g.op(scope, "Reshape", permuteHeadsIfFaulty(scope, perHead), g.int64s(false, 0, 0, heads * d));
         }
-        return projection(scope + "/o_proj", z, heads * d, spec.hidden(), null, key + "o_proj", false);
+        return linear(i, scope, "o_proj", z, heads * d, spec.hidden(), false);
     }
 
     // ---- shared pieces ----
 
     /**
-     * x·W (+ b): W (in, out) with std scale/√in; q and k get the larger {@link Scales#QK_WEIGHT}.
-     * {@code optimumNames} names the weight opaquely (onnx::MatMul_N) as optimum does, else as the genai builder.
+     * The linear layer {@code module} of layer i: x·W (+ b), W (in, out) with std 1/√in (q and k:
+     * {@link Scales#QK_WEIGHT}/√in). Nodes are {@code scope/module/MatMul} and {@code .../Add}.
+     * Initializers are named as each exporter does: optimum keeps PyTorch's names for biases and
+     * gives MatMul weights opaque ones ({@code onnx::MatMul_N}); the genai builder names both after
+     * their node ({@code model.layers.0.attn.q_proj.MatMul.weight}). The random stream depends only on
+     * the layer and module, so both styles hold the same values.
      */
-    private String projection(String scope, String x, int in, int out, String biasName, String key,
-            boolean optimumNames) {
-        boolean queryOrKey = key.endsWith("q_proj") || key.endsWith("k_proj");
+    private String linear(int i, String scope, String module, String x, int in, int out, boolean withBias) {
+        String nodeScope = scope + "/" + module;
+        String key = "layers." + i + "." + module;
+        String path = nodeScope.substring(1).replace('/', '.'); // model.layers.0.self_attn.q_proj
+        boolean optimum = spec.style() == Style.DECOMPOSED;
+        boolean queryOrKey = module.equals("q_proj") || module.equals("k_proj");
         double std = (queryOrKey ? Scales.QK_WEIGHT : 1.0) / Math.sqrt(in);
-        String weightName = optimumNames ? "onnx::MatMul_" + (matMulWeightCounter++)
-                : scope.substring(1).replace('/', '.') + ".MatMul.weight";
+        String weightName = optimum ? "onnx::MatMul_" + (matMulWeightCounter++) : path + ".MatMul.weight";
         String w = g.weight(weightName, dims(in, out), random(key + ".weight", std));
-        String y = g.op(scope, "MatMul", x, w);
-        if (biasName == null) {
+        String y = g.op(nodeScope, "MatMul", x, w);
+        if (!withBias) {
             return y;
         }
         double biasStd = queryOrKey ? Scales.QK_BIAS : Scales.V_BIAS;
-        String b = g.weight(biasName, dims(out), random(key + ".bias", biasStd));
-        return g.op(scope, "Add", b, y);
+        String b = g.weight(optimum ? path + ".bias" : path + ".Add.bias", dims(out), random(key + ".bias", biasStd));
+        return g.op(nodeScope, "Add", b, y);
     }
 
-    /** RMSNorm: x / √(mean(x²) + ε) · w over the last axis (HF Qwen2RMSNorm, ε = 1e-6). */
-    private String rmsNorm(String scope, String x, String weightName, String key) {
+    /**
+     * The genai builder's packed projection: h·[Wq | Wk | Wv] + [bq | bk | bv], one MatMul whose
+     * columns hold q, k and v side by side. Each row of the packed weight is drawn from the same
+     * three random streams as the separate q_proj, k_proj and v_proj, so the values are identical.
+     */
+    private String packedQkv(int i, String scope, String h) {
+        String nodeScope = scope + "/qkv_proj";
+        String path = nodeScope.substring(1).replace('/', '.'); // model.layers.0.attn.qkv_proj
+        int[] widths = {spec.heads() * d, spec.kvHeads() * d, spec.kvHeads() * d};
+        String[] modules = {"q_proj", "k_proj", "v_proj"};
+        double unit = 1.0 / Math.sqrt(spec.hidden());
+        double[] weightStd = {Scales.QK_WEIGHT * unit, Scales.QK_WEIGHT * unit, unit};
+        double[] biasStd = {Scales.QK_BIAS, Scales.QK_BIAS, Scales.V_BIAS};
+        String prefix = "layers." + i + ".";
+        int packed = widths[0] + widths[1] + widths[2];
+        String w = g.weight(path + ".MatMul.weight", dims(spec.hidden(), packed), () -> new SideBySide(widths,
+                j -> RandomValues.withStd(spec.seed(), prefix + modules[j] + ".weight", weightStd[j])));
+        String b = g.weight(path + ".Add.bias", dims(packed), () -> new SideBySide(widths,
+                j -> RandomValues.withStd(spec.seed(), prefix + modules[j] + ".bias", biasStd[j])));
+        return g.op(nodeScope, "Add", b, g.op(nodeScope, "MatMul", h, w));
+    }
+
+    /** Rows made of consecutive runs from several streams: row = [a(widths[0]) | b(widths[1]) | ...]. */
+    private static final class SideBySide implements WeightFile.Values {
+        private final WeightFile.Values[] parts;
+        private final int[] widths;
+        private final float[][] pieces;
+        private final float[] row;
+        private int rowPosition;
+
+        SideBySide(int[] widths, java.util.function.IntFunction<WeightFile.Values> part) {
+            this.widths = widths;
+            this.parts = new WeightFile.Values[widths.length];
+            this.pieces = new float[widths.length][];
+            int total = 0;
+            for (int j = 0; j < widths.length; j++) {
+                parts[j] = part.apply(j);
+                pieces[j] = new float[widths[j]];
+                total += widths[j];
+            }
+            this.row = new float[total];
+            this.rowPosition = total; // empty: the first call fills a row
+        }
+
+        @Override
+        public void next(float[] chunk, int count) {
+            for (int filled = 0; filled < count; ) {
+                if (rowPosition == row.length) {
+                    int at = 0;
+                    for (int j = 0; j < parts.length; j++) {
+                        parts[j].next(pieces[j], widths[j]);
+                        System.arraycopy(pieces[j], 0, row, at, widths[j]);
+                        at += widths[j];
+                    }
+                    rowPosition = 0;
+                }
+                int n = Math.min(count - filled, row.length - rowPosition);
+                System.arraycopy(row, rowPosition, chunk, filled, n);
+                filled += n;
+                rowPosition += n;
+            }
+        }
+    }
+
+    /** RMSNorm: x / √(mean(x²) + ε) · w over the last axis (HF Qwen2RMSNorm, ε = 1e-6); w near 1. */
+    private String rmsNorm(String scope, String x) {
+        String weightName = scope.substring(1).replace('/', '.') + ".weight"; // model.layers.0.input_layernorm.weight
+        String key = weightName.substring("model.".length());
         String w = g.weight(weightName, dims(spec.hidden()),
                 () -> new RandomValues(spec.seed(), key, 1.0, Scales.NORM_SPREAD));
         String square = g.op(scope, "Pow", x, g.floats("const_f32_2", true, 2f));
         String mean = g.node(scope, "ReduceMean", square).ints("axes", -1L).attr("keepdims", 1L).out();
-        String rms = g.op(scope, "Sqrt", g.op(scope, "Add", mean, g.floats("const_f32_eps", true, (float) SyntheticModelWriter.RMS_NORM_EPS)));
+        String eps = g.floats("const_f32_eps", true, (float) SyntheticModelWriter.RMS_NORM_EPS);
+        String rms = g.op(scope, "Sqrt", g.op(scope, "Add", mean, eps));
         return g.op(scope, "Mul", w, g.op(scope, "Div", x, rms));
     }
 
     /** SwiGLU: down( SiLU(gate(h)) ⊙ up(h) ), SiLU(a) = a·σ(a). */
     private String mlp(int i, String h) {
         String scope = MODEL + "/layers." + i + "/mlp";
-        String key = "layers." + i + ".";
-        boolean optimum = spec.style() == Style.DECOMPOSED;
         int inner = spec.intermediate();
-        String gate = projection(scope + "/gate_proj", h, spec.hidden(), inner, null, key + "gate_proj", optimum);
-        String up = projection(scope + "/up_proj", h, spec.hidden(), inner, null, key + "up_proj", optimum);
+        String gate = linear(i, scope, "gate_proj", h, spec.hidden(), inner, false); // (B, T, inner)
+        String up = linear(i, scope, "up_proj", h, spec.hidden(), inner, false);
         String act = g.op(scope + "/act_fn", "Mul", gate, g.op(scope + "/act_fn", "Sigmoid", gate));
-        return projection(scope + "/down_proj", g.op(scope, "Mul", act, up), inner, spec.hidden(), null, key + "down_proj",
-                optimum);
+        return linear(i, scope, "down_proj", g.op(scope, "Mul", act, up), inner, spec.hidden(), false); // (B, T, D)
     }
 
     private Supplier<WeightFile.Values> random(String key, double std) {

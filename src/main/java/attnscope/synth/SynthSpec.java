@@ -26,12 +26,14 @@ import java.util.Set;
  * @param faults          deliberate errors for negative tests of the inspector (empty: a correct model)
  * @param gqaQkOutput     fused style only: 0 none, 1 expose GroupQueryAttention's scores (before
  *                        softmax), 2 its pattern (after), as graph outputs {@code output_qk.{i}}
+ * @param packedQkv       fused style only: one qkv_proj MatMul (columns q | k | v) feeding the packed
+ *                        query input of GroupQueryAttention, as the genai builder writes it
  * @param configRopeTheta the rope_theta written to config.json: equal to {@code ropeTheta} for an
  *                        honest model, different to test that the inspector notices a wrong config
  */
 public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int layers, int intermediate, int vocab,
         double ropeTheta, int maxPositions, long seed, Style style, ScalePlacement scale, Set<Fault> faults,
-        int gqaQkOutput, double configRopeTheta) {
+        int gqaQkOutput, boolean packedQkv, double configRopeTheta) {
 
     /** The graph style: which real exporter the graph looks like. */
     public enum Style {
@@ -99,8 +101,8 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
                     + kvHeads + "): query head h reads key/value head h / (H/Hkv)");
         }
         if (headDim % 2 != 0) {
-            throw new IllegalArgumentException("head dimension must be even (rotary rotates pairs of dimensions), found "
-                    + headDim);
+            throw new IllegalArgumentException("head dimension must be even (rotary rotates pairs of dimensions), "
+                    + "found " + headDim);
         }
         if (!(ropeTheta > 1) || !(configRopeTheta > 1)) {
             throw new IllegalArgumentException("rope theta must be > 1, found " + ropeTheta);
@@ -119,6 +121,9 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         if (gqaQkOutput < 0 || gqaQkOutput > 2 || (gqaQkOutput != 0 && style != Style.FUSED_GQA)) {
             throw new IllegalArgumentException("gqaQkOutput must be 0, or 1/2 with style fused-gqa, found "
                     + gqaQkOutput + " with style " + style.cliName());
+        }
+        if (packedQkv && style != Style.FUSED_GQA) {
+            throw new IllegalArgumentException("packed qkv_proj needs style fused-gqa");
         }
         long embedding = (long) vocab * hidden;
         if (embedding > Integer.MAX_VALUE) {
@@ -159,7 +164,8 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
     public Builder toBuilder() {
         Builder b = new Builder().hidden(hidden).heads(heads).kvHeads(kvHeads).headDim(headDim).layers(layers)
                 .intermediate(intermediate).vocab(vocab).ropeTheta(ropeTheta).maxPositions(maxPositions).seed(seed)
-                .style(style).scale(scale).faults(faults).gqaQkOutput(gqaQkOutput);
+                .style(style).scale(scale).faults(faults).gqaQkOutput(gqaQkOutput)
+                .packedQkv(packedQkv);
         if (configRopeTheta != ropeTheta) {
             b.configRopeTheta(configRopeTheta);
         }
@@ -187,6 +193,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         private ScalePlacement scale = ScalePlacement.AFTER_MATMUL;
         private Set<Fault> faults = EnumSet.noneOf(Fault.class);
         private int gqaQkOutput;
+        private boolean packedQkv;
         private Double configRopeTheta;
 
         public Builder hidden(int v) { hidden = v; return this; }
@@ -202,6 +209,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         public Builder style(Style v) { style = v; return this; }
         public Builder scale(ScalePlacement v) { scale = v; return this; }
         public Builder gqaQkOutput(int v) { gqaQkOutput = v; return this; }
+        public Builder packedQkv(boolean v) { packedQkv = v; return this; }
         /** Writes this rope_theta to config.json while the graph keeps {@link #ropeTheta}: a lying config. */
         public Builder configRopeTheta(double v) { configRopeTheta = v; return this; }
 
@@ -218,7 +226,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         /** @throws IllegalArgumentException naming the first inconsistent value */
         public SynthSpec build() {
             return new SynthSpec(hidden, heads, kvHeads, headDim, layers, intermediate, vocab, ropeTheta, maxPositions,
-                    seed, style, scale, faults, gqaQkOutput, configRopeTheta == null ? ropeTheta : configRopeTheta);
+                    seed, style, scale, faults, gqaQkOutput, packedQkv, configRopeTheta == null ? ropeTheta : configRopeTheta);
         }
     }
 }

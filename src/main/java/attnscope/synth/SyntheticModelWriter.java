@@ -39,7 +39,10 @@ public final class SyntheticModelWriter {
     private SyntheticModelWriter() {
     }
 
-    /** Writes into {@code outDir}, which must not exist or be empty. See {@link #write(SynthSpec, Path, Path, ProgressListener, boolean)}. */
+    /**
+     * Writes into {@code outDir}, which must not exist or be empty; see
+     * {@link #write(SynthSpec, Path, Path, ProgressListener, boolean)}.
+     */
     public static Path write(SynthSpec spec, Path outDir, Path tokenizerOrNull, ProgressListener progress) {
         return write(spec, outDir, tokenizerOrNull, progress, false);
     }

@@ -54,7 +54,8 @@ final class WeightFile {
         long offset = (size + alignment - 1) / alignment * alignment;
         entries.add(new Entry(name, offset, count, values));
         size = offset + bytes;
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name)
+                .setDataType(TensorProto.DataType.FLOAT.getNumber())
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(entry("location", location))
                 .addExternalData(entry("offset", Long.toString(offset)))

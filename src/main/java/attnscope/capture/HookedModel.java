@@ -49,9 +49,10 @@ public final class HookedModel implements AutoCloseable {
      *
      * @param cache       Q (H, T, d), K and V (Hkv, T, d), PATTERN (H, T, T) where the graph has it, Z (H, T, d), per captured layer
      * @param output      the graph's first output (logits for a language model, hidden states for an encoder)
-     * @param kBeforeRotary keys before rotary by layer, where the graph rotates inside a fused op
+     * @param qBeforeRotary queries before rotary by layer, where the graph rotates them in ordinary ops
+     * @param kBeforeRotary keys before rotary by layer, where they can be read
      */
-    public record Capture(ActivationCache cache, Tensor output, Map<Integer, Tensor> kBeforeRotary) {
+    public record Capture(ActivationCache cache, Tensor output, Map<Integer, Tensor> qBeforeRotary, Map<Integer, Tensor> kBeforeRotary) {
     }
 
     private final ModelFolder folder;
@@ -181,6 +182,7 @@ public final class HookedModel implements AutoCloseable {
             taps.add(s.v().tensor());
             s.pattern().ifPresent(p -> taps.add(p.tensor()));
             taps.add(s.z().tensor());
+            s.qBeforeRotary().ifPresent(q -> taps.add(q.tensor()));
             s.kBeforeRotary().ifPresent(k -> taps.add(k.tensor()));
         }
         return graph.withOutputs(taps, edits, weights.relocated());
@@ -209,7 +211,7 @@ public final class HookedModel implements AutoCloseable {
             }
             out.add(new AttentionSite(s.layer(), s.style(), s.node(), s.q(), s.k(), s.v(),
                     Optional.of(new Tap(fusedPatternName(fused.get(s.layer()), s.layer()), attnscope.onnx.HeadLayout.Split.identity())),
-                    s.z(), s.kBeforeRotary(), s.qNeedsRotary(), s.graphScale(), s.masked()));
+                    s.z(), s.qBeforeRotary(), s.kBeforeRotary(), s.qNeedsRotary(), s.graphScale(), s.masked()));
         }
         return out;
     }
@@ -326,10 +328,12 @@ public final class HookedModel implements AutoCloseable {
             wanted.add(s.v().tensor());
             s.pattern().ifPresent(p -> wanted.add(p.tensor()));
             wanted.add(s.z().tensor());
+            s.qBeforeRotary().ifPresent(q -> wanted.add(q.tensor()));
             s.kBeforeRotary().ifPresent(k -> wanted.add(k.tensor()));
         }
         try (OrtInputs in = inputs(ids); OrtSession.Result r = hooked.session().run(in.map, wanted)) {
             ActivationCache cache = new ActivationCache();
+            Map<Integer, Tensor> qBefore = new HashMap<>();
             Map<Integer, Tensor> kBefore = new HashMap<>();
             for (AttentionSite s : sites) {
                 int layer = s.layer();
@@ -342,12 +346,15 @@ public final class HookedModel implements AutoCloseable {
                     cache.put(layer, Site.PATTERN, read(r, s.pattern().get(), heads, "layer " + layer + " pattern"));
                 }
                 cache.put(layer, Site.Z, read(r, s.z(), heads, "layer " + layer + " z"));
+                if (s.qBeforeRotary().isPresent()) {
+                    qBefore.put(layer, read(r, s.qBeforeRotary().get(), heads, "layer " + layer + " q before rotary"));
+                }
                 if (s.kBeforeRotary().isPresent()) {
                     kBefore.put(layer, read(r, s.kBeforeRotary().get(), heads, "layer " + layer + " k before rotary"));
                 }
             }
             Tensor output = toTensor(r.get(firstOutput).orElseThrow(), firstOutput);
-            return new Capture(cache, output, kBefore);
+            return new Capture(cache, output, qBefore, kBefore);
         } catch (OrtException e) {
             throw new InputException("ONNX Runtime failed on the hooked model: " + e.getMessage(), e);
         }

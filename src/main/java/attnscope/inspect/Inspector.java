@@ -110,9 +110,13 @@ public final class Inspector {
         }
         Tensor z = model.get(layer, Site.Z);
         out.add(Checks.shape(layer, "z", new int[] {c.heads(), t, c.headDim()}, z.shape()));
+        Tensor qBefore = capture.qBeforeRotary().get(layer);
+        if (qBefore != null) {
+            out.addAll(rotaryCheck("rotary.q", "query head", c, layer, qBefore, q));
+        }
         Tensor kBefore = capture.kBeforeRotary().get(layer);
         if (kBefore != null) {
-            out.addAll(rotaryCheck(c, layer, kBefore, model.get(layer, Site.K)));
+            out.addAll(rotaryCheck("rotary.k", "key/value head", c, layer, kBefore, model.get(layer, Site.K)));
         }
         if (!reference.has(layer, Site.Z)) {
             out.add(new CheckResult(layer, -1, "reference", false, Double.NaN, 0,
@@ -172,22 +176,30 @@ public final class Inspector {
     }
 
     /**
-     * "rotary.k": where the graph rotates inside a fused op, the tool's own rotary (config.json's θ)
-     * applied to the keys before rotary must give the graph's rotated keys (present.N.key). A wrong
-     * rope_theta in config.json fails here, per key/value head.
+     * "rotary.q" / "rotary.k": the tool's own rotary embedding, with config.json's rope_theta and
+     * positions 0..T−1, applied to the graph's tensor before rotary must give the graph's rotated
+     * tensor. This is how a wrong rope_theta in config.json shows, for decomposed graphs (which rotate
+     * Q and K themselves) and fused ones (whose present.N.key is rotated inside the op) alike.
      */
-    static List<CheckResult> rotaryCheck(ModelConfig c, int layer, Tensor before, Tensor after) {
+    static List<CheckResult> rotaryCheck(String check, String headKind, ModelConfig c, int layer, Tensor before, Tensor after) {
         List<CheckResult> out = new ArrayList<>();
         if (!java.util.Arrays.equals(before.shape(), after.shape())) {
-            out.add(new CheckResult(layer, -1, "rotary.k", false, Double.NaN, 0, "keys before and after rotary differ in shape"));
+            out.add(new CheckResult(layer, -1, check, false, Double.NaN, 0, "layer " + layer + ": the tensors before "
+                    + attnscope.tensor.Shapes.format(before.shape()) + " and after rotary " + attnscope.tensor.Shapes.format(after.shape())
+                    + " differ in shape"));
+            return out;
+        }
+        if (!(c.ropeTheta() > 1)) {
+            out.add(new CheckResult(layer, -1, check, false, c.ropeTheta(), 0, "layer " + layer
+                    + ": the graph applies a rotary embedding but config.json gives no usable rope_theta (" + c.ropeTheta() + ")"));
             return out;
         }
         Rotary rotary = new Rotary(before.dim(2), c.ropeTheta());
         Tensor ours = new Tensor(before.shape(), rotary.apply(before.data(), Rotary.positions(before.dim(1))));
         for (int g = 0; g < before.dim(0); g++) {
-            CheckResult r = Checks.agreement("rotary.k", layer, g, after, ours, Tolerance.OUTPUT_FP32);
+            CheckResult r = Checks.agreement(check, layer, g, after, ours, Tolerance.OUTPUT_FP32);
             out.add(new CheckResult(r.layer(), r.head(), r.check(), r.passed(), r.value(), r.limit(),
-                    "key/value head " + g + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));
+                    headKind + " " + g + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));
         }
         return out;
     }

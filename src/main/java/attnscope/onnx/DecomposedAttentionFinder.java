@@ -62,11 +62,12 @@ final class DecomposedAttentionFinder {
             Operand k = traceOperand(qk.getInput(1), new int[] {0, 1, 3, 2});
             Operand v = traceOperand(weightedSum.getInput(1), new int[] {0, 1, 2, 3});
             double scale = scores.scale * q.scale * k.scale;
+            Tap keys = keptHeads(k);
             sites.add(new AttentionSite(sites.size(), "decomposed", softmax.getName(),
-                    q.tap(), keptHeads(k), keptHeads(v),
+                    q.tap(), keys, keptHeads(v),
                     Optional.of(new Tap(softmax.getOutput(0), HeadLayout.Split.identity())),
                     ProjectionInput.find(graph, weightedSum.getOutput(0)).orElse(new Tap(weightedSum.getOutput(0), HeadLayout.Split.identity())),
-                    Optional.empty(), false, scale, scores.masked));
+                    beforeRotary(q.tap()), beforeRotary(keys), false, scale, scores.masked));
         }
         return sites;
     }
@@ -111,6 +112,44 @@ final class DecomposedAttentionFinder {
             default:
                 return null;
         }
+    }
+
+    /**
+     * The input of a rotary embedding written out in ordinary ops, x·cos + rotate_half(x)·sin, when
+     * {@code rotated} is its output: an Add of two Muls, one of them reading x directly and the other
+     * reading something computed from x by Slice (rotate_half cuts x in halves). Rotary works element by
+     * element along d, so x has the same layout as the rotated tensor.
+     */
+    private Optional<Tap> beforeRotary(Tap rotated) {
+        NodeProto add = graph.producer(rotated.tensor());
+        if (add == null || !add.getOpType().equals("Add") || add.getInputCount() != 2) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < 2; i++) {
+            NodeProto direct = graph.producer(add.getInput(i));
+            NodeProto halves = graph.producer(add.getInput(1 - i));
+            if (direct == null || halves == null || !direct.getOpType().equals("Mul") || !halves.getOpType().equals("Mul")) {
+                continue;
+            }
+            for (String x : direct.getInputList()) {
+                boolean sliced = graph.consumers(x).stream().anyMatch(c -> c.getOpType().equals("Slice"));
+                if (sliced && halves.getInputList().stream().anyMatch(h -> descendsFrom(h, x, 4))) {
+                    return Optional.of(new Tap(x, rotated.layout()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean descendsFrom(String tensor, String ancestor, int depth) {
+        if (tensor.equals(ancestor)) {
+            return true;
+        }
+        NodeProto p = graph.producer(tensor);
+        if (p == null || depth == 0) {
+            return false;
+        }
+        return p.getInputList().stream().anyMatch(in -> !in.isEmpty() && descendsFrom(in, ancestor, depth - 1));
     }
 
     /** A Mul or Div by a one-element constant: the other operand and the factor it is multiplied by. */

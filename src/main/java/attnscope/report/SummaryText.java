@@ -116,7 +116,7 @@ public final class SummaryText {
             case "z.ref" -> "largest |model − reference| in z " + v;
             case "negative-control" -> "without the mask the reference differs by up to " + v;
             case "logits", "output" -> "hooked vs untouched graph, largest difference " + v;
-            case "rotary.k" -> "tool's rotary vs the graph's, largest difference " + v;
+            case "rotary.q", "rotary.k" -> "rotary with config.json's rope_theta vs the graph's, largest difference " + v;
             default -> check.startsWith("shape.") ? "shapes against config.json" : "largest value " + v;
         };
     }

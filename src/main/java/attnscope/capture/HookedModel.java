@@ -406,11 +406,13 @@ public final class HookedModel implements AutoCloseable {
                     in.put(name, integers(env, elem, shape2, i -> 0));
                 } else if (name.equals("position_ids")) {
                     in.put(name, integers(env, elem, shape2, i -> i));
+                } else if (name.equals("cache_position")) {
+                    in.put(name, integers(env, elem, new long[] {t}, i -> i));
                 } else if (name.startsWith("past")) {
                     in.put(name, emptyPast(env, v));
                 } else {
                     throw new InputException("the graph has an input attnscope does not know how to fill: " + name
-                            + " (known: input_ids, attention_mask, token_type_ids, position_ids, past_key_values.*)");
+                            + " (known: input_ids, attention_mask, token_type_ids, position_ids, cache_position, past_key_values.*)");
                 }
             }
             return in;
@@ -425,7 +427,10 @@ public final class HookedModel implements AutoCloseable {
     }
 
     private static OnnxTensor integers(OrtEnvironment env, int elem, long[] shape, IntAt values) throws OrtException {
-        int n = (int) (shape[0] * shape[1]);
+        int n = 1;
+        for (long dim : shape) {
+            n *= (int) dim;
+        }
         if (elem == ai.onnx.proto.OnnxMl.TensorProto.DataType.INT32_VALUE) {
             int[] a = new int[n];
             for (int i = 0; i < n; i++) {

@@ -113,8 +113,10 @@ public final class InspectCommand implements Callable<Integer> {
                     hooked.provider(), seconds(t0), tokens.length()));
             long t1 = System.nanoTime();
             HookedModel.Capture capture = hooked.capture(tokens.ids());
-            progress(err, String.format(Locale.ROOT, "captured in %.2f s; running the untouched graph …", seconds(t1)));
+            progress(err, String.format(Locale.ROOT, "captured in %.2f s; opening and running the untouched graph …", seconds(t1)));
+            long tp = System.nanoTime();
             Tensor plain = hooked.plainForward(tokens.ids());
+            progress(err, String.format(Locale.ROOT, "untouched graph done in %.2f s", seconds(tp)));
             progress(err, "recomputing every head and checking …");
             long t2 = System.nanoTime();
             InspectionResult result = Inspector.verify(hooked, tokens, capture, plain);

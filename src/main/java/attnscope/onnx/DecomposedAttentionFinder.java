@@ -122,6 +122,12 @@ final class DecomposedAttentionFinder {
      */
     private Optional<Tap> beforeRotary(Tap rotated) {
         NodeProto add = graph.producer(rotated.tensor());
+        if (add != null && add.getOpType().equals("Concat")) {
+            // present.N.key = Concat(past_key_values.N.key, rotated keys): with an empty past, the
+            // cache is the rotated keys themselves; look through to the rotary.
+            List<String> computed = add.getInputList().stream().filter(in -> !in.isEmpty() && !graph.isGraphInput(in)).toList();
+            add = computed.size() == 1 ? graph.producer(computed.get(0)) : null;
+        }
         if (add == null || !add.getOpType().equals("Add") || add.getInputCount() != 2) {
             return Optional.empty();
         }

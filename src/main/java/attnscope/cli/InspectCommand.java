@@ -99,6 +99,9 @@ public final class InspectCommand implements Callable<Integer> {
         Device dev = parseDevice(device);
         long limit = parseSize(maxMemory);
 
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InputException("--out " + out + " is a file; give a folder (it is created if missing)");
+        }
         ModelFolder folder = ModelFolder.locate(model);
         ModelConfig config = folder.readConfig();
         int[] chosen = parseLayers(layers, config.layers());

@@ -14,7 +14,6 @@ import attnscope.onnx.AttentionSite;
 import attnscope.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The inspection pipeline: a hooked forward pass, the reference recomputation of every head from

@@ -47,7 +47,7 @@ public final class HookedModel implements AutoCloseable {
     /**
      * One hooked forward pass.
      *
-     * @param cache       Q (H, T, d), K and V (Hkv, T, d), PATTERN (H, T, T) where the graph has it, Z (H, T, d), per captured layer
+     * @param cache       Q (H, T, d) after rotary, K and V (Hkv, T, d), PATTERN (H, T, T) where the graph has it, Z (H, T, d), per captured layer
      * @param output      the graph's first output (logits for a language model, hidden states for an encoder)
      * @param qBeforeRotary queries before rotary by layer, where the graph rotates them in ordinary ops
      * @param kBeforeRotary keys before rotary by layer, where they can be read
@@ -339,7 +339,7 @@ public final class HookedModel implements AutoCloseable {
                 int layer = s.layer();
                 Tensor q = read(r, s.q(), 0, "layer " + layer + " q");
                 int heads = q.dim(0);
-                cache.put(layer, Site.Q, q);
+                cache.put(layer, Site.Q, s.qNeedsRotary() ? rotate(q) : q);
                 cache.put(layer, Site.K, read(r, s.k(), heads, "layer " + layer + " k"));
                 cache.put(layer, Site.V, read(r, s.v(), heads, "layer " + layer + " v"));
                 if (s.pattern().isPresent()) {
@@ -358,6 +358,20 @@ public final class HookedModel implements AutoCloseable {
         } catch (OrtException e) {
             throw new InputException("ONNX Runtime failed on the hooked model: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where a fused op rotates Q inside (do_rotary=1) the graph never holds the rotated queries: the
+     * tool rotates the captured ones with config.json's θ, so Q means "after rotary" for every style.
+     * (The rotary.k check verifies the tool's rotary against the op's own, on the keys.)
+     */
+    private Tensor rotate(Tensor q) {
+        if (!(config.ropeTheta() > 1)) {
+            throw new InputException("config.json gives no usable rope_theta (" + config.ropeTheta()
+                    + ") but the graph's GroupQueryAttention rotates queries and keys (do_rotary=1)");
+        }
+        attnscope.attention.Rotary rotary = new attnscope.attention.Rotary(q.dim(2), config.ropeTheta());
+        return new Tensor(q.shape(), rotary.apply(q.data(), attnscope.attention.Rotary.positions(q.dim(1))));
     }
 
     private static Tensor read(OrtSession.Result r, Tap tap, int queryHeads, String what) {

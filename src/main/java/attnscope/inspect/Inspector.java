@@ -37,7 +37,6 @@ public final class Inspector {
     /** The reference and the checks, given a capture and the untouched graph's output. */
     public static InspectionResult verify(HookedModel model, Tokens tokens, HookedModel.Capture capture, Tensor plainOutput) {
         ModelConfig config = model.config();
-        applyRotaryWhereFused(model, capture);
         ActivationCache reference = reference(capture.cache(), model.sites(), model.causal());
         // Layers are independent: check them in parallel, then list the results in layer order.
         List<CheckResult> checks = new ArrayList<>();
@@ -48,21 +47,6 @@ public final class Inspector {
         List<Integer> layers = model.sites().stream().map(AttentionSite::layer).toList();
         return new InspectionResult(config, model.attentionStyle(), model.causal(), tokens.tokens(), tokens.ids(),
                 layers, capture.cache(), reference, checks);
-    }
-
-    /**
-     * Where a fused op rotates Q inside (do_rotary=1), the captured queries are before rotary:
-     * rotate them here with config.json's θ, so Q means "after rotary" for every style.
-     */
-    static void applyRotaryWhereFused(HookedModel model, HookedModel.Capture capture) {
-        for (AttentionSite site : model.sites()) {
-            if (site.qNeedsRotary()) {
-                Tensor q = capture.cache().get(site.layer(), Site.Q);
-                Rotary rotary = new Rotary(q.dim(2), model.config().ropeTheta());
-                float[] rotated = rotary.apply(q.data(), Rotary.positions(q.dim(1)));
-                capture.cache().put(site.layer(), Site.Q, new Tensor(q.shape(), rotated));
-            }
-        }
     }
 
     /** The reference side: pattern (H, T, T) and z (H, T, d) of every captured layer, from the model's Q, K, V. */

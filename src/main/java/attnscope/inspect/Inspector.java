@@ -23,6 +23,8 @@ import java.util.List;
 public final class Inspector {
     /** Rows of float32 attention weights sum to 1 within this. */
     static final double ROW_SUM_LIMIT = 1e-5;
+    /** The graph's score scale equals 1/√d within float32 rounding (√s·√s for a split scale). */
+    static final double SCALE_LIMIT = 1e-5;
 
     private Inspector() {
     }
@@ -93,6 +95,9 @@ public final class Inspector {
         }
         Tensor z = model.get(layer, Site.Z);
         out.add(Checks.shape(layer, "z", new int[] {c.heads(), t, c.headDim()}, z.shape()));
+        if (Double.isFinite(site.graphScale())) {
+            out.add(Checks.scale(layer, site.graphScale(), q.dim(2), SCALE_LIMIT));
+        }
         Tensor qBefore = capture.qBeforeRotary().get(layer);
         if (qBefore != null) {
             out.addAll(rotaryCheck("rotary.q", "query head", c, layer, qBefore, q));

@@ -112,6 +112,7 @@ public final class SummaryText {
             case "causal" -> causal ? "largest weight above the diagonal " + v
                     : "not causal: largest weight on a later token " + v + " (not a failure for an encoder)";
             case "rowsum" -> "largest |row sum − 1| " + v;
+            case "scale" -> "the graph's score scale against 1/√d, largest |scale·√d − 1| " + v;
             case "pattern.ref" -> "largest |model − reference| in the pattern " + v;
             case "z.ref" -> "largest |model − reference| in z " + v;
             case "negative-control" -> "without the mask the reference differs by up to " + v;

@@ -240,6 +240,46 @@ final class DecomposedAttentionFinder {
      * the traced tensor through repeat and concat ops, it is read instead, as (B, Hkv, T, d).
      */
     private Tap keptHeads(Operand operand) {
+        Optional<Tap> cached = cacheOutput(operand);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        return beforeRepeat(operand).orElse(operand.tap());
+    }
+
+    /**
+     * Without a cache output, the keys before grouped-query attention's repeat (Hugging Face's
+     * repeat_kv) are recognised by its shape: x (B, Hkv, T, d) → Unsqueeze(axis 2) → Expand, or a
+     * Concat of copies → Reshape to (B, H, T, d). Only an untransposed operand qualifies.
+     */
+    private Optional<Tap> beforeRepeat(Operand operand) {
+        if (!new HeadLayout.Split(operand.perm).isIdentity()) {
+            return Optional.empty();
+        }
+        NodeProto reshape = graph.producer(operand.tensor);
+        if (reshape == null || !reshape.getOpType().equals("Reshape")) {
+            return Optional.empty();
+        }
+        NodeProto repeat = graph.producer(reshape.getInput(0));
+        if (repeat == null) {
+            return Optional.empty();
+        }
+        String copied;
+        if (repeat.getOpType().equals("Expand")) {
+            copied = repeat.getInput(0);
+        } else if (repeat.getOpType().equals("Concat") && repeat.getInputList().stream().distinct().count() == 1) {
+            copied = repeat.getInput(0);
+        } else {
+            return Optional.empty();
+        }
+        NodeProto unsqueeze = graph.producer(copied);
+        if (unsqueeze == null || !unsqueeze.getOpType().equals("Unsqueeze")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Tap(unsqueeze.getInput(0), HeadLayout.Split.identity()));
+    }
+
+    private Optional<Tap> cacheOutput(Operand operand) {
         Deque<String> queue = new ArrayDeque<>(List.of(operand.tensor));
         Set<String> seen = new HashSet<>();
         for (int steps = 0; !queue.isEmpty() && steps < 12; steps++) {
@@ -248,7 +288,7 @@ final class DecomposedAttentionFinder {
                 continue;
             }
             if (graph.isGraphOutput(t)) {
-                return new Tap(t, HeadLayout.Split.identity());
+                return Optional.of(new Tap(t, HeadLayout.Split.identity()));
             }
             NodeProto p = graph.producer(t);
             if (p != null && KV_REPEAT.contains(p.getOpType())) {
@@ -259,7 +299,7 @@ final class DecomposedAttentionFinder {
                 }
             }
         }
-        return operand.tap();
+        return Optional.empty();
     }
 
 }

@@ -70,6 +70,28 @@ class InspectWithCacheInputsTest {
         assertTrue(r.checks().stream().anyMatch(c -> c.check().equals("rotary.k")), "the rotary input is found through the cache Concat");
     }
 
+    @Test
+    void withoutCacheOutputsKeysAreReadBeforeTheGroupedQueryRepeat() throws Exception {
+        // An export without a cache (use_cache=False) has no present.N.key: K is then found before
+        // repeat_kv (Unsqueeze → copies → Reshape), still with its Hkv heads.
+        SynthSpec spec = SynthFixtures.tiny(SynthSpec.Style.DECOMPOSED);
+        Path source = SynthFixtures.model("tiny-dec", spec);
+        Path dir = Files.createDirectories(tmp.resolve("no-cache"));
+        for (String f : new String[] {"config.json", "tokenizer.json", "model.onnx.data"}) {
+            Files.createSymbolicLink(dir.resolve(f), source.resolve(f).toAbsolutePath());
+        }
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(source.resolve("model.onnx")));
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        java.util.List<ValueInfoProto> kept = g.getOutputList().stream().filter(o -> !o.getName().startsWith("present.")).toList();
+        g.clearOutput().addAllOutput(kept);
+        Files.write(dir.resolve("model.onnx"), model.toBuilder().setGraph(g).build().toByteArray());
+
+        InspectionResult r = InspectSyntheticTest.inspect(dir);
+        assertTrue(r.passed());
+        assertEquals(spec.kvHeads(), r.model().get(0, Site.K).dim(0));
+        assertEquals(spec.kvHeads(), r.model().get(1, Site.V).dim(0));
+    }
+
     /** Moves each appended Concat right after the node producing its computed input (ONNX wants topological order). */
     private static void sortTopologically(GraphProto.Builder g) {
         java.util.List<NodeProto> nodes = new java.util.ArrayList<>(g.getNodeList());

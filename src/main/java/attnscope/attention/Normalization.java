@@ -20,6 +20,7 @@ public final class Normalization {
         Scores.requireRows("scores", scores, cols);
         int rows = scores.length / cols;
         float[] weights = new float[scores.length];
+        double[] e = new double[cols]; // one row's exponentials, reused for every row
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             double max = Double.NEGATIVE_INFINITY;
@@ -30,7 +31,6 @@ public final class Normalization {
                 throw new FullyMaskedRowException(r);
             }
             double sum = 0;
-            double[] e = new double[cols];
             for (int c = 0; c < cols; c++) {
                 e[c] = Math.exp(scores[base + c] - max);
                 sum += e[c];

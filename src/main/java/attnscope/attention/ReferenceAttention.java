@@ -9,8 +9,9 @@ import attnscope.tensor.Tensor;
  * recomputed from the Q, K and V that a model produced, to be compared with the pattern and
  * per-head output the model itself computed.
  *
- * <p>K and V keep their Hkv heads: query head h indexes its shared head and nothing is copied,
- * as in the model.
+ * <p>K and V keep their Hkv heads: query head h indexes its shared head, as in the model; no
+ * repeated (H, T, d) K/V is built. Each head works on (T, d) slices copied out of the tensors,
+ * O(T·d) next to the O(T²·d) of the scores.
  */
 public final class ReferenceAttention {
     /** What the reference produces for one layer: pattern (H, T, T) and per-head output z (H, T, d). */

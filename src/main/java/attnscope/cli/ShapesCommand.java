@@ -1,17 +1,181 @@
 package attnscope.cli;
 
+import attnscope.model.ModelConfig;
+import attnscope.render.MemoryPlot;
+import attnscope.render.ToyCharts;
+import attnscope.toy.AttentionShapes;
+import attnscope.toy.InvalidToyInputException;
+import attnscope.toy.ShapesText;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until this command is implemented. */
-@Command(name = "shapes", mixinStandardHelpOptions = true, description = "Shape exercises (not implemented yet).")
+/** {@code attnscope shapes}: the shape exercises for a real model's attention. */
+@Command(name = "shapes",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "The shapes of a real model's attention, and how the scores' memory grows with T.",
+            "",
+            "For T tokens: the shapes of Q, K, V, the scores, the pattern and the output, per head and for all heads of a layer; how many score numbers that is and their memory in fp32, per layer and for the whole model; and how it grows with T (a table and a PNG plot). The scores are T × T per head, so doubling T quadruples them.",
+            "",
+            "Defaults: Qwen2.5-0.5B (24 layers, 14 query heads, 2 key/value heads, d = 64), T = 50.",
+            "",
+            "  attnscope shapes",
+            "  attnscope shapes --tokens 1000",
+            "  attnscope shapes --model models/Qwen2.5-0.5B      (reads config.json)",
+            "  attnscope shapes --heads 32 --kv-heads 8 --head-dim 128 --layers 32",
+            ""
+        })
 public final class ShapesCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    @Option(names = "--tokens", paramLabel = "T", defaultValue = "50", description = "Tokens T (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Read H, Hkv, d and layers from a config.json.")
+    Path config;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Read them from DIR/config.json.")
+    Path model;
+
+    @Option(names = "--heads", paramLabel = "H", description = "Query heads (overrides the config).")
+    Integer heads;
+
+    @Option(names = "--kv-heads", paramLabel = "Hkv", description = "Key/value heads (overrides the config).")
+    Integer kvHeads;
+
+    @Option(names = "--head-dim", paramLabel = "d", description = "Head dimension d_k (overrides the config).")
+    Integer headDim;
+
+    @Option(names = "--layers", paramLabel = "L", description = "Layers (overrides the config).")
+    Integer layers;
+
+    @Option(names = "--up-to", paramLabel = "T", description = "Last T of the growth table (default: the model's max_position_embeddings, else 32768).")
+    Integer upTo;
+
+    @Option(names = "--json", description = "Print the numbers as JSON.")
+    boolean json;
+
+    @Option(names = "--plot", paramLabel = "FILE", defaultValue = "reports/shapes/memory_vs_tokens.png",
+            description = "Where to draw memory against T (default: ${DEFAULT-VALUE}).")
+    Path plot;
+
+    @Option(names = "--no-plot", description = "Do not draw the plot.")
+    boolean noPlot;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("shapes is not implemented yet");
+        if (config != null && model != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --config or --model, not both");
+        }
+        ModelConfig base = config != null ? ModelConfig.read(config) : model != null ? ModelConfig.read(model) : ModelConfig.qwen25_05b();
+        String name = config != null ? config.toString() : model != null ? model.toString()
+                : "Qwen2.5-0.5B (built-in defaults)";
+        int h = positive("--heads", heads, base.heads());
+        int hkv = positive("--kv-heads", kvHeads, base.kvHeads());
+        int d = positive("--head-dim", headDim, base.headDim());
+        int l = positive("--layers", layers, base.layers());
+        positive("--tokens", tokens, tokens);
+        if (h % hkv != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the query heads (" + h
+                    + ") must be a multiple of the key/value heads (" + hkv + ")");
+        }
+        if (heads != null || kvHeads != null || headDim != null || layers != null) {
+            name += ", with options";
+        }
+        ModelConfig cfg = new ModelConfig(base.modelType(), h * d, l, h, hkv, d, base.intermediate(), base.vocab(),
+                base.ropeTheta(), base.normEps(), base.maxPositions(), base.tiedEmbeddings(), base.synthetic());
+        int last = upTo != null ? positive("--up-to", upTo, upTo) : base.maxPositions() > 0 ? base.maxPositions() : 32768;
+        AttentionShapes shapes = new AttentionShapes(cfg, tokens);
+        List<Integer> lengths;
+        try {
+            lengths = AttentionShapes.doublings(Math.min(50, last), last);
+        } catch (InvalidToyInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (json) {
+            spec.commandLine().getOut().println(ToyOptions.toJson(toJson(shapes, name, lengths)));
+        } else {
+            spec.commandLine().getOut().print(ShapesText.render(shapes, name, lengths));
+        }
+        spec.commandLine().getOut().flush();
+        if (!noPlot) {
+            long[] perLayer = new long[lengths.size()];
+            long[] whole = new long[lengths.size()];
+            for (int i = 0; i < lengths.size(); i++) {
+                perLayer[i] = shapes.withTokens(lengths.get(i)).scoreBytesPerLayer();
+                whole[i] = shapes.withTokens(lengths.get(i)).scoreBytesModel();
+            }
+            String title = "Attention scores: memory against T (H = " + h + ", " + l + " layers)";
+            spec.commandLine().getErr().println("wrote " + ToyCharts.writePng(MemoryPlot.chart(title, lengths, perLayer, whole, l),
+                    900, 600, plot));
+            spec.commandLine().getErr().flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private int positive(String option, Integer given, int fallback) {
+        int v = given != null ? given : fallback;
+        if (v <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a positive whole number but found " + v);
+        }
+        return v;
+    }
+
+    private static Map<String, Object> toJson(AttentionShapes s, String name, List<Integer> lengths) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", name);
+        m.put("layers", s.layers());
+        m.put("heads", s.heads());
+        m.put("kvHeads", s.kvHeads());
+        m.put("headDim", s.headDim());
+        m.put("tokens", s.tokens());
+        Map<String, Object> perHead = new LinkedHashMap<>();
+        perHead.put("q", s.perHeadVectors());
+        perHead.put("k", s.perHeadVectors());
+        perHead.put("v", s.perHeadVectors());
+        perHead.put("scores", s.perHeadScores());
+        perHead.put("pattern", s.perHeadScores());
+        perHead.put("z", s.perHeadVectors());
+        m.put("perHead", perHead);
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("q", s.q());
+        all.put("k", s.kv());
+        all.put("v", s.kv());
+        all.put("scores", s.scores());
+        all.put("pattern", s.scores());
+        all.put("z", s.z());
+        all.put("concat", s.concat());
+        m.put("shapes", all);
+        m.put("queryHeadsPerKvHead", s.heads() / s.kvHeads());
+        m.put("scoreEntriesPerLayer", s.scoreEntriesPerLayer());
+        m.put("scoreBytesPerLayer", s.scoreBytesPerLayer());
+        m.put("scoreEntriesModel", s.scoreEntriesModel());
+        m.put("scoreBytesModel", s.scoreBytesModel());
+        java.util.List<Object> growth = new java.util.ArrayList<>();
+        for (int t : lengths) {
+            AttentionShapes a = s.withTokens(t);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("tokens", t);
+            row.put("scoreEntriesPerLayer", a.scoreEntriesPerLayer());
+            row.put("scoreBytesPerLayer", a.scoreBytesPerLayer());
+            row.put("scoreBytesModel", a.scoreBytesModel());
+            growth.add(row);
+        }
+        m.put("growth", growth);
+        return m;
     }
 }

@@ -1,0 +1,124 @@
+package attnscope.cli;
+
+import attnscope.InputException;
+import attnscope.toy.InvalidToyInputException;
+import attnscope.toy.ToyInput;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/** Options every toy example shares: where the input comes from, JSON, and where figures go. */
+public final class ToyOptions {
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "Read the example from FILE (the format of the built-in examples: `name = value` lines; "
+                    + "print one with `attnscope toy examples NAME`). Options given as well override the file's fields.")
+    Path input;
+
+    @Option(names = "--json", description = "Print every number as JSON instead of the tables.")
+    boolean json;
+
+    @Option(names = "--figures", paramLabel = "DIR", defaultValue = "reports/toy",
+            description = "Folder for the PNG figures (default: ${DEFAULT-VALUE}).")
+    Path figures;
+
+    @Option(names = "--no-figures", description = "Do not draw figures.")
+    boolean noFigures;
+
+    /** The file given with --input, or the built-in example. */
+    ToyInput load(String builtIn) {
+        if (input == null) {
+            return ToyInput.builtIn(builtIn);
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new InputException("no such example file: " + input);
+        }
+        try {
+            ToyInput in = ToyInput.parse(input.toString(), Files.readString(input, StandardCharsets.UTF_8));
+            String kind = in.text("kind", builtIn);
+            // causal-slide is a causal example; every other built-in name is its kind.
+            String expected = builtIn.startsWith("causal") ? "causal" : builtIn;
+            if (!kind.equals(expected)) {
+                throw new InputException(input + " is a \"" + kind + "\" example (kind = " + kind + "): run `attnscope toy "
+                        + (kind.equals("handout") ? "" : kind + " ") + "--input " + input + "`");
+            }
+            return in;
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new InputException(input + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new InputException("cannot read " + input + ": " + e.getMessage());
+        } catch (InvalidToyInputException e) {
+            throw new InputException(e.getMessage());
+        }
+    }
+
+    /**
+     * A toy input that does not add up becomes a usage error when options were involved (exit 2)
+     * and an input error when it came only from a file (exit 4).
+     */
+    RuntimeException invalid(CommandSpec spec, ToyInput in, boolean optionsGiven, InvalidToyInputException e) {
+        String msg = e.getMessage();
+        if (!optionsGiven && input != null) {
+            return new InputException(msg.startsWith(in.source()) ? msg : in.source() + ": " + msg);
+        }
+        return new CommandLine.ParameterException(spec.commandLine(), msg);
+    }
+
+    boolean drawFigures() {
+        return !noFigures;
+    }
+
+    Path figure(String name) {
+        return figures.resolve(name);
+    }
+
+    /**
+     * Draws a (T, T) weights matrix with the project's heatmap renderer, the same renderer and
+     * colour scale as the real model's head heatmaps, and names the file on stderr.
+     *
+     * @param weights (T, T); a null row (no softmax) is drawn masked
+     * @param causal  cells above the diagonal are drawn as masked
+     */
+    void heatmap(CommandSpec spec, String file, String title, java.util.List<String> tokens, double[][] weights, boolean causal) {
+        int t = tokens.size();
+        float[] values = new float[t * t];
+        boolean[] masked = new boolean[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+                masked[i * t + j] = weights[i] == null || (causal && j > i);
+                values[i * t + j] = weights[i] == null ? 0f : (float) weights[i][j];
+            }
+        }
+        for (Path written : attnscope.render.Heatmap.write(values, t, t, tokens, tokens, title, masked, figure(file),
+                attnscope.render.FigureOptions.defaults())) {
+            spec.commandLine().getErr().println("wrote " + written);
+        }
+        spec.commandLine().getErr().flush();
+    }
+
+    /** Prints text or JSON on stdout. */
+    void print(CommandSpec spec, String text, Map<String, Object> json) {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        if (this.json) {
+            out.println(toJson(json));
+        } else {
+            out.print(text);
+        }
+        out.flush();
+    }
+
+    static String toJson(Map<String, Object> tree) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package attnscope.toy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A toy example file: one {@code name = value} per line, {@code #} starts a comment.
+ *
+ * <pre>
+ * kind   = handout
+ * tokens = the cat chases the
+ * query  = 2 3
+ * keys   = 1 0; 3 1; 0 3; 2 0
+ * values = 0 0; 4 1; 2 2; 0 0
+ * </pre>
+ *
+ * A vector is numbers separated by spaces or commas; a matrix is rows separated by {@code ;}.
+ * Where masked scores are allowed, {@code -inf} stands for −∞. Parsing is strict: a number is
+ * written in decimal ({@code 2}, {@code -0.5}, {@code 1e-3}); "NaN", "Infinity" and words are
+ * refused with a message naming the field (and the line, for files).
+ */
+public final class ToyInput {
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+
+    private final String source;
+    private final Map<String, String> values;
+    private final Map<String, Integer> lines;
+
+    private ToyInput(String source, Map<String, String> values, Map<String, Integer> lines) {
+        this.source = source;
+        this.values = values;
+        this.lines = lines;
+    }
+
+    /** Parses the text of an example file; {@code source} names it in messages. */
+    public static ToyInput parse(String source, String text) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        String[] all = text.split("\\R", -1);
+        for (int i = 0; i < all.length; i++) {
+            String line = all[i];
+            int hash = line.indexOf('#');
+            if (hash >= 0) {
+                line = line.substring(0, hash);
+            }
+            line = line.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidToyInputException(source + ":" + (i + 1) + ": expected `name = value` but found \"" + line + "\"");
+            }
+            String name = line.substring(0, eq).strip();
+            if (!NAME.matcher(name).matches()) {
+                throw new InvalidToyInputException(source + ":" + (i + 1) + ": \"" + name + "\" is not a field name");
+            }
+            if (values.containsKey(name)) {
+                throw new InvalidToyInputException(source + ":" + (i + 1) + ": \"" + name + "\" is given twice (first on line "
+                        + lines.get(name) + ")");
+            }
+            values.put(name, line.substring(eq + 1).strip());
+            lines.put(name, i + 1);
+        }
+        return new ToyInput(source, values, lines);
+    }
+
+    /** The same fields, built from command-line options (names as in the file format). */
+    public static ToyInput ofOptions(Map<String, String> fields) {
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        return new ToyInput("options", new LinkedHashMap<>(fields), lines);
+    }
+
+    /** The names of the examples shipped with attnscope, in teaching order. */
+    public static final List<String> BUILT_IN = List.of("handout", "self-attention", "matrix", "causal", "causal-slide", "heads");
+
+    /** The text of a shipped example file, or null when there is none of that name. */
+    public static String builtInText(String name) {
+        try (java.io.InputStream in = ToyInput.class.getResourceAsStream("/examples/toy/" + name + ".txt")) {
+            return in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** One of the examples shipped with attnscope ({@code examples/toy/NAME.txt} on the classpath). */
+    public static ToyInput builtIn(String name) {
+        String text = builtInText(name);
+        if (text == null) {
+            throw new IllegalStateException("the built-in example examples/toy/" + name + ".txt is missing from the jar");
+        }
+        return parse("built-in " + name + ".txt", text);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** Replaces or adds a field (command-line options override the file). */
+    public ToyInput with(String name, String value) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        Map<String, Integer> l = new LinkedHashMap<>(lines);
+        v.put(name, value);
+        l.remove(name);
+        return new ToyInput(source, v, l);
+    }
+
+    public String text(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            throw new InvalidToyInputException(source + ": the field \"" + name + "\" is missing");
+        }
+        return v;
+    }
+
+    public String text(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    public List<String> tokens(String name) {
+        return tokens(where(name), text(name));
+    }
+
+    public double[] vector(String name) {
+        return vector(where(name), text(name), false);
+    }
+
+    public double[][] matrix(String name) {
+        return matrix(where(name), text(name), false);
+    }
+
+    /** A matrix whose entries may be {@code -inf} (masked scores). */
+    public double[][] maskedMatrix(String name) {
+        return matrix(where(name), text(name), true);
+    }
+
+    public int integer(String name, int fallback) {
+        if (!has(name)) {
+            return fallback;
+        }
+        String t = text(name);
+        try {
+            return Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            throw new InvalidToyInputException(where(name) + ": expected a whole number but found \"" + t + "\"");
+        }
+    }
+
+    public boolean flag(String name, boolean fallback) {
+        if (!has(name)) {
+            return fallback;
+        }
+        String t = Fmt.lower(text(name));
+        if (t.equals("true") || t.equals("yes")) {
+            return true;
+        }
+        if (t.equals("false") || t.equals("no")) {
+            return false;
+        }
+        throw new InvalidToyInputException(where(name) + ": expected true or false but found \"" + text(name) + "\"");
+    }
+
+    /** "file:line: name" or "name", for messages. */
+    public String where(String name) {
+        Integer line = lines.get(name);
+        return line == null ? (source.equals("options") ? name : source + ": " + name) : source + ":" + line + ": " + name;
+    }
+
+    /** Tokens separated by spaces or commas. */
+    public static List<String> tokens(String where, String text) {
+        List<String> out = new ArrayList<>();
+        for (String t : text.strip().split("[\\s,]+")) {
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new InvalidToyInputException(where + ": expected at least one token but found none");
+        }
+        return out;
+    }
+
+    /** Numbers separated by spaces or commas: "2,3" or "2 3". */
+    public static double[] vector(String where, String text, boolean allowMinusInfinity) {
+        String t = text.strip();
+        if (t.startsWith("[") && t.endsWith("]")) {
+            t = t.substring(1, t.length() - 1).strip();
+        }
+        if (t.isEmpty()) {
+            throw new InvalidToyInputException(where + ": expected numbers separated by commas (e.g. 2,3) but found nothing");
+        }
+        String[] parts = t.split("\\s*,\\s*|\\s+", -1);
+        double[] v = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.isEmpty()) {
+                throw new InvalidToyInputException(where + ": empty entry " + (i + 1) + " in \"" + text.strip()
+                        + "\" (expected numbers separated by commas, e.g. 2,3)");
+            }
+            if (allowMinusInfinity && (p.equalsIgnoreCase("-inf") || p.equals("−∞") || p.equals("-∞"))) {
+                v[i] = Double.NEGATIVE_INFINITY;
+            } else if (DECIMAL.matcher(p).matches()) {
+                v[i] = Double.parseDouble(p);
+                if (Double.isInfinite(v[i])) {
+                    throw new InvalidToyInputException(where + ": \"" + p + "\" is too large for a number");
+                }
+            } else {
+                throw new InvalidToyInputException(where + ": \"" + p + "\" is not a number (expected numbers separated by commas, e.g. 2,3"
+                        + (allowMinusInfinity ? ", or -inf for a masked score" : "") + ")");
+            }
+        }
+        return v;
+    }
+
+    /** Rows separated by ';', all of one length. */
+    public static double[][] matrix(String where, String text, boolean allowMinusInfinity) {
+        String[] rows = text.strip().split(";", -1);
+        double[][] m = new double[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            m[r] = vector(where + " row " + r, rows[r], allowMinusInfinity);
+            if (m[r].length != m[0].length) {
+                throw new InvalidToyInputException(where + ": row " + r + " has " + m[r].length + " numbers but row 0 has "
+                        + m[0].length + " (every row must have the same length)");
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return source + " " + Arrays.toString(values.keySet().toArray());
+    }
+}

@@ -1,0 +1,57 @@
+package attnscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shape exercises with Qwen2.5-0.5B's numbers, worked out by hand in the comments. */
+class ShapesCliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void qwenAtFiftyTokens() {
+        ToyCliTest.Run r = ToyCliTest.run("shapes", "--no-plot");
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        assertTrue(out.matches("(?s).*\\nQ\\s+50 × 64\\s+14 × 50 × 64.*"), out);
+        assertTrue(out.matches("(?s).*\\nK\\s+50 × 64\\s+2 × 50 × 64\\s+each shared by 7 query heads.*"), out);
+        assertTrue(out.matches("(?s).*\\npattern\\s+50 × 50\\s+14 × 50 × 50.*"), out);
+        assertTrue(out.contains("50 × 896"), out);
+        // 14 · 50 · 50 = 35,000 entries; · 4 bytes = 140,000 bytes = 136.7 KiB; · 24 = 840,000 entries, 3.2 MiB.
+        assertTrue(out.contains("14 × 50 × 50 = 35,000 per layer = 136.7 KiB"), out);
+        assertTrue(out.contains("× 24 layers = 840,000 = 3.2 MiB"), out);
+        // T = 32768: 14 · 2^30 · 4 bytes = 56 GiB per layer; · 24 = 1344 GiB = 1.3 TiB.
+        assertTrue(out.matches("(?s).*\\n32,768\\s+15,032,385,536\\s+56\\.0 GiB\\s+1\\.3 TiB.*"), out);
+        assertTrue(out.matches("(?s).*\\n\\s+100\\s+140,000\\s+546\\.9 KiB\\s+12\\.8 MiB\\s+T × 2 → memory × 4.*"), out);
+    }
+
+    @Test
+    void optionsAndConfigOverrideTheDefaults() throws Exception {
+        ToyCliTest.Run r = ToyCliTest.run("shapes", "--tokens", "10", "--heads", "4", "--kv-heads", "4", "--head-dim", "8",
+                "--layers", "2", "--up-to", "40", "--no-plot");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("one per query head (multi-head attention)"), r.out());
+        assertTrue(r.out().contains("4 × 10 × 10 = 400 per layer = 1.6 KiB"), r.out()); // 1600 bytes
+        Path cfg = tmp.resolve("config.json");
+        Files.writeString(cfg, "{\"hidden_size\": 384, \"num_hidden_layers\": 6, \"num_attention_heads\": 12, "
+                + "\"vocab_size\": 30522, \"max_position_embeddings\": 512, \"model_type\": \"bert\"}");
+        ToyCliTest.Run bert = ToyCliTest.run("shapes", "--model", tmp.toString(), "--json", "--no-plot");
+        assertEquals(0, bert.code(), bert.err());
+        assertTrue(bert.out().contains("\"headDim\" : 32"), bert.out());
+        assertTrue(bert.out().contains("\"tokens\" : 512"), bert.out()); // the growth table ends at max_position_embeddings
+        ToyCliTest.Run missing = ToyCliTest.run("shapes", "--model", tmp.resolve("none").toString(), "--no-plot");
+        assertEquals(ExitCodes.INPUT, missing.code());
+    }
+
+    @Test
+    void writesThePlot() {
+        Path png = tmp.resolve("sub/memory.png");
+        assertEquals(0, ToyCliTest.run("shapes", "--plot", png.toString()).code());
+        assertTrue(Files.isRegularFile(png));
+    }
+}

@@ -1,0 +1,212 @@
+package attnscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The toy and shapes commands as a user meets them: exit codes, one-line messages, files written. */
+class ToyCliTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = AttnscopeCommand.newCommandLine(false);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Run usageError(String... args) {
+        Run r = run(args);
+        assertEquals(ExitCodes.USAGE, r.code(), "exit code for " + String.join(" ", args) + "; stderr: " + r.err());
+        assertOneClearLine(r);
+        return r;
+    }
+
+    private static void assertOneClearLine(Run r) {
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith("attnscope: "), r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertTrue(r.err().lines().count() <= 2, "one line (plus the --help hint): " + r.err());
+    }
+
+    @Test
+    void handoutRunsAndWritesItsFigures() {
+        Run r = run("toy", "--figures", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2*1 + 3*0 = 2"), r.out());
+        assertTrue(r.out().contains("[2.25, 1.125]  ← output"), r.out());
+        assertTrue(Files.isRegularFile(tmp.resolve("handout_weights.png")));
+        assertTrue(Files.isRegularFile(tmp.resolve("handout_vectors.png")));
+        assertEquals(0, run("toy", "handout", "--no-figures").code());
+    }
+
+    @Test
+    void malformedVectorsAreUsageErrors() {
+        Run notNumber = usageError("toy", "--query", "2,x", "--no-figures");
+        assertTrue(notNumber.err().contains("\"x\" is not a number"), notNumber.err());
+        Run empty = usageError("toy", "--query", "2,,3", "--no-figures");
+        assertTrue(empty.err().contains("empty entry 2"), empty.err());
+        Run nan = usageError("toy", "--query", "NaN,1", "--no-figures");
+        assertTrue(nan.err().contains("\"NaN\" is not a number"), nan.err());
+    }
+
+    @Test
+    void mismatchedLengthsAreUsageErrors() {
+        Run longQuery = usageError("toy", "--query", "1,2,3", "--no-figures");
+        assertTrue(longQuery.err().contains("has 2 numbers but the query has 3"), longQuery.err());
+        Run raggedKeys = usageError("toy", "--keys", "1,0;3;0,3;2,0", "--no-figures");
+        assertTrue(raggedKeys.err().contains("row 1 has 1 numbers but row 0 has 2"), raggedKeys.err());
+        Run fewValues = usageError("toy", "--values", "0,0;4,1", "--no-figures");
+        assertTrue(fewValues.err().contains("one value per token (4 tokens) but found 2"), fewValues.err());
+        Run tokens = usageError("toy", "--tokens", "a,b", "--no-figures");
+        assertTrue(tokens.err().contains("one key per token (2 tokens) but found 4"), tokens.err());
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        usageError("toy", "--normalize", "max", "--no-figures");
+        usageError("toy", "--target", "cat", "--no-figures");
+        usageError("toy", "--target", "the:0.9", "--no-figures"); // "the" is ambiguous
+        usageError("toy", "--target", "cat:2", "--no-figures");
+        usageError("toy", "--split", "cat", "--no-figures");
+        usageError("toy", "explain", "9", "0");
+        usageError("toy", "explain", "x", "0");
+        usageError("toy", "causal", "--scores", "1,2;3", "--no-figures");
+        usageError("shapes", "--tokens", "0", "--no-plot");
+        usageError("shapes", "--heads", "5", "--no-plot");
+        usageError("shapes", "--tokens", "fifty", "--no-plot");
+    }
+
+    @Test
+    void badFilesAreInputErrorsNamingTheLine() throws Exception {
+        Run missing = run("toy", "--input", tmp.resolve("nope.txt").toString(), "--no-figures");
+        assertEquals(ExitCodes.INPUT, missing.code());
+        assertOneClearLine(missing);
+        Path bad = tmp.resolve("bad.txt");
+        Files.writeString(bad, "tokens = a b\nquery = 1 2\nkeys = 1 0; 0 one\nvalues = 1; 2\n");
+        Run r = run("toy", "--input", bad.toString(), "--no-figures");
+        assertEquals(ExitCodes.INPUT, r.code(), r.err());
+        assertOneClearLine(r);
+        assertTrue(r.err().contains("bad.txt:3: keys row 1: \"one\" is not a number"), r.err());
+        Path noEquals = tmp.resolve("noeq.txt");
+        Files.writeString(noEquals, "tokens a b\n");
+        Run r2 = run("toy", "matrix", "--input", noEquals.toString(), "--no-figures");
+        assertEquals(ExitCodes.INPUT, r2.code());
+        assertTrue(r2.err().contains("noeq.txt:1: expected `name = value`"), r2.err());
+    }
+
+    @Test
+    void anExampleOfAnotherKindIsNamed() throws Exception {
+        Path heads = tmp.resolve("heads.txt");
+        try (var in = getClass().getResourceAsStream("/examples/toy/heads.txt")) {
+            Files.write(heads, in.readAllBytes());
+        }
+        Run r = run("toy", "matrix", "--input", heads.toString(), "--no-figures");
+        assertEquals(ExitCodes.INPUT, r.code());
+        assertTrue(r.err().contains("is a \"heads\" example (kind = heads): run `attnscope toy heads --input"), r.err());
+        assertEquals(0, run("toy", "heads", "--input", heads.toString(), "--no-figures").code());
+    }
+
+    @Test
+    void searchPrintsTheQueryAndTheProof() {
+        Run r = run("toy", "--target", "cat:0.9", "--no-figures");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Goal: more than 0.9 of the weight on position 1 (\"cat\") with softmax"), r.out());
+        assertTrue(r.out().contains("Found: query"), r.out());
+        Run split = run("toy", "--split", "cat,chases", "--json", "--no-figures");
+        assertEquals(0, split.code(), split.err());
+        assertTrue(split.out().contains("\"satisfied\" : true"), split.out());
+    }
+
+    @Test
+    void everyExampleRuns() {
+        for (String example : new String[] {"self-attention", "matrix", "causal", "heads"}) {
+            Run r = run("toy", example, "--figures", tmp.toString());
+            assertEquals(0, r.code(), example + ": " + r.err());
+            Run json = run("toy", example, "--json", "--no-figures");
+            assertTrue(json.out().strip().startsWith("{"), example + " --json: " + json.out());
+        }
+        for (String png : new String[] {"self_attention_weights.png", "matrix_weights.png", "matrix_weights_scaled.png",
+            "causal_weights.png", "heads_weights.png"}) {
+            assertTrue(Files.isRegularFile(tmp.resolve(png)), png);
+        }
+        Run explain = run("toy", "explain", "3", "1");
+        assertEquals(0, explain.code());
+        assertTrue(explain.out().contains("takes 49.8 % of its output"), explain.out());
+    }
+
+    @Test
+    void wrongSlideNumbersFailTheCheck() throws Exception {
+        Path slide = tmp.resolve("slide.txt");
+        try (var in = getClass().getResourceAsStream("/examples/toy/causal-slide.txt")) {
+            Files.write(slide, in.readAllBytes());
+        }
+        Run r = run("toy", "causal", "--input", slide.toString(), "--no-figures");
+        assertEquals(ExitCodes.CHECK_FAILED, r.code());
+        assertTrue(r.out().contains("WRONG: sums to 1.02, not 1"), r.out());
+        Run ok = run("toy", "causal", "--tokens", "a,b", "--scores", "0,5;0,0", "--slide-weights", "1,0;0.5,0.5", "--no-figures");
+        assertEquals(ExitCodes.OK, ok.code(), ok.out());
+    }
+
+    @Test
+    void figuresAreByteIdenticalAcrossRuns() throws Exception {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        for (Path dir : new Path[] {a, b}) {
+            assertEquals(0, run("toy", "--figures", dir.toString()).code());
+            assertEquals(0, run("toy", "matrix", "--figures", dir.toString()).code());
+            assertEquals(0, run("shapes", "--plot", dir.resolve("memory.png").toString()).code());
+        }
+        for (String png : new String[] {"handout_weights.png", "handout_vectors.png", "matrix_weights.png", "memory.png"}) {
+            byte[] first = Files.readAllBytes(a.resolve(png));
+            assertTrue(first.length > 1000 && first[1] == 'P' && first[2] == 'N' && first[3] == 'G', png);
+            assertArrayEquals(first, Files.readAllBytes(b.resolve(png)), png + " differs between runs");
+        }
+        // A different input gives a different figure (the comparison above can fail).
+        assertEquals(0, run("toy", "--query", "1,0", "--figures", b.toString()).code());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("handout_weights.png")),
+                Files.readAllBytes(b.resolve("handout_weights.png"))));
+    }
+
+    @Test
+    void everyShippedExampleCanBePrintedEditedAndRun() throws Exception {
+        Run list = run("toy", "examples");
+        assertEquals(0, list.code());
+        for (String name : attnscope.toy.ToyInput.BUILT_IN) {
+            assertTrue(list.out().contains(name), list.out());
+            Run printed = run("toy", "examples", name);
+            assertEquals(0, printed.code());
+            Path file = tmp.resolve(name + ".txt");
+            Files.writeString(file, printed.out());
+            String kind = attnscope.toy.ToyInput.parse(name, printed.out()).text("kind");
+            Run r = kind.equals("handout") ? run("toy", "--input", file.toString(), "--no-figures")
+                    : run("toy", kind, "--input", file.toString(), "--no-figures");
+            assertEquals(name.equals("causal-slide") ? ExitCodes.CHECK_FAILED : ExitCodes.OK, r.code(), name + ": " + r.err());
+        }
+        usageError("toy", "examples", "nope");
+    }
+
+    @Test
+    void helpTeaches() {
+        Run r = run("toy", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--target cat:0.9") && r.out().contains("self-attention") && r.out().contains("explain"), r.out());
+        assertEquals(0, run("shapes", "--help").code());
+    }
+}

@@ -64,6 +64,20 @@ public final class ToyExplainCommand implements Callable<Integer> {
             throw common.invalid(spec, in, true, e);
         }
         common.print(spec, MatrixText.explain(w, r), ToyJson.explain(w));
+        if (common.drawFigures()) {
+            // Row I as bars: the whole budget of query I, the weight asked about among the others.
+            java.util.List<String> labels = new java.util.ArrayList<>();
+            for (int p = 0; p < r.example().length(); p++) {
+                labels.add(p + " " + r.example().tokens().get(p));
+            }
+            java.util.Map<String, double[]> row = new java.util.LinkedHashMap<>();
+            row.put("weights[" + i + ", ·]" + (r.causal() ? " (causal)" : ""), r.weights()[i]);
+            String title = "weights[" + i + ", " + j + "] = " + attnscope.toy.Fmt.fixed(w.weight()) + ": row " + i
+                    + " (query \"" + r.example().tokens().get(i) + "\") sums to 1";
+            spec.commandLine().getErr().println("wrote " + attnscope.render.ToyCharts.writePng(
+                    attnscope.render.ToyCharts.weightBars(title, labels, row), 800, 500, common.figure("explain_" + i + "_" + j + ".png")));
+            spec.commandLine().getErr().flush();
+        }
         return ExitCodes.OK;
     }
 }

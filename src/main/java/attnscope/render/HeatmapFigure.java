@@ -203,7 +203,7 @@ public final class HeatmapFigure implements Figure {
         Layout L = layout;
         Font f = FigureStyle.font((float) (22 * L.unit), false);
         int box = (int) Math.round(26 * L.unit);
-        int x = (int) Math.round(L.plotX);
+        int x = L.plotX;
         String note;
         if (view.causal()) {
             note = "masked: key after the query (causal mask, −∞ before softmax, weight exactly 0)";

@@ -41,7 +41,8 @@ public final class ToyInput {
     public static ToyInput parse(String source, String text) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, Integer> lines = new LinkedHashMap<>();
-        String[] all = text.split("\\R", -1);
+        // A byte-order mark (some Windows editors write one) is not part of the first field's name.
+        String[] all = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\\R", -1);
         for (int i = 0; i < all.length; i++) {
             String line = all[i];
             int hash = line.indexOf('#');

@@ -146,7 +146,8 @@ class ToyCliTest {
             "causal_weights.png", "heads_weights.png"}) {
             assertTrue(Files.isRegularFile(tmp.resolve(png)), png);
         }
-        Run explain = run("toy", "explain", "3", "1");
+        Run explain = run("toy", "explain", "3", "1", "--figures", tmp.toString());
+        assertTrue(Files.isRegularFile(tmp.resolve("explain_3_1.png")));
         assertEquals(0, explain.code());
         assertTrue(explain.out().contains("takes 49.8 % of its output"), explain.out());
     }

@@ -73,22 +73,23 @@ public final class Lesson {
     }
 
     public static Outcome write(Request r, Consumer<String> progress) throws IOException {
-        prepareOutput(r.out());
-        Path figures = r.out().resolve("figures");
-        Files.createDirectories(figures);
-
-        // 1. The toy handout, computed from the shipped handout inputs.
-        progress.accept("computing the toy handout …");
-        HandoutExample toy = HandoutExample.from(ToyInput.builtIn("handout"));
-        QueryAttention.Result toyResult = QueryAttention.compute(toy, false);
-        List<Path> written = new ArrayList<>(writeToyFigures(toyResult, figures));
-
+        // Everything that can be wrong with the input is found before anything is written.
         ModelFolder folder = ModelFolder.locate(r.model());
         ModelConfig config = folder.readConfig();
         try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
             TextTokenizer.Tokens passage = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
             TextTokenizer.Tokens toySentence = checkedTokens(tokenizer.encode(TOY_SENTENCE), config, "the toy sentence");
             MemoryGuard.require(config, config.layers(), passage.length(), r.memoryLimitBytes());
+
+            prepareOutput(r.out());
+            Path figures = r.out().resolve("figures");
+            Files.createDirectories(figures);
+
+            // 1. The toy handout, computed from the shipped handout inputs.
+            progress.accept("computing the toy handout …");
+            HandoutExample toy = HandoutExample.from(ToyInput.builtIn("handout"));
+            QueryAttention.Result toyResult = QueryAttention.compute(toy, false);
+            List<Path> written = new ArrayList<>(writeToyFigures(toyResult, figures));
 
             progress.accept("opening " + folder.onnx() + " …");
             try (HookedModel hooked = HookedModel.open(r.model(), r.device(), null, progress)) {
@@ -110,7 +111,14 @@ public final class Lesson {
 
                 List<HeadStatistics> stats = HeadStatistics.of(result);
                 List<HeadStatistics.Pick> picks = HeadStatistics.pick(stats);
-                int rowQuery = RowView.resolveQuery(result.tokens(), r.rowQuery());
+                int rowQuery;
+                try {
+                    rowQuery = RowView.resolveQuery(result.tokens(), r.rowQuery());
+                } catch (IllegalArgumentException e) {
+                    // A passage without the requested token still gets a row view: its last query.
+                    rowQuery = result.tokens().size() - 1;
+                    progress.accept("no token \"" + r.rowQuery() + "\" in the passage: the row view shows the last query instead");
+                }
                 Map<Integer, List<Integer>> picksByLayer = new TreeMap<>();
                 for (HeadStatistics.Pick p : picks) {
                     picksByLayer.computeIfAbsent(p.head().layer(), k -> new ArrayList<>()).add(p.head().head());
@@ -206,7 +214,7 @@ public final class Lesson {
                 + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()),
                 900, 560, figures.resolve("toy_weights.png"));
         Path vectors = ToyCharts.writePng(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
-                ex.query(), r.softmax().output(), ex.queryPosition()), 760, 760, figures.resolve("toy_vectors.png"));
+                ex.query(), r.softmax().output(), "output (softmax)"), 760, 760, figures.resolve("toy_vectors.png"));
         return List.of(bars, vectors);
     }
 

@@ -280,7 +280,7 @@ final class LessonReport {
         for (int t : AttentionShapes.doublings(50, config.maxPositions() > 0 ? config.maxPositions() : 32768)) {
             AttentionShapes at = s.withTokens(t);
             rows.add(List.of(String.valueOf(t), String.format(Locale.ROOT, "%,d", at.scoreEntriesPerLayer()),
-                    attnscope.progressFreeBytes(at.scoreBytesPerLayer()), attnscope.progressFreeBytes(at.scoreBytesModel())));
+                    attnscope.progress.ProgressBar.humanBytes(at.scoreBytesPerLayer()), attnscope.progress.ProgressBar.humanBytes(at.scoreBytesModel())));
         }
         r.paragraph("Each head holds a T × T score matrix, so the scores of a layer take H·T² numbers: doubling T quadruples them. "
                 + "That is why long contexts are expensive, and why inference engines avoid materialising the pattern at all.");

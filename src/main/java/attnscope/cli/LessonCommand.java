@@ -1,17 +1,176 @@
 package attnscope.cli;
 
+import attnscope.InputException;
+import attnscope.check.CheckResult;
+import attnscope.inspect.MemoryGuard;
+import attnscope.lesson.Lesson;
+import attnscope.lesson.SyntheticStandIn;
+import attnscope.model.DefaultModel;
+import attnscope.onnx.Device;
+import attnscope.render.ColorScale;
+import attnscope.render.FigureFormat;
+import attnscope.render.FigureOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until this command is implemented. */
-@Command(name = "lesson", mixinStandardHelpOptions = true, description = "Write the lesson report (not implemented yet).")
+/** {@code attnscope lesson}: the toy and the real model side by side, as one HTML page and its Markdown twin. */
+@Command(name = "lesson", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Write the lesson: reports/lesson/index.html and lesson.md, with figures.",
+            "",
+            "  1. the toy handout (\"the cat chases the\") with its table and figures;",
+            "  2. the real model's dimensions (from its config.json) beside the toy's;",
+            "  3. the toy sentence through the real tokenizer, and the real attention of the last \"the\";",
+            "  4. the checked shape table for a ~50-token passage, with inspect's checks and their numbers;",
+            "  5. heads worth discussing, chosen by measured entropy, previous-token and first-token weight;",
+            "  6. the complexity question: score memory against T.",
+            "",
+            "The model is models/qwen2.5-0.5b-instruct (get it with `attnscope fetch`) unless --model says otherwise.",
+            "Without it, the report says so at the top in large type and runs the real-model sections on a synthetic",
+            "model with Qwen2.5-0.5B's attention geometry; every figure of it is labelled as synthetic.",
+            "",
+            "Examples:",
+            "  attnscope lesson",
+            "  attnscope lesson --model models/qwen2.5-0.5b-instruct --text-file my-passage.txt --format png,svg",
+            ""},
+        footer = {"", "Exit codes: 0 written and every check passed · 3 written, but a check failed · 4 input problem."})
 public final class LessonCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     VerboseOption verbose;
 
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model folder (Hugging Face layout). Default: " + DefaultModel.DEFAULT_DIR + ", or a synthetic stand-in when it is missing.")
+    Path model;
+
+    @Option(names = "--models-dir", paramLabel = "DIR", defaultValue = "models",
+            description = "Where fetched models live (default: ${DEFAULT-VALUE}): the default model is DIR/qwen2.5-0.5b-instruct, "
+                    + "a synthetic stand-in is kept in DIR too.")
+    Path modelsDir;
+
+    @Option(names = "--no-stand-in", description = "Fail (exit 4) instead of using a synthetic stand-in when the default model is missing.")
+    boolean noStandIn;
+
+    @Option(names = "--text-file", paramLabel = "FILE", description = "The passage of section 4 (UTF-8). Default: a shipped passage of about 50 tokens.")
+    Path textFile;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reports/lesson",
+            description = "Report folder (default: ${DEFAULT-VALUE}). A folder holding files attnscope did not write is refused.")
+    Path out;
+
+    @Option(names = "--row-query", paramLabel = "TOKEN|INDEX", defaultValue = "it",
+            description = "The query token of the row view in section 5 (default: \"${DEFAULT-VALUE}\", as in \"because it was too tired\").")
+    String rowQuery;
+
+    @Option(names = "--format", paramLabel = "png,svg,pdf", defaultValue = "png", description = "Figure formats (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--scale", paramLabel = "linear|log|row", defaultValue = "linear", description = "Colour scale of the heatmaps (default: ${DEFAULT-VALUE}).")
+    String scale;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
+            description = "Where ONNX Runtime runs (default: ${DEFAULT-VALUE}: CUDA when its libraries load, else CPU).")
+    String device;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "For the synthetic stand-in only: the real Qwen2 tokenizer.json to use. Default: MODELS-DIR/qwen2-tokenizer/tokenizer.json when present (scripts/lesson.sh puts it there).")
+    Path tokenizer;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", defaultValue = "2G",
+            description = "Refuse passages whose captured patterns would need more than this (default: ${DEFAULT-VALUE}).")
+    String maxMemory;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("lesson is not implemented yet");
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        FigureOptions figures;
+        try {
+            figures = FigureOptions.defaults().withFormats(FigureFormat.parseList(format)).withScale(ColorScale.parse(scale));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Device dev = Options.device(spec, device);
+        long limit = Options.size(spec, "--max-memory", maxMemory);
+        String passage = passage();
+
+        Path modelDir = model;
+        String notice = null;
+        if (modelDir == null) {
+            Path def = modelsDir.resolve(DefaultModel.defaultDir().getFileName());
+            if (Files.isDirectory(def)) {
+                modelDir = def;
+            } else if (noStandIn) {
+                modelDir = DefaultModel.require(def);
+            } else {
+                Path tok = standInTokenizer();
+                notice = "No real model here: " + def + " is missing (run `attnscope fetch`, which needs internet once). "
+                        + "Sections 2–6 below run on a SYNTHETIC model with Qwen2.5-0.5B's attention geometry and random weights: "
+                        + "its shapes are Qwen's, its patterns are not."
+                        + (tok == null ? " The real Qwen2 tokenizer was not found either, so tokens are single bytes." : "");
+                err.println("attnscope: " + def + " is missing; using a synthetic stand-in (labelled as such everywhere)");
+                modelDir = SyntheticStandIn.ensure(modelsDir, tok, line -> progress(err, line));
+            }
+        }
+        long t0 = System.nanoTime();
+        Lesson.Outcome o = Lesson.write(new Lesson.Request(modelDir, passage, out, dev, figures, rowQuery, notice, limit),
+                line -> progress(err, line));
+        stdout.println("wrote " + o.html() + " and " + o.markdown() + " with " + o.figureCount() + " figures"
+                + String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
+                + (o.synthetic() ? " (SYNTHETIC stand-in model)" : ""));
+        if (!o.passed()) {
+            for (CheckResult c : o.failed().subList(0, Math.min(5, o.failed().size()))) {
+                err.println("FAILED " + c.check() + (c.layer() >= 0 ? " layer " + c.layer() : "") + (c.head() >= 0 ? " head " + c.head() : "")
+                        + ": " + c.detail());
+            }
+            stdout.println("some checks FAILED: the report shows which (exit 3)");
+        }
+        stdout.flush();
+        return o.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    private String passage() throws IOException {
+        if (textFile != null) {
+            if (!Files.isRegularFile(textFile)) {
+                throw new InputException("no such text file: " + textFile);
+            }
+            return Files.readString(textFile, StandardCharsets.UTF_8).strip();
+        }
+        try (InputStream in = LessonCommand.class.getResourceAsStream("/examples/lesson/passage.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("the shipped passage is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    private Path standInTokenizer() {
+        if (tokenizer != null) {
+            if (!Files.isRegularFile(tokenizer)) {
+                throw new InputException("no such tokenizer file: " + tokenizer);
+            }
+            return tokenizer;
+        }
+        Path def = modelsDir.resolve("qwen2-tokenizer").resolve("tokenizer.json");
+        return Files.isRegularFile(def) ? def : null;
+    }
+
+    private static void progress(PrintWriter err, String line) {
+        err.println("  " + line);
+        err.flush();
     }
 }

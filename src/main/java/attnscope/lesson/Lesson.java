@@ -1,0 +1,262 @@
+package attnscope.lesson;
+
+import attnscope.InputException;
+import attnscope.capture.ActivationCache;
+import attnscope.capture.HookedModel;
+import attnscope.capture.Site;
+import attnscope.check.CheckResult;
+import attnscope.inspect.InspectionResult;
+import attnscope.inspect.Inspector;
+import attnscope.inspect.MemoryGuard;
+import attnscope.model.ModelConfig;
+import attnscope.model.ModelFolder;
+import attnscope.model.TextTokenizer;
+import attnscope.onnx.Device;
+import attnscope.render.FigureOptions;
+import attnscope.render.LessonFigures;
+import attnscope.render.MemoryPlot;
+import attnscope.render.RowView;
+import attnscope.render.ToyCharts;
+import attnscope.report.HtmlWriter;
+import attnscope.report.MarkdownWriter;
+import attnscope.report.Report;
+import attnscope.tensor.Tensor;
+import attnscope.toy.AttentionShapes;
+import attnscope.toy.HandoutExample;
+import attnscope.toy.HandoutText;
+import attnscope.toy.Normalize;
+import attnscope.toy.QueryAttention;
+import attnscope.toy.ToyInput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The lesson in one call: the toy handout, the real model's dimensions beside the toy's, the toy
+ * sentence through the real tokenizer and model, the checked shape table of a ~50-token passage,
+ * the heads worth discussing (chosen by measured statistics) and the O(T²) question, written as
+ * {@code index.html} and {@code lesson.md} with their figures.
+ *
+ * <p>Every number in the report is computed in this run; nothing is copied from elsewhere.
+ */
+public final class Lesson {
+    /** The toy sentence of the handout, run through the real tokenizer and model. */
+    public static final String TOY_SENTENCE = "the cat chases the";
+    /** Marks a folder as a lesson this tool wrote, so writing it again may replace it. */
+    static final String MARKER = ".attnscope-lesson";
+
+    /**
+     * @param model     the model folder (real or synthetic)
+     * @param passage   the text of section 4 (about 50 tokens)
+     * @param out       the report folder
+     * @param rowQuery  the query token of the row view ("it"), or a position
+     * @param fallbackNotice shown at the top in large type when the model is a stand-in, or null
+     */
+    public record Request(Path model, String passage, Path out, Device device, FigureOptions figures, String rowQuery,
+            String fallbackNotice, long memoryLimitBytes) {
+    }
+
+    /** What was written, and whether inspect's checks all passed. */
+    public record Outcome(Path html, Path markdown, int figureCount, boolean synthetic, boolean passed, List<CheckResult> failed) {
+    }
+
+    private Lesson() {
+    }
+
+    public static Outcome write(Request r, Consumer<String> progress) throws IOException {
+        // Everything that can be wrong with the input is found before anything is written.
+        ModelFolder folder = ModelFolder.locate(r.model());
+        ModelConfig config = folder.readConfig();
+        try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
+            TextTokenizer.Tokens passage = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
+            TextTokenizer.Tokens toySentence = checkedTokens(tokenizer.encode(TOY_SENTENCE), config, "the toy sentence");
+            MemoryGuard.require(config, config.layers(), passage.length(), r.memoryLimitBytes());
+
+            prepareOutput(r.out());
+            Path figures = r.out().resolve("figures");
+            Files.createDirectories(figures);
+
+            // 1. The toy handout, computed from the shipped handout inputs.
+            progress.accept("computing the toy handout …");
+            HandoutExample toy = HandoutExample.from(ToyInput.builtIn("handout"));
+            QueryAttention.Result toyResult = QueryAttention.compute(toy, false);
+            List<Path> written = new ArrayList<>(writeToyFigures(toyResult, figures));
+
+            progress.accept("opening " + folder.onnx() + " …");
+            try (HookedModel hooked = HookedModel.open(r.model(), r.device(), null, progress)) {
+                hooked.deviceNotice().ifPresent(progress);
+                progress.accept("running the hooked graph on the passage (" + passage.length() + " tokens) …");
+                HookedModel.Capture capture = hooked.capture(passage.ids());
+                progress.accept("running the untouched graph …");
+                Tensor plain = hooked.plainForward(passage.ids());
+                progress.accept("recomputing every head and checking …");
+                InspectionResult result = Inspector.verify(hooked, passage, capture, plain);
+
+                HookedModel.Capture toyCapture = hooked.capture(toySentence.ids());
+                InspectionResult toyReal = new InspectionResult(config, result.attentionStyle(), result.causal(),
+                        toySentence.tokens(), toySentence.ids(), result.layers(), toyCapture.cache(), new ActivationCache(), List.of());
+
+                progress.accept("drawing " + (config.layers() * (config.heads() + 1) + 1) + " figures …");
+                FigureOptions opts = r.figures().forModel(config);
+                written.addAll(LessonFigures.writeAll(result, figures, opts));
+
+                List<HeadStatistics> stats = HeadStatistics.of(result);
+                List<HeadStatistics.Pick> picks = HeadStatistics.pick(stats);
+                int rowQuery;
+                try {
+                    rowQuery = RowView.resolveQuery(result.tokens(), r.rowQuery());
+                } catch (IllegalArgumentException e) {
+                    // A passage without the requested token still gets a row view: its last query.
+                    rowQuery = result.tokens().size() - 1;
+                    progress.accept("no token \"" + r.rowQuery() + "\" in the passage: the row view shows the last query instead");
+                }
+                Map<Integer, List<Integer>> picksByLayer = new TreeMap<>();
+                for (HeadStatistics.Pick p : picks) {
+                    picksByLayer.computeIfAbsent(p.head().layer(), k -> new ArrayList<>()).add(p.head().head());
+                }
+                Map<Integer, Path> rowViews = new LinkedHashMap<>();
+                for (var e : picksByLayer.entrySet()) {
+                    List<Path> files = RowView.write(result, e.getKey(), rowQuery, e.getValue(), figures, opts);
+                    written.addAll(files);
+                    rowViews.put(e.getKey(), files.get(0));
+                }
+                int lastToy = toySentence.length() - 1;
+                Map<Integer, Path> toyRowViews = new LinkedHashMap<>();
+                for (var e : picksByLayer.entrySet()) {
+                    Path dir = figures.resolve("toy-sentence");
+                    Files.createDirectories(dir);
+                    List<Path> files = RowView.write(toyReal, e.getKey(), lastToy, e.getValue(), dir, opts);
+                    written.addAll(files);
+                    toyRowViews.put(e.getKey(), files.get(0));
+                }
+                written.add(writeMemoryPlot(config, figures));
+
+                LessonReport content = new LessonReport(r.out(), config, folder, hooked.provider(), r.fallbackNotice(), toy,
+                        toyResult, result, toyReal, stats, picks, rowQuery, rowViews, toyRowViews);
+                Report report = content.build();
+                Path html = writeText(r.out().resolve("index.html"), HtmlWriter.render(report));
+                Path md = writeText(r.out().resolve("lesson.md"), MarkdownWriter.render(report));
+                List<CheckResult> failed = result.checks().stream().filter(c -> !c.passed()).toList();
+                return new Outcome(html, md, written.size(), config.synthetic(), result.passed(), failed);
+            }
+        }
+    }
+
+    /** Tokens whose ids fit the model; an empty text is refused rather than producing an empty lesson. */
+    private static TextTokenizer.Tokens checkedTokens(TextTokenizer.Tokens tokens, ModelConfig config, String what) {
+        if (tokens.length() < 2) {
+            throw new InputException(what + " has " + tokens.length() + " token(s): the lesson needs at least 2");
+        }
+        for (int id : tokens.ids()) {
+            if (id >= config.vocab()) {
+                throw new InputException("the tokenizer produced id " + id + " for " + what + ", outside the model's vocabulary (0.."
+                        + (config.vocab() - 1) + "): tokenizer.json does not belong to this model");
+            }
+        }
+        return tokens;
+    }
+
+    /**
+     * The report folder may be created, or replaced when this tool wrote it (it carries the marker);
+     * a folder holding anything else is never touched.
+     */
+    static void prepareOutput(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InputException(out + " exists and is not a folder: choose another --out");
+        }
+        if (Files.isDirectory(out)) {
+            boolean empty;
+            try (var s = Files.list(out)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(out.resolve(MARKER))) {
+                throw new InputException(out + " already holds files that attnscope did not write: choose another --out");
+            }
+            if (!empty) {
+                deleteTree(out.resolve("figures"));
+            }
+        }
+        try {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(MARKER), "written by attnscope lesson; the folder may be replaced by the next run\n");
+        } catch (IOException e) {
+            throw new InputException("cannot write to " + out + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static List<Path> writeToyFigures(QueryAttention.Result r, Path figures) {
+        HandoutExample ex = r.example();
+        List<String> labels = new ArrayList<>();
+        for (int j = 0; j < ex.length(); j++) {
+            labels.add(j + " " + ex.tokens().get(j));
+        }
+        Path bars = ToyCharts.writePng(ToyCharts.weightBars("Toy: weights of the query \"" + ex.tokens().get(ex.queryPosition())
+                + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()),
+                900, 560, figures.resolve("toy_weights.png"));
+        Path vectors = ToyCharts.writePng(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
+                ex.query(), r.softmax().output(), "output (softmax)"), 760, 760, figures.resolve("toy_vectors.png"));
+        return List.of(bars, vectors);
+    }
+
+    private static Path writeMemoryPlot(ModelConfig config, Path figures) {
+        AttentionShapes shapes = new AttentionShapes(config, 50);
+        int last = config.maxPositions() > 0 ? config.maxPositions() : 32768;
+        List<Integer> lengths = AttentionShapes.doublings(50, last);
+        long[] perLayer = new long[lengths.size()];
+        long[] whole = new long[lengths.size()];
+        for (int i = 0; i < lengths.size(); i++) {
+            perLayer[i] = shapes.withTokens(lengths.get(i)).scoreBytesPerLayer();
+            whole[i] = shapes.withTokens(lengths.get(i)).scoreBytesModel();
+        }
+        String title = "Attention scores: memory against T (H = " + config.heads() + ", " + config.layers() + " layers)";
+        return ToyCharts.writePng(MemoryPlot.chart(title, lengths, perLayer, whole, config.layers()), 900, 600,
+                figures.resolve("memory_vs_tokens.png"));
+    }
+
+    private static Path writeText(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".part");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The weight of the last query row of one head, (T) keys. */
+    static float[] lastRow(InspectionResult r, int layer, int head) {
+        Tensor p = r.model().get(layer, Site.PATTERN); // (H, T, T)
+        int t = p.dim(1);
+        float[] row = new float[t];
+        System.arraycopy(p.data(), head * t * t + (t - 1) * t, row, 0, t);
+        return row;
+    }
+
+    static String percent(double w) {
+        return String.format(Locale.ROOT, "%.1f %%", 100 * w);
+    }
+
+    static List<Normalize> bothNormalizations() {
+        return List.of(Normalize.SUM, Normalize.SOFTMAX);
+    }
+
+    static String handoutTable(QueryAttention.Result r) {
+        return HandoutText.render(r, bothNormalizations());
+    }
+}

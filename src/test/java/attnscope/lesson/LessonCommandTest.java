@@ -1,0 +1,136 @@
+package attnscope.lesson;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import attnscope.cli.AttnscopeCommand;
+import attnscope.cli.ExitCodes;
+import attnscope.synth.SynthSpec;
+import attnscope.synth.SyntheticModelWriter;
+import attnscope.testing.HeadlessChromium;
+import attnscope.testing.TestAssets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The lesson end to end, through the CLI, on synthetic models with the real Qwen2 tokenizer. */
+class LessonCommandTest {
+    @TempDir
+    static Path shared;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() {
+        // Tiny geometry, real tokenizer: real token labels, quick to run.
+        model = SyntheticModelWriter.write(SynthSpec.tiny().vocab(151936).build(), shared.resolve("tiny"),
+                TestAssets.qwen2Tokenizer(), null);
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = AttnscopeCommand.newCommandLine(false);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void writesHtmlAndMarkdownWhoseFiguresAllLoadInChromium(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("lesson");
+        Run r = run("lesson", "--model", model.toString(), "--out", out.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        String html = Files.readString(out.resolve("index.html"));
+        String md = Files.readString(out.resolve("lesson.md"));
+        for (String section : List.of("1. The handout", "2. The same formula, real dimensions", "3. The toy sentence through the real tokenizer",
+                "4. The shapes, checked", "5. Heads worth discussing", "6. The complexity question")) {
+            assertTrue(html.contains(section), section);
+            assertTrue(md.contains(section), section);
+        }
+        // The real tokenizer splits "chases"; the report states it from the tokens it got.
+        assertTrue(html.contains("becomes 5 tokens"), "the toy sentence through the real tokenizer");
+        assertTrue(html.contains("␣ch + ases"));
+        // The handout's computed output vector appears in the toy table.
+        assertTrue(html.contains("[2.25, 1.125]"));
+        assertTrue(html.contains("checks passed"));
+        assertFalse(html.contains("class=\"banner\""), "an explicit --model gets no stand-in banner");
+
+        assertTrue(HeadlessChromium.available(), "chromium missing: run scripts/test-assets.sh");
+        HeadlessChromium.PageCheck page = HeadlessChromium.check(out.resolve("index.html"), dir);
+        assertTrue(page.images() >= 10, "figures in the page: " + page.images());
+        assertEquals(List.of(), page.broken(), "every figure must load in a real browser");
+        assertEquals(page.images(), page.loaded());
+
+        // Markdown names the same figures, and each exists.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("!\\[[^]]*]\\(([^)]+)\\)").matcher(md);
+        int figures = 0;
+        while (m.find()) {
+            assertTrue(Files.isRegularFile(out.resolve(m.group(1))), m.group(1));
+            figures++;
+        }
+        assertEquals(page.images(), figures);
+
+        // Written again: byte-identical.
+        String before = html;
+        byte[] overview = Files.readAllBytes(out.resolve("figures/overview.png"));
+        assertEquals(ExitCodes.OK, run("lesson", "--model", model.toString(), "--out", out.toString()).code());
+        assertEquals(before, Files.readString(out.resolve("index.html")));
+        assertTrue(java.util.Arrays.equals(overview, Files.readAllBytes(out.resolve("figures/overview.png"))));
+    }
+
+    @Test
+    void refusesAFolderItDidNotWriteAndLeavesItAlone(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("mine");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("notes.txt"), "my notes");
+        Run r = run("lesson", "--model", model.toString(), "--out", out.toString());
+        assertEquals(ExitCodes.INPUT, r.code());
+        assertTrue(r.err().contains("already holds files that attnscope did not write"), r.err());
+        assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("attnscope:")).count(), r.err());
+        try (var s = Files.list(out)) {
+            assertEquals(List.of(out.resolve("notes.txt")), s.toList());
+        }
+    }
+
+    @Test
+    void missingModelIsAnInputErrorBeforeAnythingIsWritten(@TempDir Path dir) {
+        Path out = dir.resolve("lesson");
+        Run r = run("lesson", "--model", dir.resolve("nope").toString(), "--out", out.toString());
+        assertEquals(ExitCodes.INPUT, r.code());
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertFalse(Files.exists(out), "nothing written for bad input");
+        Run noStandIn = run("lesson", "--models-dir", dir.resolve("models").toString(), "--no-stand-in", "--out", out.toString());
+        assertEquals(ExitCodes.INPUT, noStandIn.code());
+        assertTrue(noStandIn.err().contains("attnscope fetch"), noStandIn.err());
+    }
+
+    /** The README's main command on a fresh machine: no model fetched, so a labelled synthetic stand-in. */
+    @Test
+    void withoutARealModelTheReportSaysSoAtTheTop(@TempDir Path dir) throws Exception {
+        Path models = dir.resolve("models");
+        Files.createDirectories(models.resolve("qwen2-tokenizer"));
+        Files.copy(TestAssets.qwen2Tokenizer(), models.resolve("qwen2-tokenizer/tokenizer.json"));
+        Path out = dir.resolve("lesson");
+        Run r = run("lesson", "--models-dir", models.toString(), "--out", out.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertTrue(r.out().contains("SYNTHETIC stand-in"), r.out());
+        String html = Files.readString(out.resolve("index.html"));
+        int banner = html.indexOf("class=\"banner\"");
+        assertTrue(banner > 0 && banner < html.indexOf("<h2"), "the banner comes before the first section");
+        assertTrue(html.contains("SYNTHETIC model with Qwen2.5-0.5B"));
+        String config = Files.readString(models.resolve("synthetic-qwen2.5-0.5b-geometry/config.json"));
+        assertTrue(config.contains("\"attnscope_synthetic\" : true") || config.contains("\"attnscope_synthetic\": true"), config);
+        assertTrue(html.contains("14 × ") && html.contains("(each shared by 7 query heads)"), "Qwen2.5-0.5B's geometry");
+    }
+}

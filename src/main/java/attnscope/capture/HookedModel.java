@@ -102,15 +102,15 @@ public final class HookedModel implements AutoCloseable {
         ModelFolder folder = ModelFolder.locate(modelDir);
         ModelConfig config = folder.readConfig();
         Path graphFile = folder.onnx();
-        OnnxGraph graph = OnnxGraph.load(graphFile);
         try {
-            if (attnscope.onnx.ExternalWeights.worthConverting(graphFile, graph)) {
-                graphFile = attnscope.onnx.ExternalWeights.converted(graphFile, graph, progress);
-                graph = OnnxGraph.load(graphFile);
+            // Decided from the file size before parsing: a 2 GB single-file model is never read whole.
+            if (attnscope.onnx.ExternalWeights.worthConverting(graphFile)) {
+                graphFile = attnscope.onnx.ExternalWeights.converted(graphFile, progress);
             }
         } catch (java.io.IOException e) {
             throw new InputException("cannot read " + graphFile + ": " + e.getMessage());
         }
+        OnnxGraph graph = OnnxGraph.load(graphFile);
         List<AttentionSite> all = AttentionSites.find(graph, config.layers());
         List<AttentionSite> chosen = new ArrayList<>();
         for (int layer : layers == null ? allLayers(config.layers()) : layers) {

@@ -1,12 +1,7 @@
 package attnscope.onnx;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import attnscope.InputException;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,17 +22,18 @@ public final class ExternalWeights {
     /** Files above this size (bytes) are converted; the system property attnscope.externalize.threshold overrides it. */
     public static final long DEFAULT_THRESHOLD = 512L << 20;
     static final String DATA_FILE = "model.onnx.data";
-    /** Weights smaller than this stay inside the graph (shapes, scalars). */
-    private static final int MIN_EXTERNAL_BYTES = 1024;
-    private static final long ALIGNMENT = 4096;
 
     private ExternalWeights() {
     }
 
-    /** True when the file is a single-file model big enough to be worth converting. */
-    public static boolean worthConverting(Path onnx, OnnxGraph graph) throws IOException {
+    /**
+     * True when the file is big enough to be worth converting. Only weights make an ONNX file
+     * large, so a file over the threshold holds its weights inside; a graph with external weights
+     * is small.
+     */
+    public static boolean worthConverting(Path onnx) throws IOException {
         long threshold = Long.getLong("attnscope.externalize.threshold", DEFAULT_THRESHOLD);
-        return graph.externalLocations().isEmpty() && Files.size(onnx) > threshold;
+        return Files.size(onnx) > threshold;
     }
 
     /** The cache root: the system property attnscope.cache, else $ATTNSCOPE_CACHE, else ~/.cache/attnscope. */
@@ -56,7 +52,7 @@ public final class ExternalWeights {
      * @param progress told one line before a conversion starts (it takes a while for 2 GB)
      * @return the converted model.onnx (its weights in model.onnx.data beside it)
      */
-    public static Path converted(Path onnx, OnnxGraph graph, Consumer<String> progress) {
+    public static Path converted(Path onnx, Consumer<String> progress) {
         try {
             String key = onnx.getFileName() + "-" + Files.size(onnx) + "-" + Files.getLastModifiedTime(onnx).toMillis()
                     + "-" + Integer.toHexString(onnx.toAbsolutePath().normalize().toString().hashCode());
@@ -70,7 +66,8 @@ public final class ExternalWeights {
             Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(dir.getParent(), "." + key + ".tmp-");
             try {
-                write(graph.model(), tmp);
+                // Streams the protobuf: the weights never sit in one Java array.
+                ExternalDataConverter.convert(onnx, tmp.resolve("model.onnx"), DATA_FILE);
                 try {
                     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
@@ -83,35 +80,6 @@ public final class ExternalWeights {
         } catch (IOException e) {
             throw new InputException("cannot convert " + onnx + " to graph + external weights in " + cacheRoot()
                     + ": " + e.getMessage() + " (set ATTNSCOPE_CACHE to a writable folder)");
-        }
-    }
-
-    /** Writes model.onnx (graph, small constants) and model.onnx.data (every larger weight, back to back). */
-    static void write(ModelProto model, Path dir) throws IOException {
-        ModelProto.Builder m = model.toBuilder();
-        long offset = 0;
-        try (OutputStream data = Files.newOutputStream(dir.resolve(DATA_FILE))) {
-            for (TensorProto.Builder t : m.getGraphBuilder().getInitializerBuilderList()) {
-                ByteString raw = t.getRawData();
-                if (raw.size() < MIN_EXTERNAL_BYTES) {
-                    continue;
-                }
-                // ONNX Runtime memory-maps external weights on the CPU when their offsets are
-                // page-aligned, so two sessions share one copy: pad each weight to 4096 bytes.
-                long padding = (ALIGNMENT - offset % ALIGNMENT) % ALIGNMENT;
-                data.write(new byte[(int) padding]);
-                offset += padding;
-                raw.writeTo(data);
-                t.clearRawData();
-                t.setDataLocation(TensorProto.DataLocation.EXTERNAL);
-                t.addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(DATA_FILE));
-                t.addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue(Long.toString(offset)));
-                t.addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue(Integer.toString(raw.size())));
-                offset += raw.size();
-            }
-        }
-        try (OutputStream out = Files.newOutputStream(dir.resolve("model.onnx"))) {
-            m.build().writeTo(out);
         }
     }
 

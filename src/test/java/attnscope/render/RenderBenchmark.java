@@ -12,7 +12,7 @@ import java.util.List;
  * times; asserts nothing (timings depend on the machine).
  *
  * <p>Run: {@code mvn -o -q test-compile && java -cp target/classes:target/test-classes:$(cat cp.txt)
- * attnscope.render.RenderBenchmark [tokens] [runs] [threads]}
+ * attnscope.render.RenderBenchmark [tokens] [runs] [threads] [size]}
  */
 public final class RenderBenchmark {
     private RenderBenchmark() {
@@ -22,9 +22,10 @@ public final class RenderBenchmark {
         int t = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+        int size = args.length > 3 ? Integer.parseInt(args[3]) : 1600;
         InspectionResult r = RenderFixtures.inspection(RenderFixtures.qwenShapedSynthetic(), RenderFixtures.tokens(t),
                 true, 7);
-        FigureOptions options = FigureOptions.defaults().withThreads(threads);
+        FigureOptions options = FigureOptions.defaults().withThreads(threads).withSize(size);
         Path dir = Files.createTempDirectory("attnscope-bench");
         for (int run = 0; run <= runs; run++) {
             long start = System.nanoTime();
@@ -34,8 +35,8 @@ public final class RenderBenchmark {
             for (Path p : files) {
                 bytes += Files.size(p);
             }
-            System.out.printf("%s T=%d threads=%d: %d figures in %.2f s (%.1f ms/figure), %.1f MB%n",
-                    run == 0 ? "warm-up" : "run " + run, t, threads, files.size(), s, 1000 * s / files.size(),
+            System.out.printf("%s T=%d size=%d threads=%d: %d figures in %.2f s (%.1f ms/figure), %.1f MB%n",
+                    run == 0 ? "warm-up" : "run " + run, t, size, threads, files.size(), s, 1000 * s / files.size(),
                     bytes / 1e6);
         }
     }

@@ -11,8 +11,9 @@ import java.util.List;
  * T = 50 tokens on synthetic patterns: 336 head heatmaps + 24 grids + 1 overview. Prints the
  * times; asserts nothing (timings depend on the machine).
  *
- * <p>Run: {@code mvn -o -q test-compile && java -cp target/classes:target/test-classes:$(cat cp.txt)
- * attnscope.render.RenderBenchmark [tokens] [runs] [threads] [size]}
+ * <p>Run: {@code mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt &&
+ * java -Djava.awt.headless=true -cp target/classes:target/test-classes:$(cat target/cp.txt)
+ * attnscope.render.RenderBenchmark [tokens=50] [runs=3] [threads=cores] [size=1600]}
  */
 public final class RenderBenchmark {
     private RenderBenchmark() {

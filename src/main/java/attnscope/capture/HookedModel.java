@@ -1,0 +1,476 @@
+package attnscope.capture;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import attnscope.InputException;
+import attnscope.model.ModelConfig;
+import attnscope.model.ModelFolder;
+import attnscope.onnx.AttentionSite;
+import attnscope.onnx.AttentionSite.Tap;
+import attnscope.onnx.AttentionSites;
+import attnscope.onnx.Device;
+import attnscope.onnx.OnnxGraph;
+import attnscope.onnx.Sessions;
+import attnscope.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A model opened twice: as its untouched graph and as a hooked graph whose attention tensors (Q, K,
+ * V, pattern, per-head output of the chosen layers) are extra graph outputs. One forward pass of the
+ * hooked graph fills an {@link ActivationCache} with the tensors as the model computed them, in the
+ * per-head form (heads, T, d).
+ *
+ * <p>The phases are separate so they can be timed: {@link #open} (find the sites, create the hooked
+ * session), {@link #plainForward} (the untouched graph; its session opens on first use or with
+ * {@link #openPlain}), {@link #capture} (the hooked forward). Sessions are kept for reuse.
+ */
+public final class HookedModel implements AutoCloseable {
+    /**
+     * One hooked forward pass.
+     *
+     * @param cache       Q (H, T, d), K and V (Hkv, T, d), PATTERN (H, T, T) where the graph has it, Z (H, T, d), per captured layer
+     * @param output      the graph's first output (logits for a language model, hidden states for an encoder)
+     * @param kBeforeRotary keys before rotary by layer, where the graph rotates inside a fused op
+     */
+    public record Capture(ActivationCache cache, Tensor output, Map<Integer, Tensor> kBeforeRotary) {
+    }
+
+    private final ModelFolder folder;
+    private final ModelConfig config;
+    private final OnnxGraph graph;
+    private final List<AttentionSite> sites;
+    private final boolean causal;
+    private final Device device;
+    private final Sessions.Opened hooked;
+    private final String firstOutput;
+    private final List<ValueInfoProto> inputs;
+    private final Weights weights;
+    /** The graph file the sessions read: the model's own, or its converted copy with external weights. */
+    private final Path graphFile;
+    private Sessions.Opened plain;
+
+    private HookedModel(ModelFolder folder, Path graphFile, ModelConfig config, OnnxGraph graph, Weights weights, List<AttentionSite> sites,
+            boolean causal, Device device, Sessions.Opened hooked) {
+        this.folder = folder;
+        this.graphFile = graphFile;
+        this.weights = weights;
+        this.config = config;
+        this.graph = graph;
+        this.sites = sites;
+        this.causal = causal;
+        this.device = device;
+        this.hooked = hooked;
+        this.firstOutput = graph.outputNames().get(0);
+        this.inputs = graph.realInputs();
+    }
+
+    /**
+     * Opens a model folder: reads config.json and the graph, finds every layer's attention site,
+     * and creates the hooked session for the chosen layers.
+     *
+     * @param layers the layers to capture, or null for all
+     */
+    public static HookedModel open(Path modelDir, Device device, int[] layers) {
+        return open(modelDir, device, layers, line -> { });
+    }
+
+    /**
+     * As {@link #open(Path, Device, int[])}; {@code progress} hears about long steps (the one-time
+     * conversion of a large single-file model to graph + external weights).
+     */
+    public static HookedModel open(Path modelDir, Device device, int[] layers, Consumer<String> progress) {
+        ModelFolder folder = ModelFolder.locate(modelDir);
+        ModelConfig config = folder.readConfig();
+        Path graphFile = folder.onnx();
+        OnnxGraph graph = OnnxGraph.load(graphFile);
+        try {
+            if (attnscope.onnx.ExternalWeights.worthConverting(graphFile, graph)) {
+                graphFile = attnscope.onnx.ExternalWeights.converted(graphFile, graph, progress);
+                graph = OnnxGraph.load(graphFile);
+            }
+        } catch (java.io.IOException e) {
+            throw new InputException("cannot read " + graphFile + ": " + e.getMessage());
+        }
+        List<AttentionSite> all = AttentionSites.find(graph, config.layers());
+        List<AttentionSite> chosen = new ArrayList<>();
+        for (int layer : layers == null ? allLayers(config.layers()) : layers) {
+            if (layer < 0 || layer >= all.size()) {
+                throw new InputException("layer " + layer + " does not exist: the model has " + all.size()
+                        + " layers (0.." + (all.size() - 1) + ")");
+            }
+            chosen.add(all.get(layer));
+        }
+        Weights weights = Weights.locate(graphFile, graph);
+        Sessions.Opened session = null;
+        List<AttentionSite> withWeights = withFusedPatterns(graph, chosen);
+        if (withWeights != chosen) {
+            try {
+                session = Sessions.fromBytes(hookedGraph(graph, withWeights, fusedPatternEdits(graph, withWeights), weights),
+                        weights.folder, device);
+                chosen = withWeights;
+            } catch (InputException e) {
+                // This ONNX Runtime (or provider) cannot return GroupQueryAttention's weights: recompute only.
+                session = null;
+            }
+        }
+        if (session == null) {
+            session = Sessions.fromBytes(hookedGraph(graph, chosen, Map.of(), weights), weights.folder, device);
+        }
+        return new HookedModel(folder, graphFile, config, graph, weights, List.copyOf(chosen), isCausal(folder, graph, all), device, session);
+    }
+
+    /**
+     * Where the external weights really are. ONNX Runtime refuses weight files that resolve (through
+     * symbolic links) outside the folder it was given — and the Hugging Face cache keeps model files
+     * as links into a blobs/ folder. So the links are resolved here and the graph given to ONNX Runtime
+     * names the real files, in their real folder. The user's files are never written.
+     */
+    private record Weights(Path folder, Map<String, String> relocated) {
+        static Weights locate(Path graphFile, OnnxGraph graph) {
+            Path base = graphFile.toAbsolutePath().getParent();
+            Map<String, String> relocated = new HashMap<>();
+            Path realFolder = null;
+            for (String location : graph.externalLocations()) {
+                Path real;
+                try {
+                    real = base.resolve(location).toRealPath();
+                } catch (java.io.IOException e) {
+                    throw new InputException("the graph keeps its weights in " + base.resolve(location)
+                            + ", which cannot be read: " + e.getMessage());
+                }
+                if (realFolder != null && !realFolder.equals(real.getParent())) {
+                    return new Weights(base, Map.of()); // weights spread over folders: leave them as they are
+                }
+                realFolder = real.getParent();
+                relocated.put(location, real.getFileName().toString());
+            }
+            if (realFolder == null || realFolder.equals(base.toAbsolutePath())
+                    && relocated.entrySet().stream().allMatch(e -> e.getKey().equals(e.getValue()))) {
+                return new Weights(base, Map.of());
+            }
+            return new Weights(realFolder, relocated);
+        }
+    }
+
+    /** The graph with every tensor of the chosen sites added as an output. */
+    private static byte[] hookedGraph(OnnxGraph graph, List<AttentionSite> chosen, Map<String, Consumer<NodeProto.Builder>> edits,
+            Weights weights) {
+        Set<String> taps = new LinkedHashSet<>();
+        for (AttentionSite s : chosen) {
+            taps.add(s.q().tensor());
+            taps.add(s.k().tensor());
+            taps.add(s.v().tensor());
+            s.pattern().ifPresent(p -> taps.add(p.tensor()));
+            taps.add(s.z().tensor());
+            s.kBeforeRotary().ifPresent(k -> taps.add(k.tensor()));
+        }
+        return graph.withOutputs(taps, edits, weights.relocated());
+    }
+
+    /** The name given to a GroupQueryAttention node's attention-weights output in the hooked graph. */
+    static String fusedPatternName(int layer) {
+        return "attnscope.gqa_pattern." + layer;
+    }
+
+    /**
+     * GroupQueryAttention on the CPU can return its attention weights as a fourth output
+     * ({@code qk_output} = 2: after softmax, (B, H, T, T)). Sites that lack it get it asked for, so the
+     * pattern is the model's own and not only the reference's.
+     */
+    private static List<AttentionSite> withFusedPatterns(OnnxGraph graph, List<AttentionSite> sites) {
+        if (sites.stream().noneMatch(s -> s.style().equals("fused-gqa"))) {
+            return sites;
+        }
+        List<AttentionSite> out = new ArrayList<>();
+        for (AttentionSite s : sites) {
+            if (!s.style().equals("fused-gqa")) {
+                out.add(s);
+                continue;
+            }
+            out.add(new AttentionSite(s.layer(), s.style(), s.node(), s.q(), s.k(), s.v(),
+                    Optional.of(new Tap(fusedPatternName(s.layer()), attnscope.onnx.HeadLayout.Split.identity())),
+                    s.z(), s.kBeforeRotary(), s.qNeedsRotary(), s.graphScale(), s.masked()));
+        }
+        return out;
+    }
+
+    private static Map<String, Consumer<NodeProto.Builder>> fusedPatternEdits(OnnxGraph graph, List<AttentionSite> sites) {
+        Map<String, Consumer<NodeProto.Builder>> edits = new HashMap<>();
+        List<NodeProto> fused = graph.nodes().stream().filter(n -> n.getOpType().equals("GroupQueryAttention")).toList();
+        for (AttentionSite s : sites) {
+            if (!s.style().equals("fused-gqa")) {
+                continue;
+            }
+            String name = fusedPatternName(s.layer());
+            edits.put(fused.get(s.layer()).getOutput(0), node -> {
+                for (int i = node.getAttributeCount() - 1; i >= 0; i--) {
+                    if (node.getAttribute(i).getName().equals("qk_output")) {
+                        node.removeAttribute(i);
+                    }
+                }
+                node.addAttribute(OnnxGraph.intAttributeProto("qk_output", 2));
+                while (node.getOutputCount() < 3) {
+                    node.addOutput("");
+                }
+                if (node.getOutputCount() > 3) {
+                    node.setOutput(3, name);
+                } else {
+                    node.addOutput(name);
+                }
+            });
+        }
+        return edits;
+    }
+
+    private static int[] allLayers(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /**
+     * Whether the model hides the future. Decided from what the model is, not from what its
+     * attention looks like (that is what the causal check then verifies): fused GroupQueryAttention
+     * is causal by definition; otherwise config.json's architecture (…ForCausalLM, is_decoder,
+     * decoder families) and, failing that, a graph with a key/value cache input.
+     */
+    static boolean isCausal(ModelFolder folder, OnnxGraph graph, List<AttentionSite> sites) {
+        if (sites.stream().anyMatch(s -> s.style().equals("fused-gqa"))) {
+            return true;
+        }
+        Optional<Boolean> declared = folder.declaresCausal();
+        if (declared.isPresent()) {
+            return declared.get();
+        }
+        return graph.realInputs().stream().anyMatch(v -> v.getName().startsWith("past") || v.getName().equals("position_ids"));
+    }
+
+    public ModelFolder folder() {
+        return folder;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The sites of the captured layers, in order. */
+    public List<AttentionSite> sites() {
+        return sites;
+    }
+
+    public String attentionStyle() {
+        return sites.get(0).style();
+    }
+
+    public boolean causal() {
+        return causal;
+    }
+
+    /** "CPU" or "CUDA". */
+    public String provider() {
+        return hooked.provider();
+    }
+
+    /** The one-line notice when --device auto fell back to the CPU. */
+    public Optional<String> deviceNotice() {
+        return hooked.notice();
+    }
+
+    /** Opens the untouched graph's session now (otherwise the first {@link #plainForward} does). */
+    public void openPlain() {
+        if (plain == null) {
+            plain = weights.relocated().isEmpty() ? Sessions.fromFile(graphFile, device)
+                    : Sessions.fromBytes(graph.withOutputs(List.of(), Map.of(), weights.relocated()), weights.folder(), device);
+        }
+    }
+
+    /** The untouched graph's first output for these token ids (batch 1). */
+    public Tensor plainForward(int[] ids) {
+        openPlain();
+        try (OrtInputs in = inputs(ids); OrtSession.Result r = plain.session().run(in.map, Set.of(firstOutput))) {
+            return toTensor(r.get(firstOutput).orElseThrow(), firstOutput);
+        } catch (OrtException e) {
+            throw new InputException("ONNX Runtime failed on the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** One hooked forward pass: the attention tensors of every chosen layer, and the first output. */
+    public Capture capture(int[] ids) {
+        Set<String> wanted = new LinkedHashSet<>();
+        wanted.add(firstOutput);
+        for (AttentionSite s : sites) {
+            wanted.add(s.q().tensor());
+            wanted.add(s.k().tensor());
+            wanted.add(s.v().tensor());
+            s.pattern().ifPresent(p -> wanted.add(p.tensor()));
+            wanted.add(s.z().tensor());
+            s.kBeforeRotary().ifPresent(k -> wanted.add(k.tensor()));
+        }
+        try (OrtInputs in = inputs(ids); OrtSession.Result r = hooked.session().run(in.map, wanted)) {
+            ActivationCache cache = new ActivationCache();
+            Map<Integer, Tensor> kBefore = new HashMap<>();
+            for (AttentionSite s : sites) {
+                int layer = s.layer();
+                Tensor q = read(r, s.q(), 0, "layer " + layer + " q");
+                int heads = q.dim(0);
+                cache.put(layer, Site.Q, q);
+                cache.put(layer, Site.K, read(r, s.k(), heads, "layer " + layer + " k"));
+                cache.put(layer, Site.V, read(r, s.v(), heads, "layer " + layer + " v"));
+                if (s.pattern().isPresent()) {
+                    cache.put(layer, Site.PATTERN, read(r, s.pattern().get(), heads, "layer " + layer + " pattern"));
+                }
+                cache.put(layer, Site.Z, read(r, s.z(), heads, "layer " + layer + " z"));
+                if (s.kBeforeRotary().isPresent()) {
+                    kBefore.put(layer, read(r, s.kBeforeRotary().get(), heads, "layer " + layer + " k before rotary"));
+                }
+            }
+            Tensor output = toTensor(r.get(firstOutput).orElseThrow(), firstOutput);
+            return new Capture(cache, output, kBefore);
+        } catch (OrtException e) {
+            throw new InputException("ONNX Runtime failed on the hooked model: " + e.getMessage(), e);
+        }
+    }
+
+    private static Tensor read(OrtSession.Result r, Tap tap, int queryHeads, String what) {
+        OnnxValue value = r.get(tap.tensor()).orElseThrow(() -> new IllegalStateException(what + ": " + tap.tensor() + " was not returned"));
+        OnnxTensor t = (OnnxTensor) value;
+        float[] data = floats(t, what);
+        return HeadTensors.toHeads(data, t.getInfo().getShape(), tap.layout(), queryHeads, what);
+    }
+
+    private static Tensor toTensor(OnnxValue value, String what) {
+        OnnxTensor t = (OnnxTensor) value;
+        long[] shape = t.getInfo().getShape();
+        int[] s = new int[shape.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.toIntExact(shape[i]);
+        }
+        return new Tensor(s, floats(t, what));
+    }
+
+    /** The values as floats (fp16 and bf16 are widened by ONNX Runtime). */
+    private static float[] floats(OnnxTensor t, String what) {
+        FloatBuffer b = t.getFloatBuffer();
+        if (b == null) {
+            throw new InputException(what + ": expected a floating-point tensor but found " + t.getInfo().type);
+        }
+        float[] out = new float[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /** The graph's inputs for one prompt, batch 1, no cache: ids, an all-ones mask, positions 0..T−1, empty past. */
+    private OrtInputs inputs(int[] ids) throws OrtException {
+        OrtEnvironment env = Sessions.environment();
+        OrtInputs in = new OrtInputs();
+        int t = ids.length;
+        try {
+            for (ValueInfoProto v : inputs) {
+                String name = v.getName();
+                int elem = v.getType().getTensorType().getElemType();
+                long[] shape2 = {1, t};
+                if (name.equals("input_ids") || name.endsWith("input_ids")) {
+                    in.put(name, integers(env, elem, shape2, i -> ids[i]));
+                } else if (name.equals("attention_mask")) {
+                    in.put(name, integers(env, elem, shape2, i -> 1));
+                } else if (name.equals("token_type_ids")) {
+                    in.put(name, integers(env, elem, shape2, i -> 0));
+                } else if (name.equals("position_ids")) {
+                    in.put(name, integers(env, elem, shape2, i -> i));
+                } else if (name.startsWith("past")) {
+                    in.put(name, emptyPast(env, v));
+                } else {
+                    throw new InputException("the graph has an input attnscope does not know how to fill: " + name
+                            + " (known: input_ids, attention_mask, token_type_ids, position_ids, past_key_values.*)");
+                }
+            }
+            return in;
+        } catch (OrtException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    private interface IntAt {
+        long at(int i);
+    }
+
+    private static OnnxTensor integers(OrtEnvironment env, int elem, long[] shape, IntAt values) throws OrtException {
+        int n = (int) (shape[0] * shape[1]);
+        if (elem == ai.onnx.proto.OnnxMl.TensorProto.DataType.INT32_VALUE) {
+            int[] a = new int[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (int) values.at(i);
+            }
+            return OnnxTensor.createTensor(env, IntBuffer.wrap(a), shape);
+        }
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = values.at(i);
+        }
+        return OnnxTensor.createTensor(env, LongBuffer.wrap(a), shape);
+    }
+
+    /** An empty cache entry: (1, Hkv, 0, d) — batch 1, the declared sizes, 0 past positions. */
+    private static OnnxTensor emptyPast(OrtEnvironment env, ValueInfoProto v) throws OrtException {
+        List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            TensorShapeProto.Dimension d = dims.get(i);
+            shape[i] = d.hasDimValue() ? d.getDimValue() : (i == 0 ? 1 : 0);
+        }
+        int elem = v.getType().getTensorType().getElemType();
+        if (elem == ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT16_VALUE) {
+            return OnnxTensor.createTensor(env, ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()), shape,
+                    ai.onnxruntime.OnnxJavaType.FLOAT16);
+        }
+        return OnnxTensor.createTensor(env, FloatBuffer.allocate(0), shape);
+    }
+
+    /** The input tensors of one run, closed together. */
+    private static final class OrtInputs implements AutoCloseable {
+        final Map<String, OnnxTensor> map = new HashMap<>();
+
+        void put(String name, OnnxTensor t) {
+            map.put(name, t);
+        }
+
+        @Override
+        public void close() {
+            map.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            hooked.session().close();
+            if (plain != null) {
+                plain.session().close();
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing the ONNX Runtime sessions failed", e);
+        }
+    }
+}

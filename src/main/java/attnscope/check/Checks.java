@@ -1,0 +1,126 @@
+package attnscope.check;
+
+import attnscope.tensor.Shapes;
+import attnscope.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The verification checks, one method per check, each returning a {@link CheckResult} with the
+ * measured value, the bound it is held to and one line for people. Per-head checks read head h of a
+ * (heads, T, x) tensor in place, without copying.
+ */
+public final class Checks {
+    private Checks() {
+    }
+
+    /** "shape.q" etc.: a captured tensor's shape against the one config.json implies. */
+    public static CheckResult shape(int layer, String site, int[] expected, int[] actual) {
+        boolean ok = Arrays.equals(expected, actual);
+        return new CheckResult(layer, -1, "shape." + site, ok, ok ? 0 : 1, 0,
+                site + ", layer " + layer + ": expected " + Shapes.format(expected) + " (from config.json) "
+                        + (ok ? "and found it" : "but found " + Shapes.format(actual)));
+    }
+
+    /**
+     * "causal": the largest weight above the diagonal of head h's pattern (T, T), i.e. a query's
+     * weight on a later key. A causal model must give exactly 0 there (exp(−∞) = 0, not merely
+     * small). A bidirectional model is not held to it: the value is reported, and the check passes
+     * with a detail saying the model is not causal.
+     */
+    public static CheckResult causal(int layer, int head, Tensor pattern, boolean causalModel) {
+        int t = pattern.dim(1);
+        float[] p = pattern.data();
+        int base = head * t * t;
+        double worst = 0;
+        int wi = -1;
+        int wj = -1;
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                double w = Math.abs(p[base + i * t + j]);
+                if (w > worst || Double.isNaN(w)) {
+                    worst = Double.isNaN(w) ? Double.POSITIVE_INFINITY : w;
+                    wi = i;
+                    wj = j;
+                }
+            }
+        }
+        if (!causalModel) {
+            return new CheckResult(layer, head, "causal", true, worst, Double.POSITIVE_INFINITY,
+                    "not causal (bidirectional): every token may see later tokens; largest weight above the diagonal " + worst);
+        }
+        boolean ok = worst == 0;
+        return new CheckResult(layer, head, "causal", ok, worst, 0,
+                ok ? "every weight above the diagonal is exactly 0: no token sees the future"
+                        : "query " + wi + " puts weight " + worst + " on the later key " + wj + ": the mask lets a token see the future");
+    }
+
+    /** "rowsum": each query's weights sum to 1, |Σ_j w_ij − 1| ≤ limit for every row i. */
+    public static CheckResult rowSums(int layer, int head, Tensor pattern, double limit) {
+        int t = pattern.dim(1);
+        int cols = pattern.dim(2);
+        float[] p = pattern.data();
+        double worst = 0;
+        int worstRow = 0;
+        for (int i = 0; i < t; i++) {
+            double sum = 0;
+            int base = (head * t + i) * cols;
+            for (int j = 0; j < cols; j++) {
+                sum += p[base + j];
+            }
+            double err = Math.abs(sum - 1);
+            if (!(err <= worst)) {
+                worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
+                worstRow = i;
+            }
+        }
+        boolean ok = worst <= limit;
+        return new CheckResult(layer, head, "rowsum", ok, worst, limit,
+                ok ? "every row sums to 1 within " + limit : "row " + worstRow + " sums to 1 ± " + worst + ", more than " + limit);
+    }
+
+    /**
+     * "pattern.ref", "z.ref", ...: head h of the model's tensor against the reference's, two-sided
+     * |model − reference| ≤ atol + rtol·|reference| for every element.
+     */
+    public static CheckResult agreement(String check, int layer, int head, Tensor model, Tensor reference, Tolerance tol) {
+        int per = model.size() / model.dim(0);
+        Comparison c = Comparison.of(model.data(), head * per, reference.data(), head * per, per, tol);
+        int cols = model.dim(2);
+        int row = c.worstAt() / cols;
+        int col = c.worstAt() % cols;
+        String detail = c.passed()
+                ? "model and reference agree: largest |a − b| " + c.maxError() + " (" + tol + ")"
+                : c.failures() + " of " + per + " values differ; worst at (" + row + ", " + col + "): |a − b| = "
+                        + c.worstDiff() + " > " + c.worstLimit() + " (" + tol + ")";
+        return new CheckResult(layer, head, check, c.passed(), c.maxError(), c.worstLimit(), detail);
+    }
+
+    /**
+     * "negative-control": the same recomputation without the causal mask must DISAGREE with the
+     * model. If it agreed, the comparison above could not tell a masked model from an unmasked one.
+     * Passes when at least one value lies outside the tolerance; the value is the largest |a − b|.
+     */
+    public static CheckResult negativeControl(int layer, int head, String site, Tensor model, Tensor unmasked, Tolerance tol) {
+        int per = model.size() / model.dim(0);
+        Comparison c = Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol);
+        boolean ok = !c.passed();
+        return new CheckResult(layer, head, "negative-control", ok, c.maxError(), c.worstLimit(),
+                ok ? "recomputing " + site + " WITHOUT the mask disagrees with the model (largest |a − b| " + c.maxError()
+                        + "), so the agreement with the mask is not an accident"
+                        : "recomputing " + site + " without the mask agrees with the model too: the comparison cannot see the mask");
+    }
+
+    /** "logits" (or "output"): the hooked graph's first output against the untouched graph's. */
+    public static CheckResult sameOutput(String check, Tensor hooked, Tensor plain, Tolerance tol) {
+        if (!Arrays.equals(hooked.shape(), plain.shape())) {
+            return new CheckResult(-1, -1, check, false, Double.POSITIVE_INFINITY, 0,
+                    "the hooked graph's output has shape " + Shapes.format(hooked.shape()) + " but the untouched graph's "
+                            + Shapes.format(plain.shape()));
+        }
+        Comparison c = Comparison.of(hooked.data(), 0, plain.data(), 0, plain.size(), tol);
+        return new CheckResult(-1, -1, check, c.passed(), c.maxError(), c.worstLimit(),
+                c.passed() ? "adding outputs changed nothing: largest |a − b| " + c.maxError() + " (" + tol + ")"
+                        : c.failures() + " of " + plain.size() + " values differ between the hooked and the untouched graph"
+                                + " (worst |a − b| " + c.worstDiff() + " > " + c.worstLimit() + ")");
+    }
+}

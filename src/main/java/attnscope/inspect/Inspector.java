@@ -1,0 +1,195 @@
+package attnscope.inspect;
+
+import attnscope.attention.ReferenceAttention;
+import attnscope.attention.Rotary;
+import attnscope.capture.ActivationCache;
+import attnscope.capture.HookedModel;
+import attnscope.capture.Site;
+import attnscope.check.CheckResult;
+import attnscope.check.Checks;
+import attnscope.check.Tolerance;
+import attnscope.model.ModelConfig;
+import attnscope.model.TextTokenizer.Tokens;
+import attnscope.onnx.AttentionSite;
+import attnscope.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The inspection pipeline: a hooked forward pass, the reference recomputation of every head from
+ * the captured Q, K and V, and the checks that compare the two. Each phase is a public method so
+ * figures, lesson and bench can call (and time) them one by one; {@link #inspect} runs them all.
+ */
+public final class Inspector {
+    /** Rows of float32 attention weights sum to 1 within this. */
+    static final double ROW_SUM_LIMIT = 1e-5;
+
+    private Inspector() {
+    }
+
+    /** Everything: capture, untouched forward, reference, checks. */
+    public static InspectionResult inspect(HookedModel model, Tokens tokens) {
+        HookedModel.Capture capture = model.capture(tokens.ids());
+        Tensor plainOutput = model.plainForward(tokens.ids());
+        return verify(model, tokens, capture, plainOutput);
+    }
+
+    /** The reference and the checks, given a capture and the untouched graph's output. */
+    public static InspectionResult verify(HookedModel model, Tokens tokens, HookedModel.Capture capture, Tensor plainOutput) {
+        ModelConfig config = model.config();
+        applyRotaryWhereFused(model, capture);
+        ActivationCache reference = reference(capture.cache(), model.sites(), model.causal());
+        // Layers are independent: check them in parallel, then list the results in layer order.
+        List<CheckResult> checks = new ArrayList<>();
+        model.sites().parallelStream()
+                .map(site -> checkLayer(config, site, capture, reference, model.causal()))
+                .forEachOrdered(checks::addAll);
+        checks.add(Checks.sameOutput(model.causal() ? "logits" : "output", capture.output(), plainOutput, Tolerance.LOGITS));
+        List<Integer> layers = model.sites().stream().map(AttentionSite::layer).toList();
+        return new InspectionResult(config, model.attentionStyle(), model.causal(), tokens.tokens(), tokens.ids(),
+                layers, capture.cache(), reference, checks);
+    }
+
+    /**
+     * Where a fused op rotates Q inside (do_rotary=1), the captured queries are before rotary:
+     * rotate them here with config.json's θ, so Q means "after rotary" for every style.
+     */
+    static void applyRotaryWhereFused(HookedModel model, HookedModel.Capture capture) {
+        for (AttentionSite site : model.sites()) {
+            if (site.qNeedsRotary()) {
+                Tensor q = capture.cache().get(site.layer(), Site.Q);
+                Rotary rotary = new Rotary(q.dim(2), model.config().ropeTheta());
+                float[] rotated = rotary.apply(q.data(), Rotary.positions(q.dim(1)));
+                capture.cache().put(site.layer(), Site.Q, new Tensor(q.shape(), rotated));
+            }
+        }
+    }
+
+    /** The reference side: pattern (H, T, T) and z (H, T, d) of every captured layer, from the model's Q, K, V. */
+    public static ActivationCache reference(ActivationCache model, List<AttentionSite> sites, boolean causal) {
+        // Layers are independent: recompute them in parallel, then fill the cache in layer order.
+        List<ReferenceAttention.Result> results = sites.parallelStream().map(site -> {
+            int layer = site.layer();
+            Tensor q = model.get(layer, Site.Q);
+            Tensor k = model.get(layer, Site.K);
+            Tensor v = model.get(layer, Site.V);
+            // Inconsistent shapes are reported by the shape checks; there is nothing sound to recompute.
+            return consistent(q, k, v) ? ReferenceAttention.compute(q, k, v, causal, null) : null;
+        }).toList();
+        ActivationCache reference = new ActivationCache();
+        for (int i = 0; i < sites.size(); i++) {
+            ReferenceAttention.Result r = results.get(i);
+            if (r != null) {
+                reference.put(sites.get(i).layer(), Site.PATTERN, r.pattern());
+                reference.put(sites.get(i).layer(), Site.Z, r.z());
+            }
+        }
+        return reference;
+    }
+
+    private static boolean consistent(Tensor q, Tensor k, Tensor v) {
+        return k.dim(0) > 0 && q.dim(0) % k.dim(0) == 0 && q.dim(1) == k.dim(1) && q.dim(2) == k.dim(2)
+                && java.util.Arrays.equals(k.shape(), v.shape());
+    }
+
+    /** Every check of one layer: shapes, then per head causal, row sums, reference agreement, negative control. */
+    static List<CheckResult> checkLayer(ModelConfig c, AttentionSite site, HookedModel.Capture capture,
+            ActivationCache reference, boolean causal) {
+        int layer = site.layer();
+        ActivationCache model = capture.cache();
+        Tensor q = model.get(layer, Site.Q);
+        int t = q.dim(1);
+        List<CheckResult> out = new ArrayList<>();
+        out.add(Checks.shape(layer, "q", new int[] {c.heads(), t, c.headDim()}, q.shape()));
+        out.add(Checks.shape(layer, "k", new int[] {c.kvHeads(), t, c.headDim()}, model.get(layer, Site.K).shape()));
+        out.add(Checks.shape(layer, "v", new int[] {c.kvHeads(), t, c.headDim()}, model.get(layer, Site.V).shape()));
+        boolean hasPattern = model.has(layer, Site.PATTERN);
+        if (hasPattern) {
+            out.add(Checks.shape(layer, "pattern", new int[] {c.heads(), t, t}, model.get(layer, Site.PATTERN).shape()));
+        }
+        Tensor z = model.get(layer, Site.Z);
+        out.add(Checks.shape(layer, "z", new int[] {c.heads(), t, c.headDim()}, z.shape()));
+        Tensor kBefore = capture.kBeforeRotary().get(layer);
+        if (kBefore != null) {
+            out.addAll(rotaryCheck(c, layer, kBefore, model.get(layer, Site.K)));
+        }
+        if (!reference.has(layer, Site.Z)) {
+            out.add(new CheckResult(layer, -1, "reference", false, Double.NaN, 0,
+                    "layer " + layer + ": the captured Q " + attnscope.tensor.Shapes.format(q.shape()) + ", K and V do not fit together, so "
+                            + "attention cannot be recomputed"));
+            return out;
+        }
+        Tensor refPattern = reference.get(layer, Site.PATTERN);
+        Tensor refZ = reference.get(layer, Site.Z);
+        boolean zComparable = java.util.Arrays.equals(z.shape(), refZ.shape());
+        // The negative control: the same recomputation without the mask. Only the pattern is needed
+        // when the model has one; z only when the pattern is not a tensor in the graph.
+        Tensor unmasked = null;
+        if (causal && t > 1) {
+            unmasked = hasPattern ? unmaskedPattern(q, model.get(layer, Site.K))
+                    : ReferenceAttention.compute(q, model.get(layer, Site.K), model.get(layer, Site.V), false, null).z();
+        }
+        for (int h = 0; h < q.dim(0); h++) {
+            if (hasPattern) {
+                Tensor pattern = model.get(layer, Site.PATTERN);
+                out.add(Checks.causal(layer, h, pattern, causal));
+                out.add(Checks.rowSums(layer, h, pattern, ROW_SUM_LIMIT));
+                out.add(Checks.agreement("pattern.ref", layer, h, pattern, refPattern, Tolerance.PATTERN_FP32));
+            }
+            if (zComparable) {
+                out.add(Checks.agreement("z.ref", layer, h, z, refZ, Tolerance.OUTPUT_FP32));
+            }
+            if (unmasked != null) {
+                out.add(hasPattern
+                        ? Checks.negativeControl(layer, h, "the pattern", model.get(layer, Site.PATTERN), unmasked, Tolerance.PATTERN_FP32)
+                        : Checks.negativeControl(layer, h, "z", z, unmasked, Tolerance.OUTPUT_FP32));
+            }
+        }
+        if (!zComparable) {
+            out.add(new CheckResult(layer, -1, "z.ref", false, Double.NaN, 0, "layer " + layer + ": the model's z "
+                    + attnscope.tensor.Shapes.format(z.shape()) + " cannot be compared with the reference's "
+                    + attnscope.tensor.Shapes.format(refZ.shape())));
+        }
+        return out;
+    }
+
+    /** softmax(Q·Kᵀ/√d) with no mask at all, (H, T, T): what the pattern would be if nothing were hidden. */
+    static Tensor unmaskedPattern(Tensor q, Tensor k) {
+        int heads = q.dim(0);
+        int t = q.dim(1);
+        int d = q.dim(2);
+        int group = attnscope.attention.GroupedQuery.groupSize(heads, k.dim(0));
+        float[] out = new float[heads * t * t];
+        for (int h = 0; h < heads; h++) {
+            int g = h / group;
+            float[] qh = java.util.Arrays.copyOfRange(q.data(), h * t * d, (h + 1) * t * d);
+            float[] kg = java.util.Arrays.copyOfRange(k.data(), g * t * d, (g + 1) * t * d);
+            float[] scores = attnscope.attention.Scores.dotProduct(qh, kg, d, attnscope.attention.Scores.inverseSqrt(d));
+            System.arraycopy(attnscope.attention.Normalization.softmaxRows(scores, t), 0, out, h * t * t, t * t);
+        }
+        return new Tensor(new int[] {heads, t, t}, out);
+    }
+
+    /**
+     * "rotary.k": where the graph rotates inside a fused op, the tool's own rotary (config.json's θ)
+     * applied to the keys before rotary must give the graph's rotated keys (present.N.key). A wrong
+     * rope_theta in config.json fails here, per key/value head.
+     */
+    static List<CheckResult> rotaryCheck(ModelConfig c, int layer, Tensor before, Tensor after) {
+        List<CheckResult> out = new ArrayList<>();
+        if (!java.util.Arrays.equals(before.shape(), after.shape())) {
+            out.add(new CheckResult(layer, -1, "rotary.k", false, Double.NaN, 0, "keys before and after rotary differ in shape"));
+            return out;
+        }
+        Rotary rotary = new Rotary(before.dim(2), c.ropeTheta());
+        Tensor ours = new Tensor(before.shape(), rotary.apply(before.data(), Rotary.positions(before.dim(1))));
+        for (int g = 0; g < before.dim(0); g++) {
+            CheckResult r = Checks.agreement("rotary.k", layer, g, after, ours, Tolerance.OUTPUT_FP32);
+            out.add(new CheckResult(r.layer(), r.head(), r.check(), r.passed(), r.value(), r.limit(),
+                    "key/value head " + g + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,115 @@
+package attnscope.model;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import attnscope.InputException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model's own tokenizer (its tokenizer.json, read by DJL's Hugging Face tokenizers), with
+ * nothing cut off: DJL truncates at 512 tokens unless told otherwise, and a silently shortened
+ * prompt would show attention over a text the user did not give.
+ *
+ * <p>Token strings are kept as the tokenizer writes them ("Ġcat" for " cat" in byte-level BPE),
+ * because they are the labels of the heatmaps' rows and columns.
+ */
+public final class TextTokenizer implements AutoCloseable {
+    /** The ids of one text and the token string of each, position by position. */
+    public record Tokens(int[] ids, List<String> tokens) {
+        public int length() {
+            return ids.length;
+        }
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final Map<Integer, String> idToToken;
+
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Map<Integer, String> idToToken) {
+        this.tokenizer = tokenizer;
+        this.idToToken = idToToken;
+    }
+
+    /** Opens a tokenizer.json; the tokenizer adds its special tokens ([CLS], ...) as the model expects. */
+    public static TextTokenizer open(Path tokenizerJson) {
+        // Never let DJL reach the network for a native build (see DESIGN.md, pitfalls).
+        System.setProperty("ai.djl.offline", "true");
+        // DJL brings slf4j-api without a binding; keep its "no providers" notice off the user's terminal.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
+        try {
+            HuggingFaceTokenizer t = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(tokenizerJson)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+            return new TextTokenizer(t, readVocabulary(tokenizerJson));
+        } catch (IOException | RuntimeException e) {
+            throw new InputException("cannot read the tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Tokens encode(String text) {
+        if (text.isEmpty()) {
+            throw new InputException("the text is empty: give at least one word");
+        }
+        Encoding e = tokenizer.encode(text);
+        if (e.exceedMaxLength()) {
+            throw new InputException("the tokenizer would truncate this text; attnscope never shortens a prompt silently");
+        }
+        long[] ids = e.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return new Tokens(out, List.of(e.getTokens()));
+    }
+
+    /** Labels for ids given directly (--ids): the vocabulary's strings, "<id 123>" for an unknown id. */
+    public Tokens label(int[] ids) {
+        return new Tokens(ids.clone(), labels(ids, idToToken));
+    }
+
+    /** Labels for ids when the model folder has no tokenizer: "id1782". */
+    public static Tokens unlabelled(int[] ids) {
+        return new Tokens(ids.clone(), labels(ids, Map.of()));
+    }
+
+    private static List<String> labels(int[] ids, Map<Integer, String> vocabulary) {
+        List<String> tokens = new ArrayList<>(ids.length);
+        for (int id : ids) {
+            tokens.add(vocabulary.getOrDefault(id, "id" + id));
+        }
+        return tokens;
+    }
+
+    /** id → token string from tokenizer.json's model.vocab and added_tokens (BPE and WordPiece alike). */
+    private static Map<Integer, String> readVocabulary(Path tokenizerJson) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
+        Map<Integer, String> map = new HashMap<>();
+        JsonNode vocab = root.path("model").path("vocab");
+        if (vocab.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                map.put(entry.getValue().asInt(), entry.getKey());
+            }
+        }
+        for (JsonNode added : root.path("added_tokens")) {
+            map.put(added.path("id").asInt(), added.path("content").asText());
+        }
+        return map;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

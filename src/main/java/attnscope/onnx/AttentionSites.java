@@ -1,0 +1,60 @@
+package attnscope.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import attnscope.InputException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Finds the attention site of every layer in a graph, whatever the exporter: decomposed attention
+ * (ordinary ops around a Softmax, decoders and BERT-style encoders alike) or fused
+ * GroupQueryAttention. A graph that matches no known style is refused with what was found.
+ */
+public final class AttentionSites {
+    private AttentionSites() {
+    }
+
+    /**
+     * @param expectedLayers config.json's num_hidden_layers: the graph must have exactly one site per layer
+     * @return one site per layer, layer 0 first
+     */
+    public static List<AttentionSite> find(OnnxGraph graph, int expectedLayers) {
+        List<AttentionSite> fused = new GroupQueryAttentionFinder(graph).find();
+        List<DecomposedAttentionFinder.Rejected> rejected = new ArrayList<>();
+        List<AttentionSite> decomposed = new DecomposedAttentionFinder(graph).find(rejected);
+        if (!fused.isEmpty() && !decomposed.isEmpty()) {
+            throw new InputException("the graph mixes " + fused.size() + " GroupQueryAttention nodes with "
+                    + decomposed.size() + " decomposed attention blocks; attnscope reads one style per model");
+        }
+        List<AttentionSite> sites = fused.isEmpty() ? decomposed : fused;
+        if (sites.isEmpty()) {
+            throw new InputException("layer 0: no attention found in the graph: " + describe(graph, rejected)
+                    + ". attnscope recognises MatMul → (scale) → (mask) → Softmax → MatMul and com.microsoft:GroupQueryAttention");
+        }
+        if (sites.size() != expectedLayers) {
+            String where = sites.size() < expectedLayers
+                    ? "layer " + sites.size() + ": no attention found (config.json says " + expectedLayers + " layers, the graph has "
+                            + sites.size() + " attention sites" + (rejected.isEmpty() ? "" : "; " + describe(graph, rejected)) + ")"
+                    : "config.json says " + expectedLayers + " layers but the graph has " + sites.size() + " attention sites";
+            throw new InputException(where);
+        }
+        return sites;
+    }
+
+    private static String describe(OnnxGraph graph, List<DecomposedAttentionFinder.Rejected> rejected) {
+        if (!rejected.isEmpty()) {
+            return rejected.stream().limit(3).map(r -> "Softmax " + r.node() + ": " + r.why())
+                    .collect(Collectors.joining("; "));
+        }
+        Map<String, Integer> ops = new TreeMap<>();
+        for (NodeProto n : graph.nodes()) {
+            ops.merge(n.getOpType(), 1, Integer::sum);
+        }
+        return "no Softmax and no GroupQueryAttention node; found " + ops.entrySet().stream()
+                .sorted((a, b) -> b.getValue() - a.getValue()).limit(8)
+                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,220 @@
+package attnscope.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import attnscope.onnx.AttentionSite.Tap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * Finds attention written out in ordinary ONNX ops, as torch, optimum and transformers.js export it
+ * (decoders) and as BERT-style encoders have it:
+ * <pre>
+ *   Q ─┬─(scale)─┐
+ *      │         MatMul ─(scale)─ Add(mask) ─ Softmax ─ MatMul ─ Transpose/Reshape ─ o_proj
+ *   K ─┴─Transpose─(scale)─┘                              V ─┘
+ * </pre>
+ * The scale 1/√d may be a Div after the first MatMul, a Mul, or Mul(√scale) on both Q and Kᵀ
+ * (torch's scaled_dot_product_attention export). Names are not needed: every Softmax whose input
+ * comes from a MatMul (through scale, mask and casts) and whose output feeds a MatMul is a site.
+ */
+final class DecomposedAttentionFinder {
+    /** Ops that move or re-type data without changing values: walked through when tracing Q, K and V. */
+    private static final Set<String> PASS_THROUGH = Set.of("Cast", "Identity");
+    /** Ops that repeat or append key/value heads (repeat_kv, cache concat): walked to find present.N.key. */
+    private static final Set<String> KV_REPEAT = Set.of("Reshape", "Expand", "Unsqueeze", "Tile", "Concat", "Identity", "Cast");
+
+    private final OnnxGraph graph;
+
+    DecomposedAttentionFinder(OnnxGraph graph) {
+        this.graph = graph;
+    }
+
+    /** What one Softmax looked like, when it is not attention: for the error message. */
+    record Rejected(String node, String why) {
+    }
+
+    /** The sites, in graph order; Softmax nodes that are not attention land in {@code rejected}. */
+    List<AttentionSite> find(List<Rejected> rejected) {
+        List<AttentionSite> sites = new ArrayList<>();
+        for (NodeProto softmax : graph.nodes()) {
+            if (!softmax.getOpType().equals("Softmax")) {
+                continue;
+            }
+            Scores scores = traceScores(softmax.getInput(0), 0);
+            if (scores == null) {
+                rejected.add(new Rejected(softmax.getName(), "its input does not come from a MatMul (Q·Kᵀ)"));
+                continue;
+            }
+            NodeProto weightedSum = weightedSumAfter(softmax.getOutput(0));
+            if (weightedSum == null) {
+                rejected.add(new Rejected(softmax.getName(), "its output does not feed a MatMul (weights·V)"));
+                continue;
+            }
+            NodeProto qk = scores.matMul;
+            // Q·Kᵀ: the first operand is Q as (B, H, T, d), the second Kᵀ as (B, H, d, T).
+            Operand q = traceOperand(qk.getInput(0), new int[] {0, 1, 2, 3});
+            Operand k = traceOperand(qk.getInput(1), new int[] {0, 1, 3, 2});
+            Operand v = traceOperand(weightedSum.getInput(1), new int[] {0, 1, 2, 3});
+            double scale = scores.scale * q.scale * k.scale;
+            sites.add(new AttentionSite(sites.size(), "decomposed", softmax.getName(),
+                    q.tap(), keptHeads(k), keptHeads(v),
+                    Optional.of(new Tap(softmax.getOutput(0), HeadLayout.Split.identity())),
+                    ProjectionInput.find(graph, weightedSum.getOutput(0)).orElse(new Tap(weightedSum.getOutput(0), HeadLayout.Split.identity())),
+                    Optional.empty(), false, scale, scores.masked));
+        }
+        return sites;
+    }
+
+    /** The path from Q·Kᵀ to softmax's input: the MatMul, the product of scale factors, and whether a mask is added. */
+    private record Scores(NodeProto matMul, double scale, boolean masked) {
+    }
+
+    private Scores traceScores(String tensor, int depth) {
+        NodeProto p = graph.producer(tensor);
+        if (p == null || depth > 8) {
+            return null;
+        }
+        switch (p.getOpType()) {
+            case "MatMul":
+                return graph.isConstant(p.getInput(1)) ? null : new Scores(p, 1.0, false);
+            case "Cast":
+            case "Identity":
+                return traceScores(p.getInput(0), depth + 1);
+            case "Mul":
+            case "Div": {
+                Scaled s = scaled(p);
+                if (s != null) {
+                    Scores inner = traceScores(s.input, depth + 1);
+                    return inner == null ? null : new Scores(inner.matMul, inner.scale * s.factor, inner.masked);
+                }
+                return null;
+            }
+            case "Add":
+            case "Where":
+            case "Max": {
+                // A mask: one operand carries the scores, the other the mask (Where: condition, then/else).
+                int first = p.getOpType().equals("Where") ? 1 : 0;
+                for (int i = first; i < p.getInputCount(); i++) {
+                    Scores inner = traceScores(p.getInput(i), depth + 1);
+                    if (inner != null) {
+                        return new Scores(inner.matMul, inner.scale, !p.getOpType().equals("Max") || inner.masked);
+                    }
+                }
+                return null;
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** A Mul or Div by a one-element constant: the other operand and the factor it is multiplied by. */
+    private record Scaled(String input, double factor) {
+    }
+
+    private Scaled scaled(NodeProto p) {
+        boolean div = p.getOpType().equals("Div");
+        OptionalDouble right = graph.scalar(p.getInput(1));
+        if (right.isPresent()) {
+            return new Scaled(p.getInput(0), div ? 1.0 / right.getAsDouble() : right.getAsDouble());
+        }
+        OptionalDouble left = graph.scalar(p.getInput(0));
+        if (left.isPresent() && !div) {
+            return new Scaled(p.getInput(1), left.getAsDouble());
+        }
+        return null;
+    }
+
+    private NodeProto weightedSumAfter(String pattern) {
+        Deque<String> queue = new ArrayDeque<>(List.of(pattern));
+        for (int steps = 0; !queue.isEmpty() && steps < 4; steps++) {
+            String t = queue.poll();
+            for (NodeProto c : graph.consumers(t)) {
+                if (c.getOpType().equals("MatMul") && c.getInput(0).equals(t)) {
+                    return c;
+                }
+                if (PASS_THROUGH.contains(c.getOpType()) || c.getOpType().equals("Dropout")) {
+                    queue.add(c.getOutput(0));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A traced operand: the tensor to read, its layout, and the scale factors walked through. */
+    private record Operand(String tensor, int[] perm, double scale) {
+        Tap tap() {
+            return new Tap(tensor, new HeadLayout.Split(perm));
+        }
+    }
+
+    /**
+     * Walks back from a MatMul operand through transposes, casts and scalar scale factors to the
+     * tensor that holds the values themselves. {@code perm} relates the operand to (B, heads, T, d);
+     * passing a Transpose(perm t) composes it: canonical axis i is then input axis t[perm[i]].
+     */
+    private Operand traceOperand(String tensor, int[] perm) {
+        double scale = 1.0;
+        String current = tensor;
+        int[] p = perm.clone();
+        for (int steps = 0; steps < 16; steps++) {
+            NodeProto n = graph.producer(current);
+            if (n == null) {
+                break;
+            }
+            String op = n.getOpType();
+            if (op.equals("Transpose")) {
+                List<Long> t = OnnxGraph.intsAttribute(n, "perm");
+                int[] composed = new int[4];
+                for (int i = 0; i < 4; i++) {
+                    composed[i] = t.isEmpty() ? 3 - p[i] : t.get(p[i]).intValue();
+                }
+                p = composed;
+                current = n.getInput(0);
+            } else if (PASS_THROUGH.contains(op)) {
+                current = n.getInput(0);
+            } else if ((op.equals("Mul") || op.equals("Div")) && scaled(n) != null) {
+                Scaled s = scaled(n);
+                scale *= s.factor;
+                current = s.input;
+            } else {
+                break;
+            }
+        }
+        return new Operand(current, p, scale);
+    }
+
+    /**
+     * Keys and values as the model keeps them, before grouped-query attention repeats them:
+     * when a graph output (present.N.key / present.N.value, the cache) lies on the way back from
+     * the traced tensor through repeat and concat ops, it is read instead, as (B, Hkv, T, d).
+     */
+    private Tap keptHeads(Operand operand) {
+        Deque<String> queue = new ArrayDeque<>(List.of(operand.tensor));
+        Set<String> seen = new HashSet<>();
+        for (int steps = 0; !queue.isEmpty() && steps < 12; steps++) {
+            String t = queue.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (graph.isGraphOutput(t)) {
+                return new Tap(t, HeadLayout.Split.identity());
+            }
+            NodeProto p = graph.producer(t);
+            if (p != null && KV_REPEAT.contains(p.getOpType())) {
+                if (p.getOpType().equals("Concat")) {
+                    p.getInputList().stream().filter(s -> !s.isEmpty()).forEach(queue::add);
+                } else {
+                    queue.add(p.getInput(0));
+                }
+            }
+        }
+        return operand.tap();
+    }
+
+}

@@ -1,0 +1,89 @@
+package attnscope.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import attnscope.InputException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Creates ONNX Runtime sessions on the requested device. A graph given as bytes (the hooked graph)
+ * finds its external weights through the session option
+ * {@code session.model_external_initializers_file_folder_path}, so the user's model folder is never
+ * written to.
+ */
+public final class Sessions {
+    /** The session option that tells ONNX Runtime where a graph loaded from bytes keeps its external weights. */
+    static final String EXTERNAL_FOLDER_KEY = "session.model_external_initializers_file_folder_path";
+
+    /**
+     * An open session and where it runs.
+     *
+     * @param provider "CUDA" or "CPU"
+     * @param notice   one line for stderr when AUTO fell back to the CPU, naming what was missing
+     */
+    public record Opened(OrtSession session, String provider, Optional<String> notice) {
+    }
+
+    private Sessions() {
+    }
+
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** A session for a graph serialized to bytes whose external weights (if any) live in {@code weightsFolder}. */
+    public static Opened fromBytes(byte[] model, Path weightsFolder, Device device) {
+        return open(device, options -> environment().createSession(model, options), weightsFolder);
+    }
+
+    /** A session for a graph file as it is on disk (external weights resolved beside it). */
+    public static Opened fromFile(Path model, Device device) {
+        return open(device, options -> environment().createSession(model.toString(), options), null);
+    }
+
+    private interface Creator {
+        OrtSession create(OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    private static Opened open(Device device, Creator creator, Path weightsFolder) {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            if (weightsFolder != null) {
+                options.addConfigEntry(EXTERNAL_FOLDER_KEY, weightsFolder.toAbsolutePath().toString());
+            }
+            String provider = "CPU";
+            Optional<String> notice = Optional.empty();
+            if (device != Device.CPU) {
+                Optional<String> missing = tryCuda(options);
+                if (missing.isEmpty()) {
+                    provider = "CUDA";
+                } else if (device == Device.CUDA) {
+                    throw new InputException("--device cuda: CUDA is not available: " + missing.get());
+                } else {
+                    notice = Optional.of("attnscope: running on the CPU (CUDA not available: " + missing.get() + ")");
+                }
+            }
+            return new Opened(creator.create(options), provider, notice);
+        } catch (OrtException e) {
+            throw new InputException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
+        } finally {
+            options.close();
+        }
+    }
+
+    /** Adds the CUDA provider; on failure, says why (this build has no CUDA, or a CUDA/cuDNN library is missing). */
+    private static Optional<String> tryCuda(OrtSession.SessionOptions options) {
+        try {
+            options.addCUDA(0);
+            return Optional.empty();
+        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ').strip();
+            if (!ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+                why = "this build has the CPU-only ONNX Runtime (rebuild with `mvn -Pcuda package` for onnxruntime_gpu): " + why;
+            }
+            return Optional.of(why);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package attnscope.report;
+
+import attnscope.capture.Site;
+import attnscope.check.CheckResult;
+import attnscope.inspect.InspectionResult;
+import attnscope.model.ModelConfig;
+import attnscope.tensor.Shapes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The short summary {@code attnscope inspect} prints for people: the model, the tokens, a table of
+ * per-head shapes against config.json, and per check how many passed and the largest error.
+ */
+public final class SummaryText {
+    private static final String OK = "✓";
+    private static final String FAIL = "✗";
+
+    private SummaryText() {
+    }
+
+    public static String of(String modelName, InspectionResult r) {
+        ModelConfig c = r.config();
+        StringBuilder s = new StringBuilder();
+        s.append("model      ").append(modelName).append(" (").append(c.modelType()).append(c.synthetic() ? ", synthetic" : "")
+                .append("): ").append(c.layers()).append(" layers, ").append(c.heads()).append(" query heads, ")
+                .append(c.kvHeads()).append(" key/value heads, d = ").append(c.headDim()).append(", D = ").append(c.hidden()).append('\n');
+        s.append("attention  ").append(r.attentionStyle()).append(", ")
+                .append(r.causal() ? "causal (a token sees only itself and earlier tokens)"
+                        : "NOT causal (bidirectional encoder: every token sees every token)").append('\n');
+        int t = r.ids().length;
+        s.append("tokens     T = ").append(t).append(": ").append(tokenLine(r.tokens())).append('\n');
+        s.append('\n').append(shapeTable(r)).append('\n');
+        s.append(checkTable(r));
+        long failed = r.checks().stream().filter(x -> !x.passed()).count();
+        s.append('\n').append(failed == 0
+                ? "result     all " + r.checks().size() + " checks passed"
+                : "result     " + failed + " of " + r.checks().size() + " checks FAILED").append('\n');
+        return s.toString();
+    }
+
+    private static String tokenLine(List<String> tokens) {
+        int shown = Math.min(tokens.size(), 16);
+        String line = String.join(" | ", tokens.subList(0, shown));
+        return tokens.size() > shown ? line + " | … (" + (tokens.size() - shown) + " more)" : line;
+    }
+
+    /** "Q per head  50 × 64  ✓ 14 heads" and so on, one row per captured tensor. */
+    private static String shapeTable(InspectionResult r) {
+        ModelConfig c = r.config();
+        int layer = r.layers().get(0);
+        int t = r.ids().length;
+        int group = c.kvHeads() > 0 ? c.heads() / Math.max(c.kvHeads(), 1) : 0;
+        StringBuilder s = new StringBuilder("shapes per layer (expected from config.json):\n");
+        row(s, "Q per head", r, layer, Site.Q, new int[] {c.heads(), t, c.headDim()},
+                c.heads() + " heads" + (c.ropeTheta() > 0 ? " (after rotary)" : ""));
+        row(s, "K, V per KV head", r, layer, Site.K, new int[] {c.kvHeads(), t, c.headDim()}, group > 1
+                ? c.kvHeads() + " KV heads, each shared by " + group + " query heads"
+                : c.kvHeads() + " KV heads, one per query head (no grouping)");
+        if (r.model().has(layer, Site.PATTERN)) {
+            row(s, "pattern per head", r, layer, Site.PATTERN, new int[] {c.heads(), t, t}, c.heads() + " heads, rows sum to 1");
+        } else {
+            s.append(String.format(Locale.ROOT, "  %-18s %-12s %s%n", "pattern per head", Shapes.times(t, t),
+                    "not a tensor in this graph: recomputed by the reference only"));
+        }
+        row(s, "z per head", r, layer, Site.Z, new int[] {c.heads(), t, c.headDim()},
+                c.heads() + " heads → concatenated " + Shapes.times(t, c.heads() * c.headDim()) + " into o_proj");
+        return s.toString();
+    }
+
+    private static void row(StringBuilder s, String label, InspectionResult r, int layer, Site site, int[] expected, String note) {
+        int[] actual = r.model().get(layer, site).shape();
+        boolean ok = java.util.Arrays.equals(expected, actual);
+        String perHead = Shapes.times(actual[1], actual[2]);
+        s.append(String.format(Locale.ROOT, "  %-18s %-12s %s %s%n", label, perHead, ok ? OK : FAIL,
+                ok ? note : actual[0] + " heads found, expected " + Shapes.format(expected)));
+    }
+
+    /** Per check: passed/total and the largest value; the first failures spelled out. */
+    private static String checkTable(InspectionResult r) {
+        Map<String, List<CheckResult>> byName = new LinkedHashMap<>();
+        for (CheckResult c : r.checks()) {
+            byName.computeIfAbsent(c.check(), k -> new ArrayList<>()).add(c);
+        }
+        StringBuilder s = new StringBuilder("checks (layers " + layerRange(r.layers()) + "):\n");
+        List<CheckResult> failures = new ArrayList<>();
+        for (Map.Entry<String, List<CheckResult>> e : byName.entrySet()) {
+            List<CheckResult> list = e.getValue();
+            long passed = list.stream().filter(CheckResult::passed).count();
+            double worst = list.stream().mapToDouble(CheckResult::value).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+            s.append(String.format(Locale.ROOT, "  %s %-17s %5d/%-5d %s%n", passed == list.size() ? OK : FAIL, e.getKey(),
+                    passed, list.size(), describe(e.getKey(), worst, r.causal())));
+            list.stream().filter(x -> !x.passed()).forEach(failures::add);
+        }
+        for (CheckResult f : failures.subList(0, Math.min(failures.size(), 8))) {
+            s.append("  ").append(FAIL).append(" layer ").append(f.layer() < 0 ? "-" : f.layer())
+                    .append(f.head() >= 0 ? " head " + f.head() : "").append(", ").append(f.check()).append(": ")
+                    .append(f.detail()).append('\n');
+        }
+        if (failures.size() > 8) {
+            s.append("  … and ").append(failures.size() - 8).append(" more failures in summary.json\n");
+        }
+        return s.toString();
+    }
+
+    private static String describe(String check, double worst, boolean causal) {
+        String v = String.format(Locale.ROOT, "%.3g", worst);
+        return switch (check) {
+            case "causal" -> causal ? "largest weight above the diagonal " + v
+                    : "not causal: largest weight on a later token " + v + " (not a failure for an encoder)";
+            case "rowsum" -> "largest |row sum − 1| " + v;
+            case "pattern.ref" -> "largest |model − reference| in the pattern " + v;
+            case "z.ref" -> "largest |model − reference| in z " + v;
+            case "negative-control" -> "without the mask the reference differs by up to " + v;
+            case "logits", "output" -> "hooked vs untouched graph, largest difference " + v;
+            case "rotary.k" -> "tool's rotary vs the graph's, largest difference " + v;
+            default -> check.startsWith("shape.") ? "shapes against config.json" : "largest value " + v;
+        };
+    }
+
+    private static String layerRange(List<Integer> layers) {
+        if (layers.size() > 1 && layers.get(layers.size() - 1) - layers.get(0) == layers.size() - 1) {
+            return layers.get(0) + ".." + layers.get(layers.size() - 1);
+        }
+        return layers.toString().replaceAll("[\\[\\] ]", "");
+    }
+}

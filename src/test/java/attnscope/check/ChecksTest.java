@@ -1,0 +1,93 @@
+package attnscope.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import attnscope.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Every check passes on a right tensor and FAILS on a wrong one, with a message that says where. */
+class ChecksTest {
+    /** One head, T = 3: a causal pattern, rows summing to 1. */
+    static Tensor causalPattern() {
+        return new Tensor(new int[] {1, 3, 3}, new float[] {
+            1f, 0f, 0f,
+            0.25f, 0.75f, 0f,
+            0.2f, 0.3f, 0.5f});
+    }
+
+    @Test
+    void shape() {
+        assertTrue(Checks.shape(2, "q", new int[] {14, 5, 64}, new int[] {14, 5, 64}).passed());
+        CheckResult r = Checks.shape(2, "q", new int[] {14, 5, 64}, new int[] {7, 5, 128});
+        assertFalse(r.passed());
+        assertEquals("shape.q", r.check());
+        assertEquals("q, layer 2: expected (14, 5, 64) (from config.json) but found (7, 5, 128)", r.detail());
+    }
+
+    @Test
+    void causalFailsOnAnyWeightAboveTheDiagonal() {
+        assertTrue(Checks.causal(0, 0, causalPattern(), true).passed());
+        Tensor leaky = causalPattern();
+        leaky.data()[1] = 1e-9f; // query 0 sees key 1, ever so slightly
+        CheckResult r = Checks.causal(4, 0, leaky, true);
+        assertFalse(r.passed(), "exactly 0 is required, not merely small");
+        assertEquals(1e-9, r.value(), 1e-15);
+        assertTrue(r.detail().contains("query 0") && r.detail().contains("key 1"), r.detail());
+    }
+
+    @Test
+    void bidirectionalModelIsReportedNotCausalNotFailed() {
+        Tensor full = new Tensor(new int[] {1, 2, 2}, new float[] {0.5f, 0.5f, 0.5f, 0.5f});
+        CheckResult r = Checks.causal(0, 0, full, false);
+        assertTrue(r.passed());
+        assertEquals(0.5, r.value(), 0);
+        assertTrue(r.detail().startsWith("not causal"), r.detail());
+    }
+
+    @Test
+    void rowSums() {
+        assertTrue(Checks.rowSums(0, 0, causalPattern(), 1e-6).passed());
+        Tensor off = causalPattern();
+        off.data()[8] = 0.6f; // last row sums to 1.1
+        CheckResult r = Checks.rowSums(0, 0, off, 1e-6);
+        assertFalse(r.passed());
+        assertEquals(0.1, r.value(), 1e-6);
+        assertTrue(r.detail().contains("row 2"), r.detail());
+    }
+
+    @Test
+    void agreementIsTwoSidedAndPerHead() {
+        Tolerance tol = new Tolerance(1e-6, 1e-3);
+        Tensor ref = new Tensor(new int[] {2, 1, 2}, new float[] {1f, 2f, 3f, 4f});
+        Tensor above = new Tensor(new int[] {2, 1, 2}, new float[] {1f, 2f, 3f, 4.01f});
+        Tensor below = new Tensor(new int[] {2, 1, 2}, new float[] {1f, 2f, 3f, 3.99f});
+        assertTrue(Checks.agreement("z.ref", 0, 0, above, ref, tol).passed(), "head 0 is untouched");
+        assertFalse(Checks.agreement("z.ref", 0, 1, above, ref, tol).passed());
+        assertFalse(Checks.agreement("z.ref", 0, 1, below, ref, tol).passed());
+        CheckResult close = Checks.agreement("z.ref", 0, 1,
+                new Tensor(new int[] {2, 1, 2}, new float[] {1f, 2f, 3f, 4.003f}), ref, tol);
+        assertTrue(close.passed(), "within rtol·|b| = 0.004");
+        CheckResult nan = Checks.agreement("z.ref", 0, 1, new Tensor(new int[] {2, 1, 2}, new float[] {1f, 2f, Float.NaN, 4f}), ref, tol);
+        assertFalse(nan.passed(), "NaN never agrees");
+    }
+
+    @Test
+    void negativeControlFailsWhenTheUnmaskedRecomputationAgreesToo() {
+        Tensor model = causalPattern();
+        Tensor unmasked = new Tensor(new int[] {1, 3, 3}, new float[] {0.3f, 0.3f, 0.4f, 0.25f, 0.5f, 0.25f, 0.2f, 0.3f, 0.5f});
+        assertTrue(Checks.negativeControl(0, 0, "the pattern", model, unmasked, Tolerance.PATTERN_FP32).passed());
+        CheckResult r = Checks.negativeControl(0, 0, "the pattern", model, causalPattern(), Tolerance.PATTERN_FP32);
+        assertFalse(r.passed());
+        assertTrue(r.detail().contains("cannot see the mask"), r.detail());
+    }
+
+    @Test
+    void sameOutput() {
+        Tensor a = new Tensor(new int[] {1, 2}, new float[] {1f, 2f});
+        assertTrue(Checks.sameOutput("logits", a, new Tensor(new int[] {1, 2}, new float[] {1f, 2f}), Tolerance.LOGITS).passed());
+        assertFalse(Checks.sameOutput("logits", a, new Tensor(new int[] {1, 2}, new float[] {1f, 2.01f}), Tolerance.LOGITS).passed());
+        assertFalse(Checks.sameOutput("logits", a, new Tensor(new int[] {2, 1}, new float[] {1f, 2f}), Tolerance.LOGITS).passed());
+    }
+}

@@ -1,0 +1,60 @@
+package attnscope.inspect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import attnscope.capture.HookedModel;
+import attnscope.capture.Site;
+import attnscope.check.CheckResult;
+import attnscope.model.TextTokenizer;
+import attnscope.onnx.Device;
+import attnscope.testing.TestAssets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Real trained encoders the project did not build: attnscope finds every layer's attention in
+ * graphs exported by torch (and quantized by onnx.quantize), and its reference matches ONNX
+ * Runtime's own Softmax and weighted sum, head by head. They are bidirectional and reported so.
+ */
+class InspectEncoderTest {
+
+    @ParameterizedTest
+    @EnumSource(TestAssets.Encoder.class)
+    void referenceMatchesOnnxRuntimeAndEncoderIsNotCausal(TestAssets.Encoder encoder) {
+        Path dir = encoder.modelDir();
+        try (HookedModel model = HookedModel.open(dir, Device.CPU, null);
+                TextTokenizer tok = TextTokenizer.open(dir.resolve("tokenizer.json"))) {
+            TextTokenizer.Tokens tokens = tok.encode("the cat chases the mouse");
+            InspectionResult r = Inspector.inspect(model, tokens);
+            for (CheckResult c : r.checks()) {
+                if (!c.passed()) {
+                    System.err.println(c);
+                }
+            }
+            assertTrue(r.passed(), "every check passes");
+            assertFalse(r.causal(), "an encoder is bidirectional");
+            assertEquals(encoder == TestAssets.Encoder.BGE_SMALL_EN_V15_Q ? 12 : 6, r.layers().size());
+            int t = tokens.length();
+            assertEquals(List.of(12, t, 32), toList(r.model().get(0, Site.Q).shape()));
+            assertEquals(List.of(12, t, t), toList(r.model().get(5, Site.PATTERN).shape()));
+            // Some weight lies above the diagonal: the encoder really looks ahead.
+            double ahead = r.checks().stream().filter(c -> c.check().equals("causal")).mapToDouble(CheckResult::value).max().orElseThrow();
+            assertTrue(ahead > 0.01, "largest weight above the diagonal " + ahead);
+            long perHead = r.checks().stream().filter(c -> c.check().equals("pattern.ref")).count();
+            assertEquals(r.layers().size() * 12L, perHead);
+            r.checks().stream().filter(c -> c.check().equals("pattern.ref") || c.check().equals("z.ref")).limit(1)
+                    .forEach(c -> System.err.println(encoder + " " + c));
+            System.err.println(encoder + " max pattern err " + r.checks().stream().filter(c -> c.check().equals("pattern.ref")).mapToDouble(CheckResult::value).max().orElseThrow()
+                    + " max z err " + r.checks().stream().filter(c -> c.check().equals("z.ref")).mapToDouble(CheckResult::value).max().orElseThrow()
+                    + " output " + r.checks().get(r.checks().size() - 1));
+        }
+    }
+
+    private static List<Integer> toList(int[] a) {
+        return java.util.Arrays.stream(a).boxed().toList();
+    }
+}

@@ -1,0 +1,54 @@
+package attnscope.inspect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import attnscope.capture.HookedModel;
+import attnscope.capture.Site;
+import attnscope.check.CheckResult;
+import attnscope.model.TextTokenizer;
+import attnscope.onnx.Device;
+import attnscope.synth.SynthSpec;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Correct synthetic Qwen2 models of each graph style pass every check and are reported causal. */
+class InspectSyntheticTest {
+    static final int[] IDS = {101, 7, 300, 42, 9, 250, 77, 3};
+
+    static InspectionResult inspect(Path dir) {
+        try (HookedModel model = HookedModel.open(dir, Device.CPU, null)) {
+            InspectionResult r = Inspector.inspect(model, TextTokenizer.unlabelled(IDS));
+            r.checks().stream().filter(c -> !c.passed()).limit(5).forEach(c -> System.err.println("FAILED " + c));
+            return r;
+        }
+    }
+
+    @Test
+    void decomposedTinyPasses() {
+        InspectionResult r = inspect(SynthFixtures.model("tiny-dec", SynthFixtures.tiny(SynthSpec.Style.DECOMPOSED)));
+        assertTrue(r.passed());
+        assertTrue(r.causal());
+        assertEquals("decomposed", r.attentionStyle());
+        assertEquals(2, r.model().get(1, Site.K).dim(0), "K keeps its 2 key/value heads");
+        assertTrue(r.checks().stream().anyMatch(c -> c.check().equals("negative-control") && c.passed()));
+        print(r);
+    }
+
+    @Test
+    void fusedTinyPasses() {
+        InspectionResult r = inspect(SynthFixtures.model("tiny-gqa", SynthFixtures.tiny(SynthSpec.Style.FUSED_GQA)));
+        assertTrue(r.passed());
+        assertTrue(r.causal());
+        assertEquals("fused-gqa", r.attentionStyle());
+        print(r);
+    }
+
+    static void print(InspectionResult r) {
+        java.util.Map<String, Double> worst = new java.util.TreeMap<>();
+        for (CheckResult c : r.checks()) {
+            worst.merge(c.check(), c.value(), Math::max);
+        }
+        System.err.println(r.attentionStyle() + " " + worst);
+    }
+}

@@ -1,17 +1,210 @@
 package attnscope.cli;
 
+import attnscope.inspect.InspectionResult;
+import attnscope.render.ColorScale;
+import attnscope.render.FigureFormat;
+import attnscope.render.FigureOptions;
+import attnscope.render.LessonFigures;
+import attnscope.render.RowView;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until this command is implemented. */
-@Command(name = "figures", mixinStandardHelpOptions = true, description = "Draw attention heatmaps (not implemented yet).")
+/** {@code attnscope figures}: draw a model's attention as lecture-ready heatmaps. */
+@Command(name = "figures", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Run a model on a text (as `inspect` does) and draw its attention:",
+            "  • OUT/figures/layer{LL}_head{HH}.png  one heatmap per head: query position down, key position",
+            "    across, token labels on both axes (a space shows as ␣, a newline as ↵), viridis colours fixed",
+            "    to [0, 1] with a colour bar; keys the causal mask hides are grey and hatched, never 0-purple",
+            "  • OUT/figures/layer{LL}_grid.png      all heads of a layer, a row per shared key/value head",
+            "  • OUT/figures/overview.png            every layer × head as a thumbnail: previous-token heads",
+            "    and the first-token \"attention sink\" show up at a glance",
+            "  • OUT/figures/row_layer{LL}_q{QQ}.png with --row-query: one query's weights over the keys",
+            "Figures of a synthetic model (random weights) carry a red banner saying so.",
+            "The same input gives byte-identical files. Existing figures of the same name are replaced.",
+            "",
+            "Examples:",
+            "  attnscope figures --model models/Qwen2.5-0.5B-Instruct --out reports/animal \\",
+            "      --text \"The animal didn't cross the street because it was too tired.\" --row-query it",
+            "  attnscope figures --model models/tiny --ids 1,2,3,4 --out /tmp/tiny --layers 0,1 --scale log",
+            "  attnscope figures --model models/Qwen2.5-0.5B-Instruct --text-file lesson.txt --out reports/lesson \\",
+            "      --format png,svg,pdf --row-query 8 --row-heads 0,3",
+            ""
+        })
 public final class FiguresCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Model folder (Hugging Face layout): config.json, tokenizer.json, model.onnx (or onnx/model.onnx).")
+    Path model;
+
+    /** Exactly one source of tokens. */
+    static final class Input {
+        @Option(names = "--text", paramLabel = "TEXT", description = "The text to run, tokenized by the model's own tokenizer.")
+        String text;
+
+        @Option(names = "--text-file", paramLabel = "FILE", description = "Read the text from a UTF-8 file.")
+        Path textFile;
+
+        @Option(names = "--ids", paramLabel = "1,2,3", split = ",", description = "Token ids directly, comma-separated.")
+        int[] ids;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Folder for the report; figures go to OUT/figures (created if missing).")
+    Path out;
+
+    @Option(names = "--layers", paramLabel = "all|0,5,23", defaultValue = "all",
+            description = "Layers to draw: all (default) or a comma-separated list.")
+    String layers;
+
+    @Option(names = "--scale", paramLabel = "linear|log|row", defaultValue = "linear",
+            description = {"Colour scale: linear (default; weights 0…1, comparable across heads),",
+                "log (decades 0.0001…1: small weights become visible), row (each row stretched to its own maximum)."})
+    String scale;
+
+    @Option(names = "--format", paramLabel = "png,svg,pdf", defaultValue = "png",
+            description = "File formats, comma-separated (default png); svg and pdf are vector forms with the same names.")
+    String format;
+
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "1600",
+            description = "Side of a head heatmap in pixels (default 1600; grids and the overview scale with it).")
+    int size;
+
+    @Option(names = "--row-query", paramLabel = "INDEX|TOKEN",
+            description = {"Also draw the row view of this query: a position (8) or a token's text (it), first match.",
+                "Written for every drawn layer as row_layer{LL}_q{QQ}.png."})
+    String rowQuery;
+
+    @Option(names = "--row-heads", paramLabel = "0,3", split = ",",
+            description = "Heads shown in the row view (default: all heads of the layer).")
+    List<Integer> rowHeads;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
+            description = "Where ONNX Runtime runs: auto (CUDA if it can be set up, else CPU with a notice), cpu, cuda.")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Figures drawn in parallel (default: one per core).")
+    Integer threads;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("figures is not implemented yet");
+        FigureOptions options = options();
+        InspectionResult result = inspect(model, input, layers, device);
+        return drawFigures(result, options, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * THE ONE PLACE WHERE figures MEETS THE INSPECTION PIPELINE (package attnscope.inspect, written on
+     * its own branch): run the model on the input, capture the chosen layers and check them, exactly as
+     * {@code attnscope inspect} does, and return the result. Everything after it is this command's.
+     */
+    private InspectionResult inspect(Path modelDir, Input source, String layerList, String deviceName) {
+        throw new UnsupportedOperationException("figures is not yet connected to the inspection pipeline "
+                + "(FiguresCommand.inspect); the figure library itself is ready");
+    }
+
+    /** Parses the drawing options; a bad value is a usage error (exit 2). */
+    FigureOptions options() {
+        FigureOptions o = FigureOptions.defaults();
+        try {
+            o = o.withScale(ColorScale.parse(scale)).withFormats(FigureFormat.parseList(format)).withSize(size);
+            if (threads != null) {
+                o = o.withThreads(threads);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return o;
+    }
+
+    /** Draws every figure of an inspection into OUT/figures and lists them; the part after {@link #inspect}. */
+    int drawFigures(InspectionResult result, FigureOptions options, PrintWriter stdout, PrintWriter err) {
+        List<Integer> drawn = chosenLayers(result);
+        InspectionResult selected = drawn.equals(result.layers()) ? result
+                : new InspectionResult(result.config(), result.attentionStyle(), result.causal(), result.tokens(),
+                        result.ids(), drawn, result.model(), result.reference(), result.checks());
+        int query = -1;
+        if (rowQuery != null) {
+            try {
+                query = RowView.resolveQuery(result.tokens(), rowQuery);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--row-query: " + e.getMessage());
+            }
+        }
+        List<Integer> heads = rowHeads == null ? List.of() : rowHeads;
+        for (int h : heads) {
+            if (h < 0 || h >= result.config().heads()) {
+                throw new ParameterException(spec.commandLine(), "--row-heads: head " + h + " does not exist; the model has "
+                        + result.config().heads() + " heads (0.." + (result.config().heads() - 1) + ")");
+            }
+        }
+        Path dir = out.resolve("figures");
+        if (result.config().synthetic()) {
+            err.println("attnscope: synthetic model (random weights): every figure is labelled "
+                    + "\"" + FigureOptions.SYNTHETIC_LABEL + "\"");
+        }
+        err.printf(Locale.ROOT, "attnscope: drawing %d layers × %d heads on %d threads …%n", drawn.size(),
+                result.config().heads(), options.threads());
+        err.flush();
+        long t0 = System.nanoTime();
+        List<Path> files = new ArrayList<>(LessonFigures.writeAll(selected, dir, options));
+        if (query >= 0) {
+            for (int layer : drawn) {
+                files.addAll(RowView.write(selected, layer, query, heads, dir, options));
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        stdout.printf(Locale.ROOT, "wrote %d figures to %s in %.2f s%n", files.size(), dir, seconds);
+        stdout.println("  heads    " + dir.resolve(LessonFigures.headName(drawn.get(0), 0) + ".png") + " …");
+        stdout.println("  grids    " + dir.resolve(LessonFigures.gridName(drawn.get(0)) + ".png") + " …");
+        stdout.println("  overview " + dir.resolve(LessonFigures.OVERVIEW + ".png"));
+        if (query >= 0) {
+            stdout.println("  rows     " + dir.resolve(RowView.fileName(drawn.get(0), query) + ".png") + " … (query "
+                    + query + " \"" + result.tokens().get(query) + "\")");
+        }
+        stdout.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The layers to draw: those asked for with --layers, among those the inspection captured. */
+    private List<Integer> chosenLayers(InspectionResult result) {
+        if (layers.equalsIgnoreCase("all")) {
+            return result.layers();
+        }
+        List<Integer> wanted;
+        try {
+            wanted = Arrays.stream(layers.split(",")).map(String::strip).map(Integer::valueOf).distinct().sorted().toList();
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--layers takes 'all' or layer numbers like 0,5,23, not '"
+                    + layers + "'");
+        }
+        for (int l : wanted) {
+            if (!result.layers().contains(l)) {
+                throw new ParameterException(spec.commandLine(), "--layers: layer " + l + " was not captured (the model has "
+                        + result.config().layers() + " layers, 0.." + (result.config().layers() - 1) + ")");
+            }
+        }
+        return wanted;
     }
 }

@@ -1,0 +1,50 @@
+package attnscope.render;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+
+/**
+ * A matrix painted straight into a raster at its display size: each pixel takes the colour of
+ * the cell it falls in. Grids and the overview draw hundreds of small heatmaps; one image each is
+ * far cheaper than a rectangle per cell, and stays crisp in SVG and PDF because no viewer has to
+ * scale it.
+ */
+final class CellImage {
+    private CellImage() {
+    }
+
+    /** The matrix as a {@code width × height} RGB image, masked cells in the masked grey. */
+    static BufferedImage of(MatrixView view, ColorScale scale, int width, int height) {
+        int rows = view.rows();
+        int cols = view.cols();
+        // Colours per cell first (rows·cols), then pixels copy them: each cell's colour is computed once.
+        int[] cellRgb = new int[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            float rowMax = scale == ColorScale.ROW ? view.rowMax(r) : 0;
+            for (int c = 0; c < cols; c++) {
+                cellRgb[r * cols + c] = view.rgb(r, c, scale, rowMax);
+            }
+        }
+        int[] colOfX = new int[width];
+        for (int x = 0; x < width; x++) {
+            colOfX[x] = (int) ((long) x * cols / width);
+        }
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        int previousRow = -1;
+        for (int y = 0; y < height; y++) {
+            int r = (int) ((long) y * rows / height);
+            if (r == previousRow) {
+                System.arraycopy(pixels, (y - 1) * width, pixels, y * width, width);
+                continue;
+            }
+            int base = r * cols;
+            int o = y * width;
+            for (int x = 0; x < width; x++) {
+                pixels[o + x] = cellRgb[base + colOfX[x]];
+            }
+            previousRow = r;
+        }
+        return image;
+    }
+}

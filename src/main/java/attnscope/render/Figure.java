@@ -1,0 +1,16 @@
+package attnscope.render;
+
+import java.awt.Graphics2D;
+
+/**
+ * A drawing of a fixed size in pixels (points in PDF). One {@link #draw} serves every format:
+ * {@link FigureWriter} hands it a raster, SVG or PDF Graphics2D.
+ */
+public interface Figure {
+    int width();
+
+    int height();
+
+    /** Draws the whole figure with its top-left corner at (0, 0); the background is already white. */
+    void draw(Graphics2D g);
+}

@@ -1,0 +1,172 @@
+package attnscope.render;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.font.FontRenderContext;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Line2D;
+
+/**
+ * What every figure shares: fonts, colours, the look of masked cells, the colour bar, the
+ * synthetic-model banner, and text placement. Text is measured with one fixed
+ * {@link FontRenderContext} so that layout does not depend on the output format.
+ */
+final class FigureStyle {
+    /** Labels and titles; a logical font, so the same machine always draws the same glyphs. */
+    static final String FONT_FAMILY = Font.SANS_SERIF;
+    static final Color TEXT = new Color(0x22, 0x22, 0x22);
+    static final Color MUTED = new Color(0x55, 0x55, 0x55);
+    /** Masked cells: light grey, hatched, unmistakable for weight 0 (viridis's dark purple). */
+    static final Color MASK_FILL = new Color(0xE4, 0xE4, 0xE4);
+    static final Color MASK_HATCH = new Color(0xA8, 0xA8, 0xA8);
+    static final int MASK_RGB = MASK_FILL.getRGB() & 0xFFFFFF;
+    /** The synthetic banner: white on red, impossible to overlook. */
+    static final Color BANNER_FILL = new Color(0xB0, 0x00, 0x20);
+    static final Color FRAME = new Color(0x44, 0x44, 0x44);
+
+    /** Measures text as figures draw it: anti-aliased, fractional metrics, no transform. */
+    static final FontRenderContext FRC = new FontRenderContext(null, true, true);
+
+    private FigureStyle() {
+    }
+
+    static Font font(float size, boolean bold) {
+        return new Font(FONT_FAMILY, bold ? Font.BOLD : Font.PLAIN, 1).deriveFont(size);
+    }
+
+    static double width(Font font, String s) {
+        return font.getStringBounds(s, FRC).getWidth();
+    }
+
+    /** Distance from the vertical centre of a line of text to its baseline. */
+    static double centreToBaseline(Font font) {
+        var lm = font.getLineMetrics("Hg", FRC);
+        return (lm.getAscent() - lm.getDescent()) / 2;
+    }
+
+    static Color color(int rgb) {
+        return new Color(rgb);
+    }
+
+    static void text(Graphics2D g, Font font, Color color, String s, double x, double baseline) {
+        g.setFont(font);
+        g.setColor(color);
+        g.drawString(s, (float) x, (float) baseline);
+    }
+
+    static void textCentred(Graphics2D g, Font font, Color color, String s, double cx, double baseline) {
+        text(g, font, color, s, cx - width(font, s) / 2, baseline);
+    }
+
+    static void textRight(Graphics2D g, Font font, Color color, String s, double right, double baseline) {
+        text(g, font, color, s, right - width(font, s), baseline);
+    }
+
+    /** Text turned 90° anticlockwise (reads bottom to top), its baseline on x, centred on cy. */
+    static void textUp(Graphics2D g, Font font, Color color, String s, double x, double cy) {
+        textUpEndingAt(g, font, color, s, x, cy - width(font, s) / 2);
+    }
+
+    /** Text turned 90° anticlockwise whose end sits at (x, endY): tick labels hanging below a plot. */
+    static void textUpEndingAt(Graphics2D g, Font font, Color color, String s, double x, double endY) {
+        AffineTransform saved = g.getTransform();
+        g.translate(x, endY);
+        g.rotate(-Math.PI / 2);
+        text(g, font, color, s, -width(font, s), 0);
+        g.setTransform(saved);
+    }
+
+    /**
+     * A masked rectangle: light grey with diagonal hatching ("/") at {@code spacing} px, or no
+     * hatching when spacing is infinite. The lines x + y = k lie on one grid for the whole figure,
+     * so neighbouring masked rectangles continue each other's lines, and they are 45° lines drawn
+     * without anti-aliasing: exact pixel staircases, fast to rasterise.
+     */
+    static void maskedRect(Graphics2D g, int x, int y, int w, int h, double spacing) {
+        g.setColor(MASK_FILL);
+        g.fillRect(x, y, w, h);
+        if (w < 4 || h < 4 || Double.isInfinite(spacing)) {
+            return;
+        }
+        g.setColor(MASK_HATCH);
+        double step = spacing * Math.sqrt(2);
+        int x1 = x + w;
+        int y1 = y + h;
+        for (double k = Math.ceil((x + y) / step) * step; k <= x1 + y1; k += step) {
+            double xa = Math.max(x, k - y1);
+            double xb = Math.min(x1, k - y);
+            if (xb > xa) {
+                g.draw(new Line2D.Double(xa, k - xa, xb, k - xb));
+            }
+        }
+    }
+
+    /** Sets the stroke used for hatching and frames. */
+    static void hairline(Graphics2D g, float width) {
+        g.setStroke(new BasicStroke(width));
+    }
+
+    static void antialias(Graphics2D g, boolean on) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING,
+                on ? RenderingHints.VALUE_ANTIALIAS_ON : RenderingHints.VALUE_ANTIALIAS_OFF);
+    }
+
+    /**
+     * The synthetic-model banner across the top of a figure. Returns its height, or 0 when
+     * there is no label.
+     */
+    static int banner(Graphics2D g, String label, int width, double unit) {
+        if (label == null || label.isEmpty()) {
+            return 0;
+        }
+        Font f = font((float) (30 * unit), true);
+        int h = (int) Math.round(52 * unit);
+        g.setColor(BANNER_FILL);
+        g.fillRect(0, 0, width, h);
+        textCentred(g, f, Color.WHITE, label, width / 2.0, h / 2.0 + centreToBaseline(f));
+        return h;
+    }
+
+    /** Width a colour bar with its ticks and caption needs, for layout. */
+    static double colorBarWidth(ColorScale scale, double unit) {
+        Font tick = font((float) (20 * unit), false);
+        double widest = 0;
+        for (ColorScale.Tick t : scale.ticks()) {
+            widest = Math.max(widest, width(tick, t.text()));
+        }
+        return 34 * unit + 10 * unit + widest + 16 * unit + 26 * unit;
+    }
+
+    /**
+     * A vertical colour bar at (x, y) of the given bar width and height, its ticks to the right
+     * and the scale's caption turned along it.
+     */
+    static void colorBar(Graphics2D g, ColorScale scale, int x, int y, int barWidth, int height, double unit) {
+        antialias(g, false);
+        for (int i = 0; i < Viridis.SIZE; i++) {
+            // Entry i covers t ∈ [i/256, (i+1)/256); t grows upwards.
+            int top = y + (int) Math.round(height * (1 - (i + 1) / (double) Viridis.SIZE));
+            int bottom = y + (int) Math.round(height * (1 - i / (double) Viridis.SIZE));
+            g.setColor(color(Viridis.entry(i)));
+            g.fillRect(x, top, barWidth, bottom - top);
+        }
+        g.setColor(FRAME);
+        hairline(g, 1f);
+        g.drawRect(x, y, barWidth, height);
+        Font tick = font((float) (20 * unit), false);
+        double widest = 0;
+        for (ColorScale.Tick t : scale.ticks()) {
+            double ty = y + height * (1 - t.position());
+            g.setColor(FRAME);
+            g.drawLine(x + barWidth, (int) Math.round(ty), x + barWidth + (int) Math.round(8 * unit), (int) Math.round(ty));
+            text(g, tick, TEXT, t.text(), x + barWidth + 10 * unit, ty + centreToBaseline(tick));
+            widest = Math.max(widest, width(tick, t.text()));
+        }
+        Font caption = font((float) (22 * unit), false);
+        double cx = x + barWidth + 10 * unit + widest + 16 * unit + centreToBaseline(caption) + 8 * unit;
+        textUp(g, caption, TEXT, scale.label(), cx, y + height / 2.0);
+    }
+}

@@ -1,0 +1,174 @@
+package attnscope.render;
+
+import com.pngencoder.PngEncoder;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.jfree.pdf.PDFDocument;
+import org.jfree.pdf.PDFGraphics2D;
+import org.jfree.pdf.PDFHints;
+import org.jfree.pdf.Page;
+import org.jfree.svg.SVGGraphics2D;
+
+/**
+ * Writes a {@link Figure} as PNG, SVG or PDF. Every file is first written beside its target under
+ * a temporary name and then moved into place, so a reader never sees half a figure.
+ *
+ * <p>The same figure gives the same bytes every time: no time stamps, no random ids (SVG's
+ * definition prefix is fixed; PDF's creation date is replaced by a fixed one).
+ */
+public final class FigureWriter {
+    /** SVG ids are prefixed with this instead of JFreeSVG's default System.nanoTime(). */
+    private static final String SVG_DEFS_PREFIX = "attnscope";
+    /** PDF creation and modification date: fixed so that the bytes depend on the figure only. */
+    private static final String PDF_FIXED_DATE = "D:20000101000000Z00'00'";
+
+    private FigureWriter() {
+    }
+
+    /** Writes {@code figure} as {@code dir/baseName.<ext>} in each of the options' formats; returns the paths. */
+    public static List<Path> write(Figure figure, Path dir, String baseName, FigureOptions options) {
+        List<Path> written = new ArrayList<>();
+        for (FigureFormat f : options.orderedFormats()) {
+            Path out = dir.resolve(baseName + "." + f.extension());
+            switch (f) {
+                case PNG:
+                    writePng(figure, out, options.pngCompression());
+                    break;
+                case SVG:
+                    writeSvg(figure, out);
+                    break;
+                default:
+                    writePdf(figure, out);
+            }
+            written.add(out);
+        }
+        return written;
+    }
+
+    /** Draws the figure on an RGB raster and writes it as PNG with the given deflate level (0–9). */
+    public static void writePng(Figure figure, Path out, int compressionLevel) {
+        BufferedImage image = raster(figure);
+        // The encoder's own thread pool is off: figures are already drawn in parallel, and one
+        // figure per thread keeps the output independent of how work was split.
+        byte[] png = new PngEncoder().withBufferedImage(image).withCompressionLevel(compressionLevel)
+                .withMultiThreadedCompressionEnabled(false).toBytes();
+        writeAtomically(out, png);
+    }
+
+    /** Draws the figure on a white RGB image of its size. */
+    public static BufferedImage raster(Figure figure) {
+        BufferedImage image = new BufferedImage(figure.width(), figure.height(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            prepare(g, figure);
+            figure.draw(g);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /** Writes the figure as an SVG document (text stays text, so it can be searched and edited). */
+    public static void writeSvg(Figure figure, Path out) {
+        writeAtomically(out, svg(figure).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The figure as an SVG document. */
+    public static String svg(Figure figure) {
+        SVGGraphics2D g = new SVGGraphics2D(figure.width(), figure.height());
+        g.setDefsKeyPrefix(SVG_DEFS_PREFIX);
+        prepare(g, figure);
+        figure.draw(g);
+        return g.getSVGDocument();
+    }
+
+    /** Writes the figure as a one-page PDF, one point per pixel, text drawn as outlines. */
+    public static void writePdf(Figure figure, Path out) {
+        writeAtomically(out, pdf(figure));
+    }
+
+    /** The figure as PDF bytes. */
+    public static byte[] pdf(Figure figure) {
+        PDFDocument doc = new PDFDocument();
+        doc.setTitle("attnscope figure");
+        Page page = doc.createPage(new Rectangle2D.Double(0, 0, figure.width(), figure.height()));
+        PDFGraphics2D g = page.getGraphics2D();
+        // PDF's standard fonts cover Latin-1 only; outlines draw "␣", "↵" and any token text exactly.
+        g.setRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE, PDFHints.VALUE_DRAW_STRING_TYPE_VECTOR);
+        prepare(g, figure);
+        figure.draw(g);
+        return fixPdfDates(doc.getPDFBytes());
+    }
+
+    private static void prepare(Graphics2D g, Figure figure) {
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, figure.width(), figure.height());
+    }
+
+    /**
+     * JFreePDF stamps /CreationDate and /ModDate with the current time. The stamp is overwritten
+     * in place with a fixed date of the same length, so the cross-reference offsets stay valid.
+     */
+    static byte[] fixPdfDates(byte[] pdf) {
+        // Same-length replacements keep every index valid, so the text is decoded once.
+        String text = new String(pdf, StandardCharsets.ISO_8859_1);
+        for (String key : new String[] {"/CreationDate (", "/ModDate ("}) {
+            int at = text.indexOf(key);
+            if (at < 0) {
+                continue;
+            }
+            int start = at + key.length();
+            int end = text.indexOf(')', start);
+            if (end < 0) {
+                continue;
+            }
+            int n = end - start;
+            // JFreePDF writes "D:yyyyMMddHHmmss" and a zone; the fixed date is cut to the same length.
+            String fixed = PDF_FIXED_DATE.length() >= n ? PDF_FIXED_DATE.substring(0, n)
+                    : PDF_FIXED_DATE + " ".repeat(n - PDF_FIXED_DATE.length());
+            byte[] bytes = fixed.getBytes(StandardCharsets.ISO_8859_1);
+            System.arraycopy(bytes, 0, pdf, start, n);
+        }
+        return pdf;
+    }
+
+    /** Writes to a temporary file in the same folder, then renames it over {@code out}. */
+    static void writeAtomically(Path out, byte[] bytes) {
+        try {
+            Path dir = out.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            // A name of our own rather than createTempFile, whose owner-only permissions would stay on the figure.
+            Path tmp = dir.resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + Thread.currentThread().getId() + ".tmp");
+            try {
+                Files.write(tmp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
+                try {
+                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+}

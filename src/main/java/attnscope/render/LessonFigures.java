@@ -1,0 +1,142 @@
+package attnscope.render;
+
+import attnscope.capture.Site;
+import attnscope.inspect.InspectionResult;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The figures of a lesson, with the names of CONTRACT.md: a heatmap per head
+ * ({@code layer{LL}_head{HH}}), a grid per layer ({@code layer{LL}_grid}) and the overview of all
+ * layers × heads ({@code overview}), each in every format of the options. Figures are drawn in
+ * parallel, one figure per task; the files do not depend on the number of threads.
+ *
+ * <p>File names hold only layer and head numbers, never token text.
+ */
+public final class LessonFigures {
+    /** Base name of the overview figure. */
+    public static final String OVERVIEW = "overview";
+
+    private LessonFigures() {
+    }
+
+    /** "layer03_head05": two digits, more when there are more than 100 layers or heads. */
+    public static String headName(int layer, int head) {
+        return String.format("layer%02d_head%02d", layer, head);
+    }
+
+    /** "layer03_grid". */
+    public static String gridName(int layer) {
+        return String.format("layer%02d_grid", layer);
+    }
+
+    /**
+     * Writes every head heatmap, every layer grid and the overview of an inspection into
+     * {@code figuresDir}; a synthetic model's figures carry the synthetic banner.
+     *
+     * @return the files written: per layer its heads then its grid, then the overview
+     */
+    public static List<Path> writeAll(InspectionResult result, Path figuresDir, FigureOptions options) {
+        FigureOptions opts = options.forModel(result.config());
+        List<PatternSet> sets = patternSets(result);
+        List<String> labels = sets.get(0).labels();
+        // One layout for all head heatmaps: same tokens, same size, so labels are measured once.
+        HeatmapFigure.Layout layout = HeatmapFigure.Layout.of(labels, labels, opts);
+
+        List<Callable<List<Path>>> tasks = new ArrayList<>();
+        for (PatternSet set : sets) {
+            for (int h = 0; h < set.heads(); h++) {
+                int head = h;
+                tasks.add(() -> FigureWriter.write(headFigure(set, head, layout, opts), figuresDir,
+                        headName(set.layer(), head), opts));
+            }
+            tasks.add(() -> FigureWriter.write(new LayerGridFigure(set, opts), figuresDir, gridName(set.layer()), opts));
+        }
+        tasks.add(() -> FigureWriter.write(new OverviewFigure(sets, opts), figuresDir, OVERVIEW, opts));
+        return runAll(tasks, opts.threads());
+    }
+
+    /** The heatmap of one head, titled "layer L · head H (KV head h)". */
+    static HeatmapFigure headFigure(PatternSet set, int head, HeatmapFigure.Layout layout, FigureOptions opts) {
+        String title = "layer " + set.layer() + " · head " + head + " (KV head " + set.kvHeadOf(head) + ")";
+        String subtitle = "pattern = softmax(Q·Kᵀ/√d + mask), T = " + set.tokens() + " tokens"
+                + (set.groupSize() > 1 ? " · shares keys and values with heads " + set.kvHeadOf(head) * set.groupSize()
+                + "–" + ((set.kvHeadOf(head) + 1) * set.groupSize() - 1) : "");
+        return new HeatmapFigure(set.head(head), layout, title, subtitle, HeatmapFigure.QUERY_AXIS,
+                HeatmapFigure.KEY_AXIS, opts);
+    }
+
+    /** The model-side pattern of every captured layer, checked against the tokens and the config. */
+    static List<PatternSet> patternSets(InspectionResult result) {
+        List<String> labels = TokenLabels.display(result.tokens());
+        List<PatternSet> sets = new ArrayList<>();
+        for (int layer : result.layers()) {
+            var pattern = result.model().get(layer, Site.PATTERN);
+            if (pattern.dim(0) != result.config().heads()) {
+                throw new IllegalArgumentException("pattern, layer " + layer + ": expected H=" + result.config().heads()
+                        + " heads as config.json says but found " + pattern.dim(0));
+            }
+            sets.add(new PatternSet(layer, pattern, result.config().kvHeads(), labels, result.causal()));
+        }
+        if (sets.isEmpty()) {
+            throw new IllegalArgumentException("The inspection captured no layers: nothing to draw");
+        }
+        return sets;
+    }
+
+    /** Runs the tasks on {@code threads} threads and returns their results in task order. */
+    static List<Path> runAll(List<Callable<List<Path>>> tasks, int threads) {
+        List<Path> out = new ArrayList<>();
+        if (threads <= 1) {
+            for (Callable<List<Path>> t : tasks) {
+                try {
+                    out.addAll(t.call());
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "attnscope-figures");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<Future<List<Path>>> futures = new ArrayList<>();
+            for (Callable<List<Path>> t : tasks) {
+                futures.add(pool.submit(t));
+            }
+            for (Future<List<Path>> f : futures) {
+                out.addAll(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while drawing figures", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException u) {
+                throw u;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

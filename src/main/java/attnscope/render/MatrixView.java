@@ -1,0 +1,106 @@
+package attnscope.render;
+
+import attnscope.tensor.Shapes;
+import attnscope.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A (rows, cols) matrix of weights to draw, with a label per row and per column and the cells
+ * that are masked. For an attention pattern, rows are query positions and columns key positions.
+ * The values are read in place from {@code data} starting at {@code offset}, row-major: a head of
+ * a (H, T, T) pattern is a view, not a copy.
+ *
+ * @param data      row-major values
+ * @param offset    index of cell (0, 0) in data
+ * @param rows      number of rows (queries)
+ * @param cols      number of columns (keys)
+ * @param rowLabels one display label per row (see {@link TokenLabels})
+ * @param colLabels one display label per column
+ * @param causal    cells with column &gt; row are masked (a causal decoder hides the future)
+ * @param masked    (rows·cols) further masked cells, or null
+ */
+public record MatrixView(float[] data, int offset, int rows, int cols, List<String> rowLabels,
+        List<String> colLabels, boolean causal, boolean[] masked) {
+
+    public MatrixView {
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("Expected a matrix with rows and columns but found (" + rows + ", " + cols + ")");
+        }
+        if (offset < 0 || (long) offset + (long) rows * cols > data.length) {
+            throw new IllegalArgumentException("Expected " + rows + "×" + cols + " values from index " + offset
+                    + " but the array holds " + data.length);
+        }
+        if (rowLabels.size() != rows || colLabels.size() != cols) {
+            throw new IllegalArgumentException("Expected " + rows + " row labels and " + cols
+                    + " column labels but found " + rowLabels.size() + " and " + colLabels.size());
+        }
+        if (masked != null && masked.length != rows * cols) {
+            throw new IllegalArgumentException("Expected a mask of " + rows * cols + " cells but found " + masked.length);
+        }
+        rowLabels = List.copyOf(rowLabels);
+        colLabels = List.copyOf(colLabels);
+    }
+
+    /**
+     * Head {@code head} of a layer's pattern (H, T, T), labelled with the same display labels on
+     * both axes.
+     */
+    public static MatrixView ofHead(Tensor pattern, int head, List<String> labels, boolean causal) {
+        if (pattern.rank() != 3 || pattern.dim(1) != pattern.dim(2)) {
+            throw new IllegalArgumentException("Expected a pattern (H, T, T) but found " + Shapes.format(pattern.shape()));
+        }
+        int t = pattern.dim(1);
+        if (head < 0 || head >= pattern.dim(0)) {
+            throw new IndexOutOfBoundsException("Head " + head + " outside pattern " + Shapes.format(pattern.shape()));
+        }
+        return new MatrixView(pattern.data(), head * t * t, t, t, labels, labels, causal, null);
+    }
+
+    /** A free matrix (rows·cols values, row-major) with its labels; {@code masked} may be null. */
+    public static MatrixView of(float[] matrix, int rows, int cols, List<String> rowLabels, List<String> colLabels,
+            boolean[] masked) {
+        return new MatrixView(matrix, 0, rows, cols, rowLabels, colLabels, false, masked);
+    }
+
+    public float value(int row, int col) {
+        return data[offset + row * cols + col];
+    }
+
+    public boolean isMasked(int row, int col) {
+        return (causal && col > row) || (masked != null && masked[row * cols + col]);
+    }
+
+    /** Whether any cell is masked. */
+    public boolean anyMasked() {
+        if (causal && cols > 1) {
+            return true;
+        }
+        if (masked != null) {
+            for (boolean m : masked) {
+                if (m) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The largest unmasked value in a row (for the row colour scale), or 0. */
+    public float rowMax(int row) {
+        float max = 0;
+        for (int c = 0; c < cols; c++) {
+            if (!isMasked(row, c)) {
+                max = Math.max(max, value(row, c));
+            }
+        }
+        return max;
+    }
+
+    /** The colour (0xRRGGBB) of a cell: viridis for weights, {@link FigureStyle#MASK_RGB} for masked cells. */
+    int rgb(int row, int col, ColorScale scale, float rowMax) {
+        if (isMasked(row, col)) {
+            return FigureStyle.MASK_RGB;
+        }
+        return Viridis.rgb(scale.position(value(row, col), rowMax));
+    }
+}

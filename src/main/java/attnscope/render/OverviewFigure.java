@@ -1,0 +1,126 @@
+package attnscope.render;
+
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.util.List;
+
+/**
+ * Every head of every layer at once: rows are layers, columns are heads, each cell a thumbnail
+ * of that head's pattern. Heads that share a key/value head sit together under one bracket.
+ * Recurring shapes jump out here: a bright line just below the diagonal (previous-token heads),
+ * a bright first column (the first token as an "attention sink"), a bright diagonal (self).
+ */
+final class OverviewFigure implements Figure {
+    private final List<PatternSet> layers;
+    private final FigureOptions options;
+    private final double unit;
+    private final int heads;
+    private final int group;
+    private final int thumb;
+    private final int gap;
+    private final int groupGap;
+    private final int top;
+    private final int left;
+    private final int width;
+    private final int height;
+
+    OverviewFigure(List<PatternSet> layers, FigureOptions options) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("Expected at least one layer for the overview");
+        }
+        this.layers = List.copyOf(layers);
+        this.options = options;
+        this.unit = options.size() / 1600.0;
+        this.heads = layers.get(0).heads();
+        this.group = layers.get(0).groupSize();
+        for (PatternSet s : layers) {
+            if (s.heads() != heads || s.groupSize() != group) {
+                throw new IllegalArgumentException("layer " + s.layer() + ": expected " + heads + " heads in groups of "
+                        + group + " like layer " + layers.get(0).layer() + " but found " + s.heads() + " in groups of "
+                        + s.groupSize());
+            }
+        }
+        this.thumb = (int) Math.round(Math.max(40, Math.min(160, 1400.0 / heads)) * unit);
+        this.gap = (int) Math.round(8 * unit);
+        this.groupGap = group > 1 ? (int) Math.round(28 * unit) : 0;
+        boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
+        this.top = (int) Math.round((banner ? 52 : 0) * unit + 130 * unit + (group > 1 ? 44 : 0) * unit + 34 * unit);
+        this.left = (int) Math.round(150 * unit);
+        // At least as wide as a head heatmap, so that the title and the legend line fit.
+        this.width = (int) Math.round(Math.max(1600 * unit, x(heads) - gap + 40 * unit
+                + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit));
+        this.height = (int) Math.round(top + layers.size() * (thumb + gap) + 80 * unit);
+    }
+
+    /** Left edge of head h's column (h = heads gives the right end plus one gap). */
+    private int x(int h) {
+        int groupsBefore = group > 1 ? Math.min(h, heads - 1) / group : 0;
+        return left + h * (thumb + gap) + groupsBefore * groupGap;
+    }
+
+    @Override
+    public int width() {
+        return width;
+    }
+
+    @Override
+    public int height() {
+        return height;
+    }
+
+    @Override
+    public void draw(Graphics2D g) {
+        double u = unit;
+        int bannerH = FigureStyle.banner(g, options.syntheticLabel(), width, u);
+        Font titleFont = FigureStyle.font((float) (40 * u), true);
+        Font sub = FigureStyle.font((float) (24 * u), false);
+        double y = bannerH + 24 * u + titleFont.getSize2D();
+        FigureStyle.text(g, titleFont, FigureStyle.TEXT, "all layers × heads (" + layers.size() + " × " + heads + ")",
+                left, y);
+        FigureStyle.text(g, sub, FigureStyle.MUTED, "each square: one head's pattern, T = " + layers.get(0).tokens()
+                + " tokens, query down, key across · " + options.scale().label(), left, y + 12 * u + sub.getSize2D());
+
+        Font groupFont = FigureStyle.font((float) (24 * u), true);
+        Font colFont = FigureStyle.font((float) Math.min(22 * u, thumb * 0.3), false);
+        int headerTop = (int) Math.round(bannerH + 130 * u);
+        if (group > 1) {
+            for (int kv = 0; kv < heads / group; kv++) {
+                int x0 = x(kv * group);
+                int x1 = x(kv * group + group - 1) + thumb;
+                FigureStyle.textCentred(g, groupFont, FigureStyle.TEXT, "KV head " + kv, (x0 + x1) / 2.0,
+                        headerTop + groupFont.getSize2D());
+                g.setColor(FigureStyle.FRAME);
+                FigureStyle.hairline(g, (float) Math.max(1, 2 * u));
+                int by = (int) Math.round(headerTop + 34 * u);
+                g.drawLine(x0, by, x1, by);
+            }
+        }
+        for (int h = 0; h < heads; h++) {
+            FigureStyle.textCentred(g, colFont, FigureStyle.TEXT, "h" + h, x(h) + thumb / 2.0, top - 10 * u);
+        }
+        Font rowFont = FigureStyle.font((float) Math.min(24 * u, thumb * 0.3), false);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        FigureStyle.hairline(g, 1f);
+        for (int i = 0; i < layers.size(); i++) {
+            PatternSet set = layers.get(i);
+            int rowY = top + i * (thumb + gap);
+            FigureStyle.textRight(g, rowFont, FigureStyle.TEXT, "layer " + set.layer(), left - 14 * u,
+                    rowY + thumb / 2.0 + FigureStyle.centreToBaseline(rowFont));
+            for (int h = 0; h < heads; h++) {
+                g.drawImage(CellImage.of(set.head(h), options.scale(), thumb, thumb), x(h), rowY, null);
+            }
+        }
+        int right = x(heads - 1) + thumb;
+        int bottom = top + layers.size() * (thumb + gap) - gap;
+        int barHeight = Math.min(bottom - top, (int) Math.round(900 * u));
+        FigureStyle.colorBar(g, options.scale(), (int) Math.round(right + 40 * u), top, (int) Math.round(34 * u),
+                barHeight, u);
+        Font note = FigureStyle.font((float) (22 * u), false);
+        String legend = layers.get(0).causal()
+                ? "grey: masked (key after the query) · look for a line below the diagonal (previous token) "
+                + "and a bright first column (attention sink)"
+                : "no mask (bidirectional) · look for diagonals (self, neighbours) and bright columns";
+        FigureStyle.text(g, note, FigureStyle.MUTED, legend, left, bottom + 50 * u);
+    }
+}

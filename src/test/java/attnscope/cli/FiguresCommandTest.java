@@ -1,0 +1,106 @@
+package attnscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import attnscope.inspect.InspectionResult;
+import attnscope.render.RenderFixtures;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FiguresCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = AttnscopeCommand.newCommandLine(false);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    /** The command as parsed from {@code args}, ready for {@link FiguresCommand#drawFigures}. */
+    private FiguresCommand parsed(String... args) {
+        CommandLine cl = AttnscopeCommand.newCommandLine(false);
+        cl.parseArgs(args);
+        return cl.getSubcommands().get("figures").getCommand();
+    }
+
+    private static InspectionResult animal() {
+        return RenderFixtures.inspection(RenderFixtures.config(2, 4, 2, true), RenderFixtures.ANIMAL_TOKENS, true, 11);
+    }
+
+    @Test
+    void helpTeachesTheFiguresAndOptions() {
+        assertEquals(0, run("figures", "--help"));
+        String help = out.toString();
+        assertTrue(help.contains("layer{LL}_head{HH}.png"), help);
+        assertTrue(help.contains("--row-query") && help.contains("--scale") && help.contains("--format"), help);
+        assertTrue(help.contains("Examples"), help);
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        assertEquals(2, run("figures", "--model", "m", "--text", "x", "--out", tmp.toString(), "--scale", "sqrt"));
+        assertTrue(err.toString().contains("Expected a colour scale linear, log or row but found \"sqrt\""), err.toString());
+        assertEquals(2, run("figures", "--model", "m", "--text", "x", "--out", tmp.toString(), "--format", "png,gif"));
+        assertEquals(2, run("figures", "--model", "m", "--text", "x", "--out", tmp.toString(), "--size", "10"));
+        assertEquals(2, run("figures", "--model", "m", "--out", tmp.toString()));
+        assertEquals(2, run("figures", "--model", "m", "--text", "x", "--ids", "1,2", "--out", tmp.toString()));
+    }
+
+    @Test
+    void drawsTheChosenLayersAndTheRowView() throws Exception {
+        FiguresCommand cmd = parsed("figures", "--model", "m", "--text", "x", "--out", tmp.toString(), "--layers", "1",
+                "--row-query", "it", "--row-heads", "0,3", "--size", "600", "--format", "png,svg");
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        int code = cmd.drawFigures(animal(), cmd.options(), new PrintWriter(stdout), new PrintWriter(stderr));
+        assertEquals(0, code);
+        Path figures = tmp.resolve("figures");
+        for (String name : List.of("layer01_head00", "layer01_head03", "layer01_grid", "overview", "row_layer01_q08")) {
+            assertTrue(Files.isRegularFile(figures.resolve(name + ".png")), name);
+            assertTrue(Files.isRegularFile(figures.resolve(name + ".svg")), name);
+        }
+        assertFalse(Files.exists(figures.resolve("layer00_head00.png")), "layer 0 not asked for");
+        try (Stream<Path> files = Files.list(figures)) {
+            assertEquals(2 * 7, files.count());
+        }
+        assertTrue(stdout.toString().startsWith("wrote 14 figures to " + figures), stdout.toString());
+        assertTrue(stderr.toString().contains("synthetic model"), stderr.toString());
+    }
+
+    @Test
+    void rowQueryHeadsAndLayersMustExist() {
+        String[] base = {"figures", "--model", "m", "--text", "x", "--out", tmp.toString(), "--size", "600"};
+        FiguresCommand noToken = parsed(concat(base, "--row-query", "zebra"));
+        assertThrows(CommandLine.ParameterException.class,
+                () -> noToken.drawFigures(animal(), noToken.options(), new PrintWriter(out), new PrintWriter(err)));
+        FiguresCommand noHead = parsed(concat(base, "--row-query", "8", "--row-heads", "4"));
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> noHead.drawFigures(animal(), noHead.options(), new PrintWriter(out), new PrintWriter(err)));
+        assertEquals("--row-heads: head 4 does not exist; the model has 4 heads (0..3)", e.getMessage());
+        FiguresCommand noLayer = parsed(concat(base, "--layers", "0,5"));
+        assertThrows(CommandLine.ParameterException.class,
+                () -> noLayer.drawFigures(animal(), noLayer.options(), new PrintWriter(out), new PrintWriter(err)));
+        assertFalse(Files.exists(tmp.resolve("figures")), "nothing drawn before the options are known to be good");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

@@ -1,0 +1,163 @@
+package attnscope.render;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import attnscope.capture.ActivationCache;
+import attnscope.capture.Site;
+import attnscope.inspect.InspectionResult;
+import attnscope.tensor.Tensor;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A lesson's figures from inspection results built on the reference attention. */
+class LessonFiguresTest {
+    @TempDir
+    Path tmp;
+
+    /** 2 layers, 4 query heads sharing 2 KV heads, the 13 tokens of the animal sentence, causal. */
+    static InspectionResult small(boolean synthetic, boolean causal) {
+        return RenderFixtures.inspection(RenderFixtures.config(2, 4, 2, synthetic), RenderFixtures.ANIMAL_TOKENS, causal, 3);
+    }
+
+    static FigureOptions smallOptions() {
+        return FigureOptions.defaults().withSize(600).withThreads(2);
+    }
+
+    @Test
+    void writesTheContractNamesForEveryHeadLayerAndTheOverview() throws IOException {
+        List<Path> files = LessonFigures.writeAll(small(false, true), tmp, smallOptions());
+        List<String> expected = List.of("layer00_head00.png", "layer00_head01.png", "layer00_head02.png",
+                "layer00_head03.png", "layer00_grid.png", "layer01_head00.png", "layer01_head01.png", "layer01_head02.png",
+                "layer01_head03.png", "layer01_grid.png", "overview.png");
+        assertEquals(expected, files.stream().map(p -> p.getFileName().toString()).toList());
+        for (Path p : files) {
+            assertTrue(Files.size(p) > 1000, p + " is a real image");
+        }
+        try (Stream<Path> listing = Files.list(tmp)) {
+            assertEquals(expected.size(), listing.count(), "nothing else written");
+        }
+        BufferedImage head = ImageIO.read(files.get(0).toFile());
+        assertEquals(600, head.getWidth());
+        assertEquals(600, head.getHeight());
+    }
+
+    @Test
+    void defaultHeadHeatmapIsProjectorSized() throws IOException {
+        InspectionResult r = RenderFixtures.inspection(RenderFixtures.config(1, 2, 1, false), RenderFixtures.tokens(5), true, 1);
+        List<Path> files = LessonFigures.writeAll(r, tmp, FigureOptions.defaults());
+        BufferedImage head = ImageIO.read(tmp.resolve("layer00_head00.png").toFile());
+        assertEquals(1600, head.getWidth());
+        assertEquals(1600, head.getHeight());
+        BufferedImage overview = ImageIO.read(tmp.resolve("overview.png").toFile());
+        assertTrue(overview.getWidth() >= 1000, "overview width " + overview.getWidth());
+        assertEquals(4, files.size());
+    }
+
+    @Test
+    void parallelOutputEqualsSerialOutput() throws IOException {
+        InspectionResult r = small(true, true);
+        FigureOptions all = smallOptions().withFormats(EnumSet.allOf(FigureFormat.class));
+        List<Path> serial = LessonFigures.writeAll(r, tmp.resolve("serial"), all.withThreads(1));
+        List<Path> parallel = LessonFigures.writeAll(r, tmp.resolve("parallel"), all.withThreads(4));
+        assertEquals(33, serial.size());
+        assertEquals(serial.size(), parallel.size());
+        for (int i = 0; i < serial.size(); i++) {
+            assertEquals(serial.get(i).getFileName(), parallel.get(i).getFileName());
+            assertArrayEquals(Files.readAllBytes(serial.get(i)), Files.readAllBytes(parallel.get(i)),
+                    serial.get(i).getFileName().toString());
+        }
+    }
+
+    @Test
+    void everyFigureOfASyntheticModelSaysSo() throws IOException {
+        FigureOptions svg = smallOptions().withFormats(EnumSet.of(FigureFormat.SVG));
+        List<Path> files = new ArrayList<>(LessonFigures.writeAll(small(true, true), tmp.resolve("synthetic"), svg));
+        files.addAll(RowView.write(small(true, true), 1, 8, List.of(), tmp.resolve("synthetic"), svg));
+        for (Path p : files) {
+            assertTrue(Files.readString(p, StandardCharsets.UTF_8).contains(">" + FigureOptions.SYNTHETIC_LABEL + "<"),
+                    p.getFileName() + " carries the synthetic label");
+        }
+        for (Path p : LessonFigures.writeAll(small(false, true), tmp.resolve("real"), svg)) {
+            assertFalse(Files.readString(p, StandardCharsets.UTF_8).contains("SYNTHETIC"), p.getFileName().toString());
+        }
+    }
+
+    @Test
+    void headTitleNamesLayerHeadAndKvHeadAndGridGroupsByKvHead() throws IOException {
+        FigureOptions svg = smallOptions().withFormats(EnumSet.of(FigureFormat.SVG));
+        LessonFigures.writeAll(small(false, true), tmp, svg);
+        String head = Files.readString(tmp.resolve("layer01_head03.svg"), StandardCharsets.UTF_8);
+        assertTrue(head.contains(">layer 1 · head 3 (KV head 1)<"), "title");
+        assertTrue(head.contains("␣animal"), "token labels");
+        String grid = Files.readString(tmp.resolve("layer00_grid.svg"), StandardCharsets.UTF_8);
+        assertTrue(grid.contains(">KV head 0: heads 0–1<"));
+        assertTrue(grid.contains(">KV head 1: heads 2–3<"));
+        String overview = Files.readString(tmp.resolve("overview.svg"), StandardCharsets.UTF_8);
+        assertTrue(overview.contains(">layer 1<") && overview.contains(">h3<") && overview.contains(">KV head 1<"));
+    }
+
+    @Test
+    void aBidirectionalModelHasNoMaskedCells() {
+        InspectionResult r = small(false, false);
+        PatternSet set = LessonFigures.patternSets(r).get(0);
+        HeatmapFigure.Layout layout = HeatmapFigure.Layout.of(set.labels(), set.labels(), smallOptions());
+        BufferedImage causalImage = FigureWriter.raster(LessonFigures.headFigure(LessonFigures.patternSets(small(false, true)).get(0),
+                0, layout, smallOptions()));
+        BufferedImage image = FigureWriter.raster(LessonFigures.headFigure(set, 0, layout, smallOptions()));
+        int t = set.tokens();
+        // Top-right cell: above the diagonal. Grey (fill or hatch line) when causal, a viridis colour when not.
+        int masked = HeatmapTest.pixelNearCorner(causalImage, layout, 0, t - 1);
+        assertTrue(masked == FigureStyle.MASK_RGB || masked == (FigureStyle.MASK_HATCH.getRGB() & 0xFFFFFF),
+                Integer.toHexString(masked));
+        int open = HeatmapTest.pixelNearCorner(image, layout, 0, t - 1);
+        assertEquals(Viridis.rgb(set.pattern().get(0, 0, t - 1)), open);
+    }
+
+    @Test
+    void fileNamesNeverContainTokenText() throws IOException {
+        List<String> hostile = List.of("../../etc/passwd", "<script>", "a/b", "C:\\x", "Ġ..", "\u0000");
+        InspectionResult r = RenderFixtures.inspection(RenderFixtures.config(1, 2, 2, false), hostile, true, 5);
+        FigureOptions options = smallOptions().withFormats(EnumSet.allOf(FigureFormat.class));
+        List<Path> files = new ArrayList<>(LessonFigures.writeAll(r, tmp, options));
+        files.addAll(RowView.write(r, 0, 3, List.of(0), tmp, options));
+        for (Path p : files) {
+            assertEquals(tmp, p.getParent());
+            assertTrue(p.getFileName().toString().matches("(layer\\d{2}_(head\\d{2}|grid)|overview|row_layer\\d{2}_q\\d{2})\\.(png|svg|pdf)"),
+                    p.getFileName().toString());
+        }
+        try (Stream<Path> all = Files.walk(tmp)) {
+            assertEquals(files.size(), all.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void aPatternThatDoesNotMatchTheTokensIsRefusedWithItsShape() {
+        InspectionResult good = small(false, true);
+        ActivationCache model = new ActivationCache();
+        model.put(0, Site.PATTERN, Tensor.zeros(4, 13, 12));
+        InspectionResult bad = new InspectionResult(good.config(), "decomposed", true, good.tokens(), good.ids(), List.of(0),
+                model, model, List.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LessonFigures.writeAll(bad, tmp, smallOptions()));
+        assertEquals("pattern, layer 0: expected (H, T=13, T=13) but found (4, 13, 12)", e.getMessage());
+        ActivationCache wrongHeads = new ActivationCache();
+        wrongHeads.put(0, Site.PATTERN, Tensor.zeros(3, 13, 13));
+        InspectionResult bad2 = new InspectionResult(good.config(), "decomposed", true, good.tokens(), good.ids(),
+                List.of(0), wrongHeads, wrongHeads, List.of());
+        assertThrows(IllegalArgumentException.class, () -> LessonFigures.writeAll(bad2, tmp, smallOptions()));
+    }
+}

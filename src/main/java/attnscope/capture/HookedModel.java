@@ -186,9 +186,9 @@ public final class HookedModel implements AutoCloseable {
         return graph.withOutputs(taps, edits, weights.relocated());
     }
 
-    /** The name given to a GroupQueryAttention node's attention-weights output in the hooked graph. */
-    static String fusedPatternName(int layer) {
-        return "attnscope.gqa_pattern." + layer;
+    /** The GroupQueryAttention node's attention-weights output: its own when it has one, else a new name. */
+    static String fusedPatternName(NodeProto node, int layer) {
+        return node.getOutputCount() > 3 && !node.getOutput(3).isEmpty() ? node.getOutput(3) : "attnscope.gqa_pattern." + layer;
     }
 
     /**
@@ -200,6 +200,7 @@ public final class HookedModel implements AutoCloseable {
         if (sites.stream().noneMatch(s -> s.style().equals("fused-gqa"))) {
             return sites;
         }
+        List<NodeProto> fused = graph.nodes().stream().filter(n -> n.getOpType().equals("GroupQueryAttention")).toList();
         List<AttentionSite> out = new ArrayList<>();
         for (AttentionSite s : sites) {
             if (!s.style().equals("fused-gqa")) {
@@ -207,7 +208,7 @@ public final class HookedModel implements AutoCloseable {
                 continue;
             }
             out.add(new AttentionSite(s.layer(), s.style(), s.node(), s.q(), s.k(), s.v(),
-                    Optional.of(new Tap(fusedPatternName(s.layer()), attnscope.onnx.HeadLayout.Split.identity())),
+                    Optional.of(new Tap(fusedPatternName(fused.get(s.layer()), s.layer()), attnscope.onnx.HeadLayout.Split.identity())),
                     s.z(), s.kBeforeRotary(), s.qNeedsRotary(), s.graphScale(), s.masked()));
         }
         return out;
@@ -220,7 +221,7 @@ public final class HookedModel implements AutoCloseable {
             if (!s.style().equals("fused-gqa")) {
                 continue;
             }
-            String name = fusedPatternName(s.layer());
+            String name = fusedPatternName(fused.get(s.layer()), s.layer());
             edits.put(fused.get(s.layer()).getOutput(0), node -> {
                 for (int i = node.getAttributeCount() - 1; i >= 0; i--) {
                     if (node.getAttribute(i).getName().equals("qk_output")) {

@@ -44,6 +44,26 @@ class InspectSyntheticTest {
         print(r);
     }
 
+    @Test
+    void fusedWithPackedQkvPasses() {
+        SynthSpec spec = SynthSpec.tiny().style(SynthSpec.Style.FUSED_GQA).packedQkv(true).seed(7).build();
+        InspectionResult r = inspect(SynthFixtures.model("tiny-gqa-packed", spec));
+        assertTrue(r.passed());
+        assertEquals(2, r.model().get(0, Site.K).dim(0));
+        assertTrue(r.checks().stream().anyMatch(c -> c.check().equals("rotary.k")), "keys before rotary read from the packed input");
+    }
+
+    @Test
+    void fusedPatternIsTheModelsOwnEvenWhenTheGraphAskedForScores() {
+        // The graph exposes GroupQueryAttention's scores before softmax (qk_output=1); the hooked copy
+        // asks for the weights after softmax instead, so the pattern checks run on the model's own pattern.
+        SynthSpec spec = SynthSpec.tiny().style(SynthSpec.Style.FUSED_GQA).gqaQkOutput(1).seed(7).build();
+        InspectionResult r = inspect(SynthFixtures.model("tiny-gqa-qk1", spec));
+        assertTrue(r.passed());
+        assertTrue(r.model().has(0, Site.PATTERN));
+        assertTrue(r.checks().stream().anyMatch(c -> c.check().equals("causal") && c.passed()));
+    }
+
     static void print(InspectionResult r) {
         java.util.Map<String, Double> worst = new java.util.TreeMap<>();
         for (CheckResult c : r.checks()) {

@@ -47,11 +47,12 @@ public final class HookedModel implements AutoCloseable {
     /**
      * One hooked forward pass.
      *
-     * @param cache       Q (H, T, d), K and V (Hkv, T, d), PATTERN (H, T, T) where the graph has it, Z (H, T, d), per captured layer
+     * @param cache       Q (H, T, d) after rotary, K and V (Hkv, T, d), PATTERN (H, T, T) where the graph has it, Z (H, T, d), per captured layer
      * @param output      the graph's first output (logits for a language model, hidden states for an encoder)
-     * @param kBeforeRotary keys before rotary by layer, where the graph rotates inside a fused op
+     * @param qBeforeRotary queries before rotary by layer, where the graph rotates them in ordinary ops
+     * @param kBeforeRotary keys before rotary by layer, where they can be read
      */
-    public record Capture(ActivationCache cache, Tensor output, Map<Integer, Tensor> kBeforeRotary) {
+    public record Capture(ActivationCache cache, Tensor output, Map<Integer, Tensor> qBeforeRotary, Map<Integer, Tensor> kBeforeRotary) {
     }
 
     private final ModelFolder folder;
@@ -181,6 +182,7 @@ public final class HookedModel implements AutoCloseable {
             taps.add(s.v().tensor());
             s.pattern().ifPresent(p -> taps.add(p.tensor()));
             taps.add(s.z().tensor());
+            s.qBeforeRotary().ifPresent(q -> taps.add(q.tensor()));
             s.kBeforeRotary().ifPresent(k -> taps.add(k.tensor()));
         }
         return graph.withOutputs(taps, edits, weights.relocated());
@@ -209,7 +211,7 @@ public final class HookedModel implements AutoCloseable {
             }
             out.add(new AttentionSite(s.layer(), s.style(), s.node(), s.q(), s.k(), s.v(),
                     Optional.of(new Tap(fusedPatternName(fused.get(s.layer()), s.layer()), attnscope.onnx.HeadLayout.Split.identity())),
-                    s.z(), s.kBeforeRotary(), s.qNeedsRotary(), s.graphScale(), s.masked()));
+                    s.z(), s.qBeforeRotary(), s.kBeforeRotary(), s.qNeedsRotary(), s.graphScale(), s.masked()));
         }
         return out;
     }
@@ -326,31 +328,50 @@ public final class HookedModel implements AutoCloseable {
             wanted.add(s.v().tensor());
             s.pattern().ifPresent(p -> wanted.add(p.tensor()));
             wanted.add(s.z().tensor());
+            s.qBeforeRotary().ifPresent(q -> wanted.add(q.tensor()));
             s.kBeforeRotary().ifPresent(k -> wanted.add(k.tensor()));
         }
         try (OrtInputs in = inputs(ids); OrtSession.Result r = hooked.session().run(in.map, wanted)) {
             ActivationCache cache = new ActivationCache();
+            Map<Integer, Tensor> qBefore = new HashMap<>();
             Map<Integer, Tensor> kBefore = new HashMap<>();
             for (AttentionSite s : sites) {
                 int layer = s.layer();
                 Tensor q = read(r, s.q(), 0, "layer " + layer + " q");
                 int heads = q.dim(0);
-                cache.put(layer, Site.Q, q);
+                cache.put(layer, Site.Q, s.qNeedsRotary() ? rotate(q) : q);
                 cache.put(layer, Site.K, read(r, s.k(), heads, "layer " + layer + " k"));
                 cache.put(layer, Site.V, read(r, s.v(), heads, "layer " + layer + " v"));
                 if (s.pattern().isPresent()) {
                     cache.put(layer, Site.PATTERN, read(r, s.pattern().get(), heads, "layer " + layer + " pattern"));
                 }
                 cache.put(layer, Site.Z, read(r, s.z(), heads, "layer " + layer + " z"));
+                if (s.qBeforeRotary().isPresent()) {
+                    qBefore.put(layer, read(r, s.qBeforeRotary().get(), heads, "layer " + layer + " q before rotary"));
+                }
                 if (s.kBeforeRotary().isPresent()) {
                     kBefore.put(layer, read(r, s.kBeforeRotary().get(), heads, "layer " + layer + " k before rotary"));
                 }
             }
             Tensor output = toTensor(r.get(firstOutput).orElseThrow(), firstOutput);
-            return new Capture(cache, output, kBefore);
+            return new Capture(cache, output, qBefore, kBefore);
         } catch (OrtException e) {
             throw new InputException("ONNX Runtime failed on the hooked model: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where a fused op rotates Q inside (do_rotary=1) the graph never holds the rotated queries: the
+     * tool rotates the captured ones with config.json's θ, so Q means "after rotary" for every style.
+     * (The rotary.k check verifies the tool's rotary against the op's own, on the keys.)
+     */
+    private Tensor rotate(Tensor q) {
+        if (!(config.ropeTheta() > 1)) {
+            throw new InputException("config.json gives no usable rope_theta (" + config.ropeTheta()
+                    + ") but the graph's GroupQueryAttention rotates queries and keys (do_rotary=1)");
+        }
+        attnscope.attention.Rotary rotary = new attnscope.attention.Rotary(q.dim(2), config.ropeTheta());
+        return new Tensor(q.shape(), rotary.apply(q.data(), attnscope.attention.Rotary.positions(q.dim(1))));
     }
 
     private static Tensor read(OrtSession.Result r, Tap tap, int queryHeads, String what) {
@@ -399,11 +420,13 @@ public final class HookedModel implements AutoCloseable {
                     in.put(name, integers(env, elem, shape2, i -> 0));
                 } else if (name.equals("position_ids")) {
                     in.put(name, integers(env, elem, shape2, i -> i));
+                } else if (name.equals("cache_position")) {
+                    in.put(name, integers(env, elem, new long[] {t}, i -> i));
                 } else if (name.startsWith("past")) {
                     in.put(name, emptyPast(env, v));
                 } else {
                     throw new InputException("the graph has an input attnscope does not know how to fill: " + name
-                            + " (known: input_ids, attention_mask, token_type_ids, position_ids, past_key_values.*)");
+                            + " (known: input_ids, attention_mask, token_type_ids, position_ids, cache_position, past_key_values.*)");
                 }
             }
             return in;
@@ -418,7 +441,10 @@ public final class HookedModel implements AutoCloseable {
     }
 
     private static OnnxTensor integers(OrtEnvironment env, int elem, long[] shape, IntAt values) throws OrtException {
-        int n = (int) (shape[0] * shape[1]);
+        int n = 1;
+        for (long dim : shape) {
+            n *= (int) dim;
+        }
         if (elem == ai.onnx.proto.OnnxMl.TensorProto.DataType.INT32_VALUE) {
             int[] a = new int[n];
             for (int i = 0; i < n; i++) {

@@ -110,6 +110,18 @@ public final class Checks {
                         : "recomputing " + site + " without the mask agrees with the model too: the comparison cannot see the mask");
     }
 
+    /**
+     * "scale": the factor the graph multiplies Q·Kᵀ by, read from its constants (a Div by √d, a Mul by
+     * 1/√d, or Mul(√(1/√d)) on both Q and Kᵀ), against 1/√d: |scale·√d − 1| ≤ limit.
+     */
+    public static CheckResult scale(int layer, double graphScale, int headDim, double limit) {
+        double error = Math.abs(graphScale * Math.sqrt(headDim) - 1);
+        boolean ok = error <= limit;
+        return new CheckResult(layer, -1, "scale", ok, error, limit, "layer " + layer + ": the graph scales Q·Kᵀ by "
+                + graphScale + (ok ? ", which is 1/√d for d = " : ", which is not 1/√d = " + (1 / Math.sqrt(headDim)) + " for d = ")
+                + headDim);
+    }
+
     /** "logits" (or "output"): the hooked graph's first output against the untouched graph's. */
     public static CheckResult sameOutput(String check, Tensor hooked, Tensor plain, Tolerance tol) {
         if (!Arrays.equals(hooked.shape(), plain.shape())) {

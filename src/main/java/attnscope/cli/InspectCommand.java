@@ -32,21 +32,29 @@ import picocli.CommandLine.Spec;
 /** {@code attnscope inspect}: capture a real model's attention and check it against the formula. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Run a model on a text, capture every layer's attention (Q, K, V, the pattern and the per-head",
-            "output z) and check it against the formula softmax(Q·Kᵀ/√d + mask)·V recomputed in plain Java:",
-            "  • shapes against config.json: Q (H, T, d), K and V (Hkv, T, d), pattern (H, T, T), z (H, T, d)",
-            "  • causal masking: every weight above the diagonal exactly 0 (an encoder is reported NOT causal)",
-            "  • rows of the pattern sum to 1",
-            "  • reference against model, |a − b| ≤ atol + rtol·|b|, for the pattern and z of every head",
-            "  • negative control: the same recomputation WITHOUT the mask must disagree (causal models)",
-            "  • the hooked graph's output equals the untouched graph's",
+            "Run a model on a text, capture every layer's attention (Q, K, V, the pattern,",
+            "the per-head output z) and check it against softmax(Q·Kᵀ/√d + mask)·V",
+            "recomputed in plain Java. Checks, per layer and head:",
+            "  shape.*        against config.json: Q (H, T, d), K and V (Hkv, T, d),",
+            "                 pattern (H, T, T), z (H, T, d)",
+            "  causal         every weight above the diagonal exactly 0 (an encoder is",
+            "                 reported NOT causal, which is not a failure)",
+            "  rowsum         each row of the pattern sums to 1",
+            "  pattern.ref    reference against model, |a − b| ≤ atol + rtol·|b|",
+            "  z.ref          the same for the per-head output, as o_proj reads it",
+            "  negative-control  recomputing WITHOUT the mask must disagree (if causal)",
+            "  rotary.q/k     rotary with config.json's rope_theta against the graph's",
+            "  scale          the graph's score scale against 1/√d",
+            "  logits         the hooked graph's output equals the untouched graph's",
             "",
             "Writes OUT/summary.json (and OUT/tensors/*.npy with --save-tensors).",
-            "Exit 0 when every check passes, 3 when one fails, 4 for a problem with the input.",
+            "Exit 0 when every check passes, 3 when one fails, 4 for an input problem.",
             "",
             "Examples:",
-            "  attnscope inspect --model models/Qwen2.5-0.5B-Instruct --text \"the cat chases the\" --out reports/cat",
-            "  attnscope inspect --model models/tiny --ids 1,2,3,4 --out /tmp/tiny --layers 0 --save-tensors",
+            "  attnscope inspect --model models/qwen2.5-0.5b --text \"the cat chases the\" \\",
+            "      --out reports/cat",
+            "  attnscope inspect --model models/tiny --ids 1,2,3,4 --out /tmp/tiny \\",
+            "      --layers 0 --save-tensors",
             ""
         })
 public final class InspectCommand implements Callable<Integer> {
@@ -67,7 +75,8 @@ public final class InspectCommand implements Callable<Integer> {
         @Option(names = "--text-file", paramLabel = "FILE", description = "Read the text from a UTF-8 file.")
         Path textFile;
 
-        @Option(names = "--ids", paramLabel = "1,2,3", split = ",", description = "Token ids directly, comma-separated.")
+        @Option(names = "--ids", paramLabel = "1,2,3", split = ",", hideParamSyntax = true,
+                description = "Token ids directly, comma-separated.")
         int[] ids;
     }
 
@@ -99,6 +108,9 @@ public final class InspectCommand implements Callable<Integer> {
         Device dev = parseDevice(device);
         long limit = parseSize(maxMemory);
 
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InputException("--out " + out + " is a file; give a folder (it is created if missing)");
+        }
         ModelFolder folder = ModelFolder.locate(model);
         ModelConfig config = folder.readConfig();
         int[] chosen = parseLayers(layers, config.layers());
@@ -113,8 +125,10 @@ public final class InspectCommand implements Callable<Integer> {
                     hooked.provider(), seconds(t0), tokens.length()));
             long t1 = System.nanoTime();
             HookedModel.Capture capture = hooked.capture(tokens.ids());
-            progress(err, String.format(Locale.ROOT, "captured in %.2f s; running the untouched graph …", seconds(t1)));
+            progress(err, String.format(Locale.ROOT, "captured in %.2f s; opening and running the untouched graph …", seconds(t1)));
+            long tp = System.nanoTime();
             Tensor plain = hooked.plainForward(tokens.ids());
+            progress(err, String.format(Locale.ROOT, "untouched graph done in %.2f s", seconds(tp)));
             progress(err, "recomputing every head and checking …");
             long t2 = System.nanoTime();
             InspectionResult result = Inspector.verify(hooked, tokens, capture, plain);

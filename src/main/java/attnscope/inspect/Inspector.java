@@ -14,7 +14,6 @@ import attnscope.onnx.AttentionSite;
 import attnscope.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The inspection pipeline: a hooked forward pass, the reference recomputation of every head from
@@ -24,6 +23,8 @@ import java.util.Map;
 public final class Inspector {
     /** Rows of float32 attention weights sum to 1 within this. */
     static final double ROW_SUM_LIMIT = 1e-5;
+    /** The graph's score scale equals 1/√d within float32 rounding (√s·√s for a split scale). */
+    static final double SCALE_LIMIT = 1e-5;
 
     private Inspector() {
     }
@@ -38,7 +39,6 @@ public final class Inspector {
     /** The reference and the checks, given a capture and the untouched graph's output. */
     public static InspectionResult verify(HookedModel model, Tokens tokens, HookedModel.Capture capture, Tensor plainOutput) {
         ModelConfig config = model.config();
-        applyRotaryWhereFused(model, capture);
         ActivationCache reference = reference(capture.cache(), model.sites(), model.causal());
         // Layers are independent: check them in parallel, then list the results in layer order.
         List<CheckResult> checks = new ArrayList<>();
@@ -49,21 +49,6 @@ public final class Inspector {
         List<Integer> layers = model.sites().stream().map(AttentionSite::layer).toList();
         return new InspectionResult(config, model.attentionStyle(), model.causal(), tokens.tokens(), tokens.ids(),
                 layers, capture.cache(), reference, checks);
-    }
-
-    /**
-     * Where a fused op rotates Q inside (do_rotary=1), the captured queries are before rotary:
-     * rotate them here with config.json's θ, so Q means "after rotary" for every style.
-     */
-    static void applyRotaryWhereFused(HookedModel model, HookedModel.Capture capture) {
-        for (AttentionSite site : model.sites()) {
-            if (site.qNeedsRotary()) {
-                Tensor q = capture.cache().get(site.layer(), Site.Q);
-                Rotary rotary = new Rotary(q.dim(2), model.config().ropeTheta());
-                float[] rotated = rotary.apply(q.data(), Rotary.positions(q.dim(1)));
-                capture.cache().put(site.layer(), Site.Q, new Tensor(q.shape(), rotated));
-            }
-        }
     }
 
     /** The reference side: pattern (H, T, T) and z (H, T, d) of every captured layer, from the model's Q, K, V. */
@@ -110,9 +95,16 @@ public final class Inspector {
         }
         Tensor z = model.get(layer, Site.Z);
         out.add(Checks.shape(layer, "z", new int[] {c.heads(), t, c.headDim()}, z.shape()));
+        if (Double.isFinite(site.graphScale())) {
+            out.add(Checks.scale(layer, site.graphScale(), q.dim(2), SCALE_LIMIT));
+        }
+        Tensor qBefore = capture.qBeforeRotary().get(layer);
+        if (qBefore != null) {
+            out.addAll(rotaryCheck("rotary.q", "query head", c, layer, qBefore, q));
+        }
         Tensor kBefore = capture.kBeforeRotary().get(layer);
         if (kBefore != null) {
-            out.addAll(rotaryCheck(c, layer, kBefore, model.get(layer, Site.K)));
+            out.addAll(rotaryCheck("rotary.k", "key/value head", c, layer, kBefore, model.get(layer, Site.K)));
         }
         if (!reference.has(layer, Site.Z)) {
             out.add(new CheckResult(layer, -1, "reference", false, Double.NaN, 0,
@@ -172,22 +164,30 @@ public final class Inspector {
     }
 
     /**
-     * "rotary.k": where the graph rotates inside a fused op, the tool's own rotary (config.json's θ)
-     * applied to the keys before rotary must give the graph's rotated keys (present.N.key). A wrong
-     * rope_theta in config.json fails here, per key/value head.
+     * "rotary.q" / "rotary.k": the tool's own rotary embedding, with config.json's rope_theta and
+     * positions 0..T−1, applied to the graph's tensor before rotary must give the graph's rotated
+     * tensor. This is how a wrong rope_theta in config.json shows, for decomposed graphs (which rotate
+     * Q and K themselves) and fused ones (whose present.N.key is rotated inside the op) alike.
      */
-    static List<CheckResult> rotaryCheck(ModelConfig c, int layer, Tensor before, Tensor after) {
+    static List<CheckResult> rotaryCheck(String check, String headKind, ModelConfig c, int layer, Tensor before, Tensor after) {
         List<CheckResult> out = new ArrayList<>();
         if (!java.util.Arrays.equals(before.shape(), after.shape())) {
-            out.add(new CheckResult(layer, -1, "rotary.k", false, Double.NaN, 0, "keys before and after rotary differ in shape"));
+            out.add(new CheckResult(layer, -1, check, false, Double.NaN, 0, "layer " + layer + ": the tensors before "
+                    + attnscope.tensor.Shapes.format(before.shape()) + " and after rotary " + attnscope.tensor.Shapes.format(after.shape())
+                    + " differ in shape"));
+            return out;
+        }
+        if (!(c.ropeTheta() > 1)) {
+            out.add(new CheckResult(layer, -1, check, false, c.ropeTheta(), 0, "layer " + layer
+                    + ": the graph applies a rotary embedding but config.json gives no usable rope_theta (" + c.ropeTheta() + ")"));
             return out;
         }
         Rotary rotary = new Rotary(before.dim(2), c.ropeTheta());
         Tensor ours = new Tensor(before.shape(), rotary.apply(before.data(), Rotary.positions(before.dim(1))));
         for (int g = 0; g < before.dim(0); g++) {
-            CheckResult r = Checks.agreement("rotary.k", layer, g, after, ours, Tolerance.OUTPUT_FP32);
+            CheckResult r = Checks.agreement(check, layer, g, after, ours, Tolerance.OUTPUT_FP32);
             out.add(new CheckResult(r.layer(), r.head(), r.check(), r.passed(), r.value(), r.limit(),
-                    "key/value head " + g + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));
+                    headKind + " " + g + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));
         }
         return out;
     }

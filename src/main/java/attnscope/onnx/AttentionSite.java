@@ -14,14 +14,16 @@ import java.util.Optional;
  * @param v            values
  * @param pattern      the attention weights as the model computed them, when the graph has them as a tensor
  * @param z            the per-head outputs as the output projection reads them (heads side by side)
- * @param kBeforeRotary keys before rotary, when the graph applies rotary inside a fused op: the tool
- *                     can then check its own rotary against the model's
+ * @param qBeforeRotary queries before rotary, when the graph rotates them in ordinary ops (then
+ *                     {@code q} is after): the tool checks its own rotary, with config.json's θ, against the graph's
+ * @param kBeforeRotary keys before rotary, wherever the graph rotates them (ordinary ops or inside a
+ *                     fused op): the tool checks its own rotary against the graph's rotated keys
  * @param qNeedsRotary the captured queries are before rotary (fused op with do_rotary=1): the tool applies it
  * @param graphScale   the factor the graph multiplies Q·Kᵀ by (1/√d for scaled dot-product attention), NaN if unknown
  * @param masked       the graph adds a mask (or selects with Where) before softmax
  */
 public record AttentionSite(int layer, String style, String node, Tap q, Tap k, Tap v, Optional<Tap> pattern, Tap z,
-        Optional<Tap> kBeforeRotary, boolean qNeedsRotary, double graphScale, boolean masked) {
+        Optional<Tap> qBeforeRotary, Optional<Tap> kBeforeRotary, boolean qNeedsRotary, double graphScale, boolean masked) {
 
     /** One tensor to read: its name in the graph and how its axes map to (heads, T, last). */
     public record Tap(String tensor, HeadLayout layout) {

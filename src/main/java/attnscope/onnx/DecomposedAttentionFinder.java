@@ -62,11 +62,12 @@ final class DecomposedAttentionFinder {
             Operand k = traceOperand(qk.getInput(1), new int[] {0, 1, 3, 2});
             Operand v = traceOperand(weightedSum.getInput(1), new int[] {0, 1, 2, 3});
             double scale = scores.scale * q.scale * k.scale;
+            Tap keys = keptHeads(k);
             sites.add(new AttentionSite(sites.size(), "decomposed", softmax.getName(),
-                    q.tap(), keptHeads(k), keptHeads(v),
+                    q.tap(), keys, keptHeads(v),
                     Optional.of(new Tap(softmax.getOutput(0), HeadLayout.Split.identity())),
                     ProjectionInput.find(graph, weightedSum.getOutput(0)).orElse(new Tap(weightedSum.getOutput(0), HeadLayout.Split.identity())),
-                    Optional.empty(), false, scale, scores.masked));
+                    beforeRotary(q.tap()), beforeRotary(keys), false, scale, scores.masked));
         }
         return sites;
     }
@@ -111,6 +112,50 @@ final class DecomposedAttentionFinder {
             default:
                 return null;
         }
+    }
+
+    /**
+     * The input of a rotary embedding written out in ordinary ops, x·cos + rotate_half(x)·sin, when
+     * {@code rotated} is its output: an Add of two Muls, one of them reading x directly and the other
+     * reading something computed from x by Slice (rotate_half cuts x in halves). Rotary works element by
+     * element along d, so x has the same layout as the rotated tensor.
+     */
+    private Optional<Tap> beforeRotary(Tap rotated) {
+        NodeProto add = graph.producer(rotated.tensor());
+        if (add != null && add.getOpType().equals("Concat")) {
+            // present.N.key = Concat(past_key_values.N.key, rotated keys): with an empty past, the
+            // cache is the rotated keys themselves; look through to the rotary.
+            List<String> computed = add.getInputList().stream().filter(in -> !in.isEmpty() && !graph.isGraphInput(in)).toList();
+            add = computed.size() == 1 ? graph.producer(computed.get(0)) : null;
+        }
+        if (add == null || !add.getOpType().equals("Add") || add.getInputCount() != 2) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < 2; i++) {
+            NodeProto direct = graph.producer(add.getInput(i));
+            NodeProto halves = graph.producer(add.getInput(1 - i));
+            if (direct == null || halves == null || !direct.getOpType().equals("Mul") || !halves.getOpType().equals("Mul")) {
+                continue;
+            }
+            for (String x : direct.getInputList()) {
+                boolean sliced = graph.consumers(x).stream().anyMatch(c -> c.getOpType().equals("Slice"));
+                if (sliced && halves.getInputList().stream().anyMatch(h -> descendsFrom(h, x, 4))) {
+                    return Optional.of(new Tap(x, rotated.layout()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean descendsFrom(String tensor, String ancestor, int depth) {
+        if (tensor.equals(ancestor)) {
+            return true;
+        }
+        NodeProto p = graph.producer(tensor);
+        if (p == null || depth == 0) {
+            return false;
+        }
+        return p.getInputList().stream().anyMatch(in -> !in.isEmpty() && descendsFrom(in, ancestor, depth - 1));
     }
 
     /** A Mul or Div by a one-element constant: the other operand and the factor it is multiplied by. */
@@ -195,6 +240,46 @@ final class DecomposedAttentionFinder {
      * the traced tensor through repeat and concat ops, it is read instead, as (B, Hkv, T, d).
      */
     private Tap keptHeads(Operand operand) {
+        Optional<Tap> cached = cacheOutput(operand);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        return beforeRepeat(operand).orElse(operand.tap());
+    }
+
+    /**
+     * Without a cache output, the keys before grouped-query attention's repeat (Hugging Face's
+     * repeat_kv) are recognised by its shape: x (B, Hkv, T, d) → Unsqueeze(axis 2) → Expand, or a
+     * Concat of copies → Reshape to (B, H, T, d). Only an untransposed operand qualifies.
+     */
+    private Optional<Tap> beforeRepeat(Operand operand) {
+        if (!new HeadLayout.Split(operand.perm).isIdentity()) {
+            return Optional.empty();
+        }
+        NodeProto reshape = graph.producer(operand.tensor);
+        if (reshape == null || !reshape.getOpType().equals("Reshape")) {
+            return Optional.empty();
+        }
+        NodeProto repeat = graph.producer(reshape.getInput(0));
+        if (repeat == null) {
+            return Optional.empty();
+        }
+        String copied;
+        if (repeat.getOpType().equals("Expand")) {
+            copied = repeat.getInput(0);
+        } else if (repeat.getOpType().equals("Concat") && repeat.getInputList().stream().distinct().count() == 1) {
+            copied = repeat.getInput(0);
+        } else {
+            return Optional.empty();
+        }
+        NodeProto unsqueeze = graph.producer(copied);
+        if (unsqueeze == null || !unsqueeze.getOpType().equals("Unsqueeze")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Tap(unsqueeze.getInput(0), HeadLayout.Split.identity()));
+    }
+
+    private Optional<Tap> cacheOutput(Operand operand) {
         Deque<String> queue = new ArrayDeque<>(List.of(operand.tensor));
         Set<String> seen = new HashSet<>();
         for (int steps = 0; !queue.isEmpty() && steps < 12; steps++) {
@@ -203,7 +288,7 @@ final class DecomposedAttentionFinder {
                 continue;
             }
             if (graph.isGraphOutput(t)) {
-                return new Tap(t, HeadLayout.Split.identity());
+                return Optional.of(new Tap(t, HeadLayout.Split.identity()));
             }
             NodeProto p = graph.producer(t);
             if (p != null && KV_REPEAT.contains(p.getOpType())) {
@@ -214,7 +299,7 @@ final class DecomposedAttentionFinder {
                 }
             }
         }
-        return operand.tap();
+        return Optional.empty();
     }
 
 }

@@ -29,6 +29,7 @@ public final class ExternalWeights {
     static final String DATA_FILE = "model.onnx.data";
     /** Weights smaller than this stay inside the graph (shapes, scalars). */
     private static final int MIN_EXTERNAL_BYTES = 1024;
+    private static final long ALIGNMENT = 4096;
 
     private ExternalWeights() {
     }
@@ -95,6 +96,11 @@ public final class ExternalWeights {
                 if (raw.size() < MIN_EXTERNAL_BYTES) {
                     continue;
                 }
+                // ONNX Runtime memory-maps external weights on the CPU when their offsets are
+                // page-aligned, so two sessions share one copy: pad each weight to 4096 bytes.
+                long padding = (ALIGNMENT - offset % ALIGNMENT) % ALIGNMENT;
+                data.write(new byte[(int) padding]);
+                offset += padding;
                 raw.writeTo(data);
                 t.clearRawData();
                 t.setDataLocation(TensorProto.DataLocation.EXTERNAL);

@@ -53,7 +53,7 @@ final class GroupQueryAttentionFinder {
             Tap v = hasPresent ? new Tap(n.getOutput(2), HeadLayout.Split.identity()) : vIn;
             sites.add(new AttentionSite(sites.size(), "fused-gqa", n.getName().isEmpty() ? n.getOutput(0) : n.getName(),
                     q, k, v, Optional.empty(), ProjectionInput.find(graph, n.getOutput(0)).orElse(new Tap(n.getOutput(0), HeadLayout.Packed.allQueryHeads())),
-                    rotary && hasPresent ? Optional.of(kIn) : Optional.empty(), rotary,
+                    Optional.empty(), rotary && hasPresent ? Optional.of(kIn) : Optional.empty(), rotary,
                     scale == 0f ? Double.NaN : scale, true));
         }
         return sites;

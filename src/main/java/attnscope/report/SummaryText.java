@@ -112,11 +112,12 @@ public final class SummaryText {
             case "causal" -> causal ? "largest weight above the diagonal " + v
                     : "not causal: largest weight on a later token " + v + " (not a failure for an encoder)";
             case "rowsum" -> "largest |row sum − 1| " + v;
+            case "scale" -> "the graph's score scale against 1/√d, largest |scale·√d − 1| " + v;
             case "pattern.ref" -> "largest |model − reference| in the pattern " + v;
             case "z.ref" -> "largest |model − reference| in z " + v;
             case "negative-control" -> "without the mask the reference differs by up to " + v;
             case "logits", "output" -> "hooked vs untouched graph, largest difference " + v;
-            case "rotary.k" -> "tool's rotary vs the graph's, largest difference " + v;
+            case "rotary.q", "rotary.k" -> "rotary with config.json's rope_theta vs the graph's, largest difference " + v;
             default -> check.startsWith("shape.") ? "shapes against config.json" : "largest value " + v;
         };
     }

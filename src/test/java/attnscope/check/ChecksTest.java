@@ -84,6 +84,17 @@ class ChecksTest {
     }
 
     @Test
+    void scale() {
+        assertTrue(Checks.scale(0, 1 / Math.sqrt(64), 64, 1e-5).passed());
+        float root = (float) Math.sqrt(1 / Math.sqrt(64)); // Mul(√scale) on Q and on Kᵀ, in float32
+        assertTrue(Checks.scale(0, (double) root * root, 64, 1e-5).passed());
+        CheckResult r = Checks.scale(3, 1.0 / 64, 64, 1e-5); // divided by d instead of √d
+        assertFalse(r.passed());
+        assertEquals(0.875, r.value(), 1e-12);
+        assertTrue(r.detail().contains("not 1/√d"), r.detail());
+    }
+
+    @Test
     void sameOutput() {
         Tensor a = new Tensor(new int[] {1, 2}, new float[] {1f, 2f});
         assertTrue(Checks.sameOutput("logits", a, new Tensor(new int[] {1, 2}, new float[] {1f, 2f}), Tolerance.LOGITS).passed());

@@ -85,6 +85,17 @@ class InspectCommandTest {
     }
 
     @Test
+    void textFileIsReadAsUtf8() throws Exception {
+        Path model = TestAssets.Encoder.MINILM_L6_V2_Q.modelDir();
+        Path text = Files.writeString(tmp.resolve("text.txt"), "the cat chases the mouse\n");
+        Path out = tmp.resolve("out");
+        Run r = run("inspect", "--model", model.toString(), "--text-file", text.toString(), "--out", out.toString(), "--layers", "2");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(7, s.path("ids").size(), "[CLS] 5 words [SEP], the final newline dropped");
+    }
+
+    @Test
     void autoDeviceFallsBackToCpuWithOneLineNotice() {
         Path model = tinyModel("tiny", SynthSpec.tiny().seed(3).build());
         Run r = run("inspect", "--model", model.toString(), "--ids", "1,2,3,4,5", "--out", tmp.resolve("o").toString());

@@ -68,12 +68,17 @@ class InspectFaultsTest {
     }
 
     @Test
-    void wrongRopeThetaInConfigIsInvisibleToDecomposedGraphs() {
-        // Honest limit: a decomposed graph applies rotary itself and hands over Q and K already
-        // rotated, so config.json's rope_theta is never used and cannot be checked this way.
+    void wrongRopeThetaInConfigIsCaughtInDecomposedGraphsByRotatingTheirInput() {
+        // A decomposed graph rotates Q and K itself, so the reference never needs config.json's θ
+        // (pattern and z still agree). The rotary checks read Q and K before rotary and rotate them
+        // with config.json's θ: that is where a wrong rope_theta shows.
         SynthSpec spec = SynthSpec.tiny().style(Style.DECOMPOSED).seed(7).configRopeTheta(500_000).build();
         InspectionResult r = InspectSyntheticTest.inspect(SynthFixtures.model("dec-wrong-theta", spec));
-        assertTrue(r.passed(), "nothing in the decomposed capture depends on config.json's rope_theta");
+        assertFalse(r.passed());
+        assertEquals(Set.of("rotary.q", "rotary.k"), failedNames(r));
+        CheckResult q = failed(r).get(0);
+        assertEquals(0, q.layer());
+        assertTrue(q.detail().contains("rope_theta 500000"), q.detail());
     }
 
     @Test

@@ -54,6 +54,9 @@ class InspectQwenGeometryTest {
             assertArrayEquals(new int[] {14, 50, 50}, r.model().get(1, Site.PATTERN).shape());
             assertArrayEquals(new int[] {14, 50, 64}, r.model().get(1, Site.Z).shape());
             assertEquals(2 * 14L, r.checks().stream().filter(c -> c.check().equals("negative-control")).count());
+            // The phases can be repeated on the same session and capture (bench does): same checks again.
+            InspectionResult again = Inspector.verify(model, TextTokenizer.unlabelled(ids), model.capture(ids), model.plainForward(ids));
+            assertEquals(r.checks(), again.checks());
         }
     }
 }

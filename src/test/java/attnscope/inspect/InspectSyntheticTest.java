@@ -32,6 +32,9 @@ class InspectSyntheticTest {
         assertEquals("decomposed", r.attentionStyle());
         assertEquals(2, r.model().get(1, Site.K).dim(0), "K keeps its 2 key/value heads");
         assertTrue(r.checks().stream().anyMatch(c -> c.check().equals("negative-control") && c.passed()));
+        assertTrue(r.checks().stream().anyMatch(c -> c.check().equals("rotary.q") && c.passed()),
+                "rotary written out in ordinary ops is found and checked");
+        assertTrue(r.checks().stream().anyMatch(c -> c.check().equals("rotary.k") && c.passed()));
         print(r);
     }
 

@@ -30,6 +30,14 @@ public final class Sessions {
     private Sessions() {
     }
 
+    /**
+     * ONNX Runtime's intra-op threads per session: one per processor the JVM sees (ONNX Runtime's
+     * own default counts physical cores, the same on most machines, but does not report it back).
+     */
+    public static int intraOpThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     public static OrtEnvironment environment() {
         return OrtEnvironment.getEnvironment();
     }
@@ -51,6 +59,7 @@ public final class Sessions {
     private static Opened open(Device device, Creator creator, Path weightsFolder) {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
+            options.setIntraOpNumThreads(intraOpThreads());
             if (weightsFolder != null) {
                 options.addConfigEntry(EXTERNAL_FOLDER_KEY, weightsFolder.toAbsolutePath().toString());
             }

@@ -2,17 +2,15 @@ package attnscope.bench;
 
 import attnscope.model.TextTokenizer;
 import attnscope.model.TextTokenizer.Tokens;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The benchmark's input: a fixed English passage, tokenized once by the model's own tokenizer,
- * then its ids repeated from the start and cut so that there are exactly T of them. Tokenizing a
- * repeated text instead would not give an exact count (byte-level BPE merges across the seams).
- * Same tokenizer and T → same ids, every run.
+ * The benchmark's input: a fixed English passage, repeated (one copy per line) and cut at the
+ * character where the model's own tokenizer has counted exactly T tokens. The same text goes to the
+ * in-process steps and, as a file, to the lesson command, so both see the same T tokens. Same
+ * tokenizer and T → same text, every run.
  */
 public final class BenchInput {
-    /** The passage: the lesson's own subject, 150-odd tokens with the Qwen2 tokenizer. */
+    /** The passage: the lesson's own subject, plain ASCII (no character is ever cut in half). */
     public static final String PASSAGE = "The cat chases the mouse across the kitchen floor, and every word of this "
             + "sentence looks back at the words before it. In a transformer, each token asks a question (its query), "
             + "every earlier token offers an answer (its key) and a message (its value); the attention weights are "
@@ -20,26 +18,49 @@ public final class BenchInput {
             + "has not been written yet. Qwen2.5-0.5B has 24 layers, 14 query heads and only 2 key/value heads, "
             + "each head 64 numbers wide.";
 
+    /** A text and its tokens; {@code tokens.length()} is the T asked for. */
+    public record Input(String text, Tokens tokens) {
+    }
+
     private BenchInput() {
     }
 
-    /** Exactly {@code t} tokens: the passage's ids cycled and cut, with their token strings. */
-    public static Tokens tokens(TextTokenizer tokenizer, int t) {
-        return cycle(tokenizer.encode(PASSAGE), t);
-    }
-
-    /** The first {@code t} tokens of {@code passage} repeated end to end. */
-    static Tokens cycle(Tokens passage, int t) {
+    /**
+     * The shortest prefix of the repeated passage that the tokenizer reads as exactly {@code t}
+     * tokens. Token counts grow with the prefix, so a binary search finds the first prefix with at
+     * least t tokens; where a character completes two tokens at once, the neighbouring prefixes are
+     * tried.
+     */
+    public static Input of(TextTokenizer tokenizer, int t) {
         if (t < 1) {
             throw new IllegalArgumentException("Expected at least 1 token but found " + t);
         }
-        int n = passage.length();
-        int[] ids = new int[t];
-        List<String> strings = new ArrayList<>(t);
-        for (int i = 0; i < t; i++) {
-            ids[i] = passage.ids()[i % n];
-            strings.add(passage.tokens().get(i % n));
+        StringBuilder repeated = new StringBuilder(PASSAGE);
+        while (tokenizer.encode(repeated.toString()).length() < t) {
+            repeated.append('\n').append(PASSAGE);
         }
-        return new Tokens(ids, List.copyOf(strings));
+        String all = repeated.toString();
+        int lo = 1;
+        int hi = all.length();
+        while (lo < hi) { // first prefix length with ≥ t tokens
+            int mid = (lo + hi) >>> 1;
+            if (count(tokenizer, all.substring(0, mid)) >= t) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        for (int len = lo; len <= Math.min(all.length(), lo + 8); len++) {
+            String text = all.substring(0, len);
+            Tokens tokens = tokenizer.encode(text);
+            if (tokens.length() == t) {
+                return new Input(text, tokens);
+            }
+        }
+        throw new IllegalStateException("No prefix of the benchmark passage has exactly " + t + " tokens with this tokenizer");
+    }
+
+    private static int count(TextTokenizer tokenizer, String text) {
+        return text.isBlank() ? 0 : tokenizer.encode(text).length();
     }
 }

@@ -22,7 +22,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -63,10 +62,10 @@ public final class Benchmark {
         Path dir = settings.modelDir();
         ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
         int runs = settings.runs();
-        List<Tokens> inputs = new ArrayList<>();
+        List<BenchInput.Input> inputs = new ArrayList<>();
         try (TextTokenizer tokenizer = TextTokenizer.open(dir.resolve("tokenizer.json"))) {
             for (int t : settings.tokens()) {
-                inputs.add(BenchInput.tokens(tokenizer, t));
+                inputs.add(BenchInput.of(tokenizer, t));
             }
         }
 
@@ -77,8 +76,8 @@ public final class Benchmark {
         List<BenchReport.Result> results = new ArrayList<>();
         try (HookedModel model = HookedModel.open(dir, Device.CPU, null)) {
             model.openPlain();
-            for (Tokens tokens : inputs) {
-                results.add(measure(model, config, tokens, session));
+            for (BenchInput.Input input : inputs) {
+                results.add(measure(model, config, input, session));
                 System.gc(); // let the previous T's tensors go before the next T is measured
             }
         }
@@ -104,8 +103,9 @@ public final class Benchmark {
                 Timings.median(Arrays.copyOfRange(plain, 1, runs + 1)));
     }
 
-    private BenchReport.Result measure(HookedModel model, ModelConfig config, Tokens tokens, BenchReport.SessionTimes session)
+    private BenchReport.Result measure(HookedModel model, ModelConfig config, BenchInput.Input input, BenchReport.SessionTimes session)
             throws Exception {
+        Tokens tokens = input.tokens();
         int t = tokens.length();
         int runs = settings.runs();
         int[] ids = tokens.ids();
@@ -147,7 +147,7 @@ public final class Benchmark {
         capture[0] = null;
         result[0] = null;
 
-        LessonTimes lesson = lesson(tokens);
+        LessonTimes lesson = lesson(input, withinGuard);
         return new BenchReport.Result(t, new BenchReport.Seconds(session.total(), plain, hooked, reference, figures, lesson.seconds),
                 figureCount[0], peak, lesson.peakRss, lesson.note, passed, withinGuard);
     }
@@ -155,8 +155,13 @@ public final class Benchmark {
     private record LessonTimes(double seconds, long peakRss, Optional<String> note) {
     }
 
-    /** The lesson command as a process: median wall time and the largest peak RSS over the runs; n/a with the reason if it fails. */
-    private LessonTimes lesson(Tokens tokens) throws IOException {
+    /**
+     * The lesson command as a process, given the same text: median wall time and the largest peak RSS
+     * over the runs; n/a with the reason if it fails. Beyond the memory guard's default the lesson is
+     * given {@code --max-memory} for what this T needs, so that it is measured and not refused.
+     */
+    private LessonTimes lesson(BenchInput.Input input, boolean withinGuard) throws IOException {
+        Tokens tokens = input.tokens();
         if (settings.jar() == null) {
             return new LessonTimes(-1, -1, Optional.of("not measured (no attnscope.jar given)"));
         }
@@ -164,16 +169,23 @@ public final class Benchmark {
             return new LessonTimes(-1, -1, Optional.of("not measured (" + settings.jar() + " not found: build it with mvn package)"));
         }
         int runs = settings.runs();
-        String ids = Arrays.stream(tokens.ids()).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        Path textFile = settings.scratch().resolve("passage-" + tokens.length() + ".txt");
+        Files.writeString(textFile, input.text());
+        List<String> args = new ArrayList<>(List.of("--model", settings.modelDir().toString(), "--text-file", textFile.toString()));
+        if (!withinGuard) {
+            ModelConfig config = ModelConfig.read(settings.modelDir().resolve("config.json"));
+            long need = MemoryGuard.estimateBytes(config, config.layers(), tokens.length());
+            args.addAll(List.of("--max-memory", ((need >> 30) + 1) + "G"));
+        }
         double[] seconds = new double[runs];
         long peak = -1;
         for (int i = 0; i <= runs; i++) {
             progress.accept("bench: T = " + tokens.length() + ": lesson command, run " + i + " of " + runs + (i == 0 ? " (warm-up)" : ""));
             Path out = settings.scratch().resolve("lesson-out");
             deleteRecursively(out);
-            LessonRun r = LessonRun.run(settings.jar(),
-                    List.of("--model", settings.modelDir().toString(), "--ids", ids, "--out", out.toString()),
-                    settings.scratch(), settings.lessonTimeoutSeconds());
+            List<String> runArgs = new ArrayList<>(args);
+            runArgs.addAll(List.of("--out", out.toString()));
+            LessonRun r = LessonRun.run(settings.jar(), runArgs, settings.scratch(), settings.lessonTimeoutSeconds());
             deleteRecursively(out);
             if (!r.succeeded()) {
                 String why = r.firstError().orElse("no message");
@@ -184,7 +196,9 @@ public final class Benchmark {
                 seconds[i - 1] = r.seconds();
             }
         }
-        return new LessonTimes(Timings.median(seconds), peak, Optional.empty());
+        return new LessonTimes(Timings.median(seconds), peak,
+                withinGuard ? Optional.empty() : Optional.of("run with " + String.join(" ", args.subList(4, args.size()))
+                        + " (beyond the memory guard's default)"));
     }
 
     /** The largest T whose captured tensors for all layers the memory guard admits at its default limit. */

@@ -4,7 +4,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import attnscope.InputException;
+import ai.onnxruntime.OnnxTensorLike;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,19 +46,32 @@ public final class Sessions {
 
     /** A session for a graph serialized to bytes whose external weights (if any) live in {@code weightsFolder}. */
     public static Opened fromBytes(byte[] model, Path weightsFolder, Device device) {
-        return open(device, options -> environment().createSession(model, options), weightsFolder);
+        return fromBytes(model, weightsFolder, device, Map.of());
     }
 
     /** A session for a graph file as it is on disk (external weights resolved beside it). */
     public static Opened fromFile(Path model, Device device) {
-        return open(device, options -> environment().createSession(model.toString(), options), null);
+        return fromFile(model, device, Map.of());
+    }
+
+    /**
+     * As {@link #fromBytes(byte[], Path, Device)}, with weights already in memory
+     * ({@link MappedWeights}) used in place of the file's on the CPU, so sessions share them.
+     */
+    public static Opened fromBytes(byte[] model, Path weightsFolder, Device device, Map<String, OnnxTensorLike> shared) {
+        return open(device, options -> environment().createSession(model, options), weightsFolder, shared);
+    }
+
+    /** As {@link #fromFile(Path, Device)}, with shared weights (see {@link #fromBytes(byte[], Path, Device, Map)}). */
+    public static Opened fromFile(Path model, Device device, Map<String, OnnxTensorLike> shared) {
+        return open(device, options -> environment().createSession(model.toString(), options), null, shared);
     }
 
     private interface Creator {
         OrtSession create(OrtSession.SessionOptions options) throws OrtException;
     }
 
-    private static Opened open(Device device, Creator creator, Path weightsFolder) {
+    private static Opened open(Device device, Creator creator, Path weightsFolder, Map<String, OnnxTensorLike> shared) {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setIntraOpNumThreads(intraOpThreads());
@@ -79,6 +94,11 @@ public final class Sessions {
                     throw new InputException("--device cuda: CUDA is not available: " + missing.get());
                 } else {
                     notice = Optional.of("attnscope: running on the CPU (CUDA not available: " + missing.get() + ")");
+                }
+            }
+            if (provider.equals("CPU")) {
+                for (Map.Entry<String, OnnxTensorLike> w : shared.entrySet()) {
+                    options.addInitializer(w.getKey(), w.getValue());
                 }
             }
             return new Opened(creator.create(options), provider, notice);

@@ -39,7 +39,23 @@ public final class BenchInput {
         while (tokenizer.encode(repeated.toString()).length() < t) {
             repeated.append('\n').append(PASSAGE);
         }
-        String all = repeated.toString();
+        // The lesson strips its text, so the text must neither start nor end with whitespace. Where
+        // the t-th token is a space (byte-level tokenizers), start one character later.
+        String all = repeated.append('\n').append(PASSAGE).toString();
+        for (int start = 0; start < 64; start++) {
+            if (Character.isWhitespace(all.charAt(start))) {
+                continue;
+            }
+            Input input = exactPrefix(tokenizer, all.substring(start), t);
+            if (input != null) {
+                return input;
+            }
+        }
+        throw new IllegalStateException("No prefix of the benchmark passage has exactly " + t + " tokens with this tokenizer");
+    }
+
+    /** The shortest prefix of {@code all} with exactly t tokens and no whitespace at its end, or null. */
+    private static Input exactPrefix(TextTokenizer tokenizer, String all, int t) {
         int lo = 1;
         int hi = all.length();
         while (lo < hi) { // first prefix length with ≥ t tokens
@@ -52,12 +68,15 @@ public final class BenchInput {
         }
         for (int len = lo; len <= Math.min(all.length(), lo + 8); len++) {
             String text = all.substring(0, len);
+            if (Character.isWhitespace(text.charAt(len - 1))) {
+                continue;
+            }
             Tokens tokens = tokenizer.encode(text);
             if (tokens.length() == t) {
                 return new Input(text, tokens);
             }
         }
-        throw new IllegalStateException("No prefix of the benchmark passage has exactly " + t + " tokens with this tokenizer");
+        return null;
     }
 
     private static int count(TextTokenizer tokenizer, String text) {

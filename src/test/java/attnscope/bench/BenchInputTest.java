@@ -23,6 +23,7 @@ class BenchInputTest {
             for (int t : new int[] {2, 50, 137, 200, 1000}) {
                 BenchInput.Input input = BenchInput.of(tokenizer, t);
                 assertEquals(t, input.tokens().length());
+                assertEquals(input.text().strip(), input.text(), "no edge whitespace for the lesson to strip");
                 // What the lesson command will read from the text file: the same ids.
                 assertArrayEquals(input.tokens().ids(), tokenizer.encode(input.text()).ids());
                 assertTrue(BenchInput.PASSAGE.startsWith(input.text().lines().findFirst().orElseThrow()));

@@ -29,6 +29,26 @@ public final class Inspector {
     private Inspector() {
     }
 
+    /**
+     * One call for a text: tokenize with the model's tokenizer, refuse what the memory guard
+     * refuses, open the model, inspect, close. For repeated or timed runs use the phases.
+     *
+     * @param layers the layers to capture, or null for all
+     */
+    public static InspectionResult inspect(java.nio.file.Path modelDir, String text, attnscope.onnx.Device device,
+            int[] layers, long memoryLimitBytes) {
+        attnscope.model.ModelFolder folder = attnscope.model.ModelFolder.locate(modelDir);
+        ModelConfig config = folder.readConfig();
+        Tokens tokens;
+        try (attnscope.model.TextTokenizer tokenizer = attnscope.model.TextTokenizer.open(folder.requireTokenizer())) {
+            tokens = tokenizer.encode(text);
+        }
+        MemoryGuard.require(config, layers == null ? config.layers() : layers.length, tokens.length(), memoryLimitBytes);
+        try (HookedModel model = HookedModel.open(modelDir, device, layers)) {
+            return inspect(model, tokens);
+        }
+    }
+
     /** Everything: capture, untouched forward, reference, checks. */
     public static InspectionResult inspect(HookedModel model, Tokens tokens) {
         HookedModel.Capture capture = model.capture(tokens.ids());

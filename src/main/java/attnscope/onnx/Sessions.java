@@ -72,6 +72,33 @@ public final class Sessions {
     }
 
     private static Opened open(Device device, Creator creator, Path weightsFolder, Map<String, OnnxTensorLike> shared) {
+        if (device != Device.AUTO) {
+            return open(device, creator, weightsFolder, shared, Optional.empty());
+        }
+        try {
+            return open(Device.AUTO, creator, weightsFolder, shared, Optional.empty());
+        } catch (InputException e) {
+            // CUDA was set up but the session could not be created on it (a cuDNN library found
+            // missing only now, say): AUTO means "CUDA if it works", so fall back to the CPU.
+            if (!(e.getCause() instanceof CudaSessionFailure failure)) {
+                throw e;
+            }
+            return open(Device.CPU, creator, weightsFolder, shared, Optional.of(
+                    "attnscope: running on the CPU (CUDA failed while opening the model: " + failure.getMessage() + ")"));
+        }
+    }
+
+    /** Marks a session that failed only after the CUDA provider had been added. */
+    private static final class CudaSessionFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CudaSessionFailure(String message) {
+            super(message);
+        }
+    }
+
+    private static Opened open(Device device, Creator creator, Path weightsFolder, Map<String, OnnxTensorLike> shared,
+            Optional<String> fallbackNotice) {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setIntraOpNumThreads(intraOpThreads());
@@ -85,7 +112,7 @@ public final class Sessions {
             // two passes) is about 4× faster without it.
             options.addConfigEntry(DISABLE_PREPACKING_KEY, "1");
             String provider = "CPU";
-            Optional<String> notice = Optional.empty();
+            Optional<String> notice = fallbackNotice;
             if (device != Device.CPU) {
                 Optional<String> missing = tryCuda(options);
                 if (missing.isEmpty()) {
@@ -101,7 +128,15 @@ public final class Sessions {
                     options.addInitializer(w.getKey(), w.getValue());
                 }
             }
-            return new Opened(creator.create(options), provider, notice);
+            try {
+                return new Opened(creator.create(options), provider, notice);
+            } catch (OrtException e) {
+                if (device == Device.AUTO && provider.equals("CUDA")) {
+                    String why = e.getMessage() == null ? "unknown" : e.getMessage().replace('\n', ' ').strip();
+                    throw new InputException(why, new CudaSessionFailure(why));
+                }
+                throw e;
+            }
         } catch (OrtException e) {
             throw new InputException("ONNX Runtime cannot open the model: " + e.getMessage(), e);
         } finally {

@@ -54,6 +54,17 @@ class InspectEncoderTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void oneCallInspectionAndItsMemoryGuard() {
+        Path dir = TestAssets.Encoder.MINILM_L6_V2_Q.modelDir();
+        InspectionResult r = Inspector.inspect(dir, "the cat chases the", Device.CPU, new int[] {2}, MemoryGuard.DEFAULT_LIMIT);
+        assertTrue(r.passed());
+        assertEquals(List.of(2), r.layers());
+        attnscope.InputException e = org.junit.jupiter.api.Assertions.assertThrows(attnscope.InputException.class,
+                () -> Inspector.inspect(dir, "the cat chases the", Device.CPU, null, 10_000));
+        assertTrue(e.getMessage().contains("--layers"), e.getMessage());
+    }
+
     private static List<Integer> toList(int[] a) {
         return java.util.Arrays.stream(a).boxed().toList();
     }

@@ -73,7 +73,7 @@ public record FigureOptions(Set<FigureFormat> formats, ColorScale scale, int siz
 
     /** These options for figures of {@code config}'s model: a synthetic model gets the synthetic banner. */
     public FigureOptions forModel(ModelConfig config) {
-        if (config.synthetic() && syntheticLabel == null) {
+        if (config.synthetic() && (syntheticLabel == null || syntheticLabel.isBlank())) {
             return withSyntheticLabel(SYNTHETIC_LABEL);
         }
         return this;

@@ -93,11 +93,15 @@ final class FigureStyle {
         }
         g.setColor(MASK_HATCH);
         double step = spacing * Math.sqrt(2);
-        int x1 = x + w;
-        int y1 = y + h;
-        for (double k = Math.ceil((x + y) / step) * step; k <= x1 + y1; k += step) {
-            double xa = Math.max(x, k - y1);
-            double xb = Math.min(x1, k - y);
+        // Lines are computed inside the rectangle inset by 1 px, so that strokes up to 2 px wide
+        // stay inside it and never touch a neighbouring cell.
+        double xl = x + 1;
+        double yt = y + 1;
+        double x1 = x + w - 1;
+        double y1 = y + h - 1;
+        for (double k = Math.ceil((xl + yt) / step) * step; k <= x1 + y1; k += step) {
+            double xa = Math.max(xl, k - y1);
+            double xb = Math.min(x1, k - yt);
             if (xb > xa) {
                 g.draw(new Line2D.Double(xa, k - xa, xb, k - xb));
             }
@@ -148,7 +152,8 @@ final class FigureStyle {
         antialias(g, false);
         for (int i = 0; i < Viridis.SIZE; i++) {
             // Entry i covers t ∈ [i/256, (i+1)/256); t grows upwards.
-            int top = y + (int) Math.round(height * (1 - (i + 1) / (double) Viridis.SIZE));
+            // Each band reaches 1 px into the next one up, which covers it: no seams in SVG/PDF.
+            int top = y + (int) Math.round(height * (1 - (i + 1) / (double) Viridis.SIZE)) - (i + 1 < Viridis.SIZE ? 1 : 0);
             int bottom = y + (int) Math.round(height * (1 - i / (double) Viridis.SIZE));
             g.setColor(color(Viridis.entry(i)));
             g.fillRect(x, top, barWidth, bottom - top);

@@ -119,10 +119,16 @@ public final class HeatmapFigure implements Figure {
         for (int r = 0; r < L.rows; r++) {
             rowMax[r] = view.rowMax(r);
         }
+        // Rows are drawn top to bottom, each row's cells left to right and then its masked runs.
+        // Each shape reaches 1 px into the neighbour drawn after it, which then covers that pixel:
+        // the raster is unchanged, but SVG and PDF viewers, which anti-alias every edge, show no
+        // hairline seams between cells.
+        FigureStyle.hairline(g, (float) Math.max(1, Math.round(1.5 * L.unit)));
+        double spacing = Math.max(6, 9 * L.unit);
         int lastRgb = -1;
         for (int r = 0; r < L.rows; r++) {
             int y0 = L.yEdges[r];
-            int h = L.yEdges[r + 1] - y0;
+            int h = L.yEdges[r + 1] - y0 + (r + 1 < L.rows ? 1 : 0);
             for (int c = 0; c < L.cols; c++) {
                 if (view.isMasked(r, c)) {
                     continue;
@@ -132,28 +138,22 @@ public final class HeatmapFigure implements Figure {
                     g.setColor(FigureStyle.color(rgb));
                     lastRgb = rgb;
                 }
-                g.fillRect(L.xEdges[c], y0, L.xEdges[c + 1] - L.xEdges[c], h);
+                g.fillRect(L.xEdges[c], y0, L.xEdges[c + 1] - L.xEdges[c] + (c + 1 < L.cols ? 1 : 0), h);
             }
-        }
-        if (view.anyMasked()) {
-            // Each run of masked cells in a row is one rectangle (for a causal mask, one per row):
-            // far fewer shapes to draw than one per cell.
-            FigureStyle.hairline(g, (float) Math.max(1, Math.round(1.5 * L.unit)));
-            double spacing = Math.max(6, 9 * L.unit);
-            for (int r = 0; r < L.rows; r++) {
-                int c = 0;
-                while (c < L.cols) {
-                    if (!view.isMasked(r, c)) {
-                        c++;
-                        continue;
-                    }
-                    int start = c;
-                    while (c < L.cols && view.isMasked(r, c)) {
-                        c++;
-                    }
-                    FigureStyle.maskedRect(g, L.xEdges[start], L.yEdges[r], L.xEdges[c] - L.xEdges[start],
-                            L.yEdges[r + 1] - L.yEdges[r], spacing);
+            // Each run of masked cells is one rectangle (for a causal mask, one per row): far
+            // fewer shapes than one per cell.
+            int c = 0;
+            while (c < L.cols) {
+                if (!view.isMasked(r, c)) {
+                    c++;
+                    continue;
                 }
+                int start = c;
+                while (c < L.cols && view.isMasked(r, c)) {
+                    c++;
+                }
+                FigureStyle.maskedRect(g, L.xEdges[start], y0, L.xEdges[c] - L.xEdges[start], h, spacing);
+                lastRgb = -1;
             }
         }
         if (L.valueFont != null) {
@@ -203,7 +203,7 @@ public final class HeatmapFigure implements Figure {
         Layout L = layout;
         Font f = FigureStyle.font((float) (22 * L.unit), false);
         int box = (int) Math.round(26 * L.unit);
-        int x = (int) Math.round(L.plotX);
+        int x = L.plotX;
         String note;
         if (view.causal()) {
             note = "masked: key after the query (causal mask, −∞ before softmax, weight exactly 0)";

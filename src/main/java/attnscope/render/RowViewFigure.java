@@ -119,7 +119,7 @@ final class RowViewFigure implements Figure {
                     continue;
                 }
                 float w = view.value(query, k);
-                int barTop = (int) Math.round(base - Math.max(0, Math.min(1, w)) * panelHeight);
+                int barTop = Math.round(base - Math.max(0, Math.min(1, w)) * panelHeight);
                 g.setColor(FigureStyle.color(Viridis.rgb(ColorScale.LINEAR.position(w, 0))));
                 g.fillRect(x0, barTop, x1 - x0, base - barTop);
                 if (showValues && w >= 0.005) {

@@ -128,6 +128,22 @@ class LessonFiguresTest {
     }
 
     @Test
+    void aSingleTokenStillDraws() throws IOException {
+        InspectionResult r = RenderFixtures.inspection(RenderFixtures.config(1, 2, 1, true), List.of("Hi"), true, 1);
+        List<Path> files = LessonFigures.writeAll(r, tmp, smallOptions());
+        assertEquals(4, files.size());
+        BufferedImage head = ImageIO.read(files.get(0).toFile());
+        assertEquals(600, head.getWidth());
+    }
+
+    @Test
+    void aBlankLabelCannotHideThatAModelIsSynthetic() {
+        FigureOptions o = FigureOptions.defaults().withSyntheticLabel(" ").forModel(RenderFixtures.config(1, 2, 1, true));
+        assertEquals(FigureOptions.SYNTHETIC_LABEL, o.syntheticLabel());
+        assertEquals(null, FigureOptions.defaults().forModel(RenderFixtures.config(1, 2, 1, false)).syntheticLabel());
+    }
+
+    @Test
     void fileNamesNeverContainTokenText() throws IOException {
         List<String> hostile = List.of("../../etc/passwd", "<script>", "a/b", "C:\\x", "Ġ..", "\u0000");
         InspectionResult r = RenderFixtures.inspection(RenderFixtures.config(1, 2, 2, false), hostile, true, 5);

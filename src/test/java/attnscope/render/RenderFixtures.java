@@ -13,9 +13,9 @@ import java.util.stream.IntStream;
 
 /**
  * Named inspection results for render tests, built from the reference attention on seeded
- * Q/K/V. Heads are given recognisable shapes so figures can be judged by eye: h % 3 == 0 looks
- * at the previous token, h % 3 == 1 at the first token (an attention sink), h % 3 == 2 is
- * random and diffuse.
+ * Q/K/V. Heads are given recognisable shapes so figures can be judged by eye: with
+ * k = (head + layer) % 3, k = 0 looks at the previous token, k = 1 at the first token (an
+ * attention sink), k = 2 is random and diffuse.
  */
 public final class RenderFixtures {
     /** The lesson sentence, as Qwen2's byte-level BPE spells it. */

@@ -69,15 +69,22 @@ public final class Benchmark {
             }
         }
 
-        progress.accept("bench: session creation, " + runs + " runs after a warm-up (each opens the hooked and the untouched graph)");
+        // The lesson processes run first, while this process holds no model and no tensors: at large T
+        // both would need many GB at once.
+        List<LessonTimes> lessons = new ArrayList<>();
+        for (BenchInput.Input input : inputs) {
+            lessons.add(lesson(input, withinGuard(config, input.tokens().length())));
+        }
+
+        progress.accept("bench: session creation, " + runs + " run(s) after a warm-up (each opens the hooked and the untouched graph)");
         BenchReport.SessionTimes session = sessionTimes(dir, runs);
         progress.accept(String.format("bench:   hooked %.2f s + untouched %.2f s", session.hooked(), session.plain()));
 
         List<BenchReport.Result> results = new ArrayList<>();
         try (HookedModel model = HookedModel.open(dir, Device.CPU, null)) {
             model.openPlain();
-            for (BenchInput.Input input : inputs) {
-                results.add(measure(model, config, input, session));
+            for (int i = 0; i < inputs.size(); i++) {
+                results.add(measure(model, config, inputs.get(i), session, lessons.get(i)));
                 System.gc(); // let the previous T's tensors go before the next T is measured
             }
         }
@@ -103,13 +110,13 @@ public final class Benchmark {
                 Timings.median(Arrays.copyOfRange(plain, 1, runs + 1)));
     }
 
-    private BenchReport.Result measure(HookedModel model, ModelConfig config, BenchInput.Input input, BenchReport.SessionTimes session)
-            throws Exception {
+    private BenchReport.Result measure(HookedModel model, ModelConfig config, BenchInput.Input input, BenchReport.SessionTimes session,
+            LessonTimes lesson) throws Exception {
         Tokens tokens = input.tokens();
         int t = tokens.length();
         int runs = settings.runs();
         int[] ids = tokens.ids();
-        boolean withinGuard = MemoryGuard.estimateBytes(config, config.layers(), t) <= MemoryGuard.DEFAULT_LIMIT;
+        boolean withinGuard = withinGuard(config, t);
         PeakMemory.resetSelfPeak();
 
         progress.accept("bench: T = " + t + ": untouched forward");
@@ -147,7 +154,6 @@ public final class Benchmark {
         capture[0] = null;
         result[0] = null;
 
-        LessonTimes lesson = lesson(input, withinGuard);
         return new BenchReport.Result(t, new BenchReport.Seconds(session.total(), plain, hooked, reference, figures, lesson.seconds),
                 figureCount[0], peak, lesson.peakRss, lesson.note, passed, withinGuard);
     }
@@ -199,6 +205,10 @@ public final class Benchmark {
         return new LessonTimes(Timings.median(seconds), peak,
                 withinGuard ? Optional.empty() : Optional.of("run with " + String.join(" ", args.subList(4, args.size()))
                         + " (beyond the memory guard's default)"));
+    }
+
+    private static boolean withinGuard(ModelConfig config, int tokens) {
+        return MemoryGuard.estimateBytes(config, config.layers(), tokens) <= MemoryGuard.DEFAULT_LIMIT;
     }
 
     /** The largest T whose captured tensors for all layers the memory guard admits at its default limit. */

@@ -403,6 +403,9 @@ public final class HookedModel implements AutoCloseable {
         if (b == null) {
             throw new InputException(what + ": expected a floating-point tensor but found " + t.getInfo().type);
         }
+        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array(); // ONNX Runtime already copied the values into a fresh array: no second copy
+        }
         float[] out = new float[b.remaining()];
         b.get(out);
         return out;

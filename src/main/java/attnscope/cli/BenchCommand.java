@@ -53,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tokens", paramLabel = "T,T,...", split = ",", defaultValue = "50",
+    @Option(names = "--tokens", paramLabel = "T[,T...]", hideParamSyntax = true, split = ",", defaultValue = "50",
             description = "Token counts to measure (default: ${DEFAULT-VALUE}); e.g. 50,200,1000.")
     int[] tokens;
 

@@ -22,6 +22,21 @@ public final class PeakMemory {
         return peakRssBytes(Path.of("/proc/" + pid + "/status"));
     }
 
+    /**
+     * Resets this process's peak RSS to its current RSS (Linux: writing 5 to /proc/self/clear_refs),
+     * so that the next reading is the peak of what follows.
+     *
+     * @return whether the reset worked (false without /proc or permission)
+     */
+    public static boolean resetSelfPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     static long peakRssBytes(Path status) {
         try {
             for (String line : Files.readAllLines(status)) {

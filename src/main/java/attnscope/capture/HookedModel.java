@@ -68,9 +68,12 @@ public final class HookedModel implements AutoCloseable {
     /** The graph file the sessions read: the model's own, or its converted copy with external weights. */
     private final Path graphFile;
     private Sessions.Opened plain;
+    /** Weights mapped once and given to both sessions (empty: each session reads the file). */
+    private final Map<String, ai.onnxruntime.OnnxTensorLike> shared;
 
     private HookedModel(ModelFolder folder, Path graphFile, ModelConfig config, OnnxGraph graph, Weights weights, List<AttentionSite> sites,
-            boolean causal, Device device, Sessions.Opened hooked) {
+            boolean causal, Device device, Sessions.Opened hooked, Map<String, ai.onnxruntime.OnnxTensorLike> shared) {
+        this.shared = shared;
         this.folder = folder;
         this.graphFile = graphFile;
         this.weights = weights;
@@ -121,12 +124,14 @@ public final class HookedModel implements AutoCloseable {
             chosen.add(all.get(layer));
         }
         Weights weights = Weights.locate(graphFile, graph);
+        // Both sessions (hooked, untouched) read one memory-mapped copy of the weights.
+        Map<String, ai.onnxruntime.OnnxTensorLike> shared = attnscope.onnx.MappedWeights.of(graph, graphFile.toAbsolutePath().getParent());
         Sessions.Opened session = null;
         List<AttentionSite> withWeights = withFusedPatterns(graph, chosen);
         if (withWeights != chosen) {
             try {
                 session = Sessions.fromBytes(hookedGraph(graph, withWeights, fusedPatternEdits(graph, withWeights), weights),
-                        weights.folder, device);
+                        weights.folder, device, shared);
                 chosen = withWeights;
             } catch (InputException e) {
                 // This ONNX Runtime (or provider) cannot return GroupQueryAttention's weights: recompute only.
@@ -134,9 +139,10 @@ public final class HookedModel implements AutoCloseable {
             }
         }
         if (session == null) {
-            session = Sessions.fromBytes(hookedGraph(graph, chosen, Map.of(), weights), weights.folder, device);
+            session = Sessions.fromBytes(hookedGraph(graph, chosen, Map.of(), weights), weights.folder, device, shared);
         }
-        return new HookedModel(folder, graphFile, config, graph, weights, List.copyOf(chosen), isCausal(folder, graph, all), device, session);
+        return new HookedModel(folder, graphFile, config, graph, weights, List.copyOf(chosen), isCausal(folder, graph, all), device, session,
+                shared);
     }
 
     /**
@@ -303,8 +309,8 @@ public final class HookedModel implements AutoCloseable {
     /** Opens the untouched graph's session now (otherwise the first {@link #plainForward} does). */
     public void openPlain() {
         if (plain == null) {
-            plain = weights.relocated().isEmpty() ? Sessions.fromFile(graphFile, device)
-                    : Sessions.fromBytes(graph.withOutputs(List.of(), Map.of(), weights.relocated()), weights.folder(), device);
+            plain = weights.relocated().isEmpty() ? Sessions.fromFile(graphFile, device, shared)
+                    : Sessions.fromBytes(graph.withOutputs(List.of(), Map.of(), weights.relocated()), weights.folder(), device, shared);
         }
     }
 
@@ -396,6 +402,9 @@ public final class HookedModel implements AutoCloseable {
         FloatBuffer b = t.getFloatBuffer();
         if (b == null) {
             throw new InputException(what + ": expected a floating-point tensor but found " + t.getInfo().type);
+        }
+        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array(); // ONNX Runtime already copied the values into a fresh array: no second copy
         }
         float[] out = new float[b.remaining()];
         b.get(out);

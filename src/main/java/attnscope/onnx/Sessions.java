@@ -4,7 +4,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import attnscope.InputException;
+import ai.onnxruntime.OnnxTensorLike;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,37 +32,58 @@ public final class Sessions {
     private Sessions() {
     }
 
+    /**
+     * ONNX Runtime's intra-op threads per session: one per processor the JVM sees (ONNX Runtime's
+     * own default counts physical cores, the same on most machines, but does not report it back).
+     */
+    public static int intraOpThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     public static OrtEnvironment environment() {
         return OrtEnvironment.getEnvironment();
     }
 
     /** A session for a graph serialized to bytes whose external weights (if any) live in {@code weightsFolder}. */
     public static Opened fromBytes(byte[] model, Path weightsFolder, Device device) {
-        return open(device, options -> environment().createSession(model, options), weightsFolder);
+        return fromBytes(model, weightsFolder, device, Map.of());
     }
 
     /** A session for a graph file as it is on disk (external weights resolved beside it). */
     public static Opened fromFile(Path model, Device device) {
-        return open(device, options -> environment().createSession(model.toString(), options), null);
+        return fromFile(model, device, Map.of());
+    }
+
+    /**
+     * As {@link #fromBytes(byte[], Path, Device)}, with weights already in memory
+     * ({@link MappedWeights}) used in place of the file's on the CPU, so sessions share them.
+     */
+    public static Opened fromBytes(byte[] model, Path weightsFolder, Device device, Map<String, OnnxTensorLike> shared) {
+        return open(device, options -> environment().createSession(model, options), weightsFolder, shared);
+    }
+
+    /** As {@link #fromFile(Path, Device)}, with shared weights (see {@link #fromBytes(byte[], Path, Device, Map)}). */
+    public static Opened fromFile(Path model, Device device, Map<String, OnnxTensorLike> shared) {
+        return open(device, options -> environment().createSession(model.toString(), options), null, shared);
     }
 
     private interface Creator {
         OrtSession create(OrtSession.SessionOptions options) throws OrtException;
     }
 
-    private static Opened open(Device device, Creator creator, Path weightsFolder) {
+    private static Opened open(Device device, Creator creator, Path weightsFolder, Map<String, OnnxTensorLike> shared) {
         if (device != Device.AUTO) {
-            return open(device, creator, weightsFolder, Optional.empty());
+            return open(device, creator, weightsFolder, shared, Optional.empty());
         }
         try {
-            return open(Device.AUTO, creator, weightsFolder, Optional.empty());
+            return open(Device.AUTO, creator, weightsFolder, shared, Optional.empty());
         } catch (InputException e) {
             // CUDA was set up but the session could not be created on it (a cuDNN library found
             // missing only now, say): AUTO means "CUDA if it works", so fall back to the CPU.
             if (!(e.getCause() instanceof CudaSessionFailure failure)) {
                 throw e;
             }
-            return open(Device.CPU, creator, weightsFolder, Optional.of(
+            return open(Device.CPU, creator, weightsFolder, shared, Optional.of(
                     "attnscope: running on the CPU (CUDA failed while opening the model: " + failure.getMessage() + ")"));
         }
     }
@@ -74,9 +97,11 @@ public final class Sessions {
         }
     }
 
-    private static Opened open(Device device, Creator creator, Path weightsFolder, Optional<String> fallbackNotice) {
+    private static Opened open(Device device, Creator creator, Path weightsFolder, Map<String, OnnxTensorLike> shared,
+            Optional<String> fallbackNotice) {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
+            options.setIntraOpNumThreads(intraOpThreads());
             if (weightsFolder != null) {
                 options.addConfigEntry(EXTERNAL_FOLDER_KEY, weightsFolder.toAbsolutePath().toString());
             }
@@ -96,6 +121,11 @@ public final class Sessions {
                     throw new InputException("--device cuda: CUDA is not available: " + missing.get());
                 } else {
                     notice = Optional.of("attnscope: running on the CPU (CUDA not available: " + missing.get() + ")");
+                }
+            }
+            if (provider.equals("CPU")) {
+                for (Map.Entry<String, OnnxTensorLike> w : shared.entrySet()) {
+                    options.addInitializer(w.getKey(), w.getValue());
                 }
             }
             try {

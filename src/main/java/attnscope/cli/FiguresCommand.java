@@ -50,32 +50,12 @@ public final class FiguresCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder (Hugging Face layout): config.json, tokenizer.json, model.onnx (or onnx/model.onnx).")
-    Path model;
-
-    /** Exactly one source of tokens. */
-    static final class Input {
-        @Option(names = "--text", paramLabel = "TEXT", description = "The text to run, tokenized by the model's own tokenizer.")
-        String text;
-
-        @Option(names = "--text-file", paramLabel = "FILE", description = "Read the text from a UTF-8 file.")
-        Path textFile;
-
-        @Option(names = "--ids", paramLabel = "1,2,3", split = ",", description = "Token ids directly, comma-separated.")
-        int[] ids;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
+    @Mixin
+    ModelRunOptions run;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Folder for the report; figures go to OUT/figures (created if missing).")
     Path out;
-
-    @Option(names = "--layers", paramLabel = "all|0,5,23", defaultValue = "all",
-            description = "Layers to draw: all (default) or a comma-separated list.")
-    String layers;
 
     @Option(names = "--scale", paramLabel = "linear|log|row", defaultValue = "linear",
             description = {"Colour scale: linear (default; weights 0…1, comparable across heads),",
@@ -99,29 +79,15 @@ public final class FiguresCommand implements Callable<Integer> {
             description = "Heads shown in the row view (default: all heads of the layer).")
     List<Integer> rowHeads;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
-            description = "Where ONNX Runtime runs: auto (CUDA if it can be set up, else CPU with a notice), cpu, cuda.")
-    String device;
-
     @Option(names = "--threads", paramLabel = "N",
             description = "Figures drawn in parallel (default: one per core).")
     Integer threads;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         FigureOptions options = options();
-        InspectionResult result = inspect(model, input, layers, device);
+        InspectionResult result = run.run(spec, spec.commandLine().getErr()).result();
         return drawFigures(result, options, spec.commandLine().getOut(), spec.commandLine().getErr());
-    }
-
-    /**
-     * THE ONE PLACE WHERE figures MEETS THE INSPECTION PIPELINE (package attnscope.inspect, written on
-     * its own branch): run the model on the input, capture the chosen layers and check them, exactly as
-     * {@code attnscope inspect} does, and return the result. Everything after it is this command's.
-     */
-    private InspectionResult inspect(Path modelDir, Input source, String layerList, String deviceName) {
-        throw new UnsupportedOperationException("figures is not yet connected to the inspection pipeline "
-                + "(FiguresCommand.inspect); the figure library itself is ready");
     }
 
     /** Parses the drawing options; a bad value is a usage error (exit 2). */
@@ -189,15 +155,15 @@ public final class FiguresCommand implements Callable<Integer> {
 
     /** The layers to draw: those asked for with --layers, among those the inspection captured. */
     private List<Integer> chosenLayers(InspectionResult result) {
-        if (layers.equalsIgnoreCase("all")) {
+        if (run.layers.equalsIgnoreCase("all")) {
             return result.layers();
         }
         List<Integer> wanted;
         try {
-            wanted = Arrays.stream(layers.split(",")).map(String::strip).map(Integer::valueOf).distinct().sorted().toList();
+            wanted = Arrays.stream(run.layers.split(",")).map(String::strip).map(Integer::valueOf).distinct().sorted().toList();
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "--layers takes 'all' or layer numbers like 0,5,23, not '"
-                    + layers + "'");
+                    + run.layers + "'");
         }
         for (int l : wanted) {
             if (!result.layers().contains(l)) {

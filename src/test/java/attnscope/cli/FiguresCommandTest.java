@@ -42,6 +42,24 @@ class FiguresCommandTest {
         return RenderFixtures.inspection(RenderFixtures.config(2, 4, 2, true), RenderFixtures.ANIMAL_TOKENS, true, 11);
     }
 
+    /** The whole command on a real graph: a synthetic Qwen2 model read through ONNX Runtime, real tokenizer. */
+    @Test
+    void drawsEveryFigureOfAModelEndToEnd() throws Exception {
+        Path model = attnscope.synth.SyntheticModelWriter.write(attnscope.synth.SynthSpec.tiny().vocab(151936).build(),
+                tmp.resolve("tiny"), attnscope.testing.TestAssets.qwen2Tokenizer(), null);
+        Path dir = tmp.resolve("out");
+        int code = run("figures", "--model", model.toString(), "--text", "The animal didn't cross the street because it was tired.",
+                "--out", dir.toString(), "--row-query", "it", "--format", "png,svg");
+        assertEquals(0, code, err.toString());
+        for (String name : List.of("layer00_head00", "layer01_head03", "layer00_grid", "layer01_grid", "overview", "row_layer00_q08")) {
+            assertTrue(Files.isRegularFile(dir.resolve("figures/" + name + ".png")), name + ".png; stdout: " + out);
+            assertTrue(Files.isRegularFile(dir.resolve("figures/" + name + ".svg")), name + ".svg");
+        }
+        assertTrue(Files.readString(dir.resolve("figures/overview.svg")).contains("SYNTHETIC MODEL"), "synthetic label on the figure");
+        assertTrue(out.toString().contains("(query 8 "), "\"it\" is token 8 of the Qwen2 tokenization; " + out);
+        assertEquals(4, run("figures", "--model", tmp.resolve("missing").toString(), "--text", "x", "--out", dir.toString()));
+    }
+
     @Test
     void helpTeachesTheFiguresAndOptions() {
         assertEquals(0, run("figures", "--help"));

@@ -1,0 +1,162 @@
+package attnscope.cli;
+
+import attnscope.InputException;
+import attnscope.capture.HookedModel;
+import attnscope.inspect.InspectionResult;
+import attnscope.inspect.Inspector;
+import attnscope.inspect.MemoryGuard;
+import attnscope.model.ModelConfig;
+import attnscope.model.ModelFolder;
+import attnscope.model.TextTokenizer;
+import attnscope.onnx.Device;
+import attnscope.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options that choose a model, an input and the layers to capture, shared by {@code inspect}
+ * and {@code figures}, and the run they share: tokenize, guard memory, capture, recompute, check.
+ */
+public final class ModelRunOptions {
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Model folder (Hugging Face layout): config.json, tokenizer.json, model.onnx (or onnx/model.onnx).")
+    Path model;
+
+    /** Exactly one source of tokens. */
+    static final class Input {
+        @Option(names = "--text", paramLabel = "TEXT", description = "The text to run, tokenized by the model's own tokenizer.")
+        String text;
+
+        @Option(names = "--text-file", paramLabel = "FILE", description = "Read the text from a UTF-8 file.")
+        Path textFile;
+
+        @Option(names = "--ids", paramLabel = "1,2,3", split = ",", hideParamSyntax = true,
+                description = "Token ids directly, comma-separated.")
+        int[] ids;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    @Option(names = "--layers", paramLabel = "all|0,5,23", defaultValue = "all",
+            description = "Layers to capture: all (default) or a comma-separated list.")
+    String layers;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
+            description = "Where ONNX Runtime runs: auto (CUDA if it can be set up, else CPU with a notice), cpu, cuda.")
+    String device;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", defaultValue = "2G",
+            description = "Refuse when the captured and recomputed tensors would exceed this (e.g. 512M, 2G; default 2G).")
+    String maxMemory;
+
+    /** What one run found, with the folder it came from. */
+    public record Outcome(ModelFolder folder, InspectionResult result) {
+    }
+
+    /**
+     * Everything an inspection does: checks the input before opening the model (so bad input costs
+     * nothing and writes nothing), then capture, the untouched forward, reference and checks.
+     */
+    Outcome run(CommandSpec spec, PrintWriter err) throws IOException {
+        Device dev = Options.device(spec, device);
+        long limit = Options.size(spec, "--max-memory", maxMemory);
+        ModelFolder folder = ModelFolder.locate(model);
+        ModelConfig config = folder.readConfig();
+        int[] chosen = parseLayers(spec, layers, config.layers());
+        TextTokenizer.Tokens tokens = tokens(spec, folder, config);
+        MemoryGuard.require(config, chosen == null ? config.layers() : chosen.length, tokens.length(), limit);
+
+        long t0 = System.nanoTime();
+        progress(err, "opening " + folder.onnx() + " …");
+        try (HookedModel hooked = HookedModel.open(model, dev, chosen, line -> progress(err, line))) {
+            hooked.deviceNotice().ifPresent(err::println);
+            progress(err, String.format(Locale.ROOT, "opened on %s in %.1f s; running the hooked graph on %d tokens …",
+                    hooked.provider(), seconds(t0), tokens.length()));
+            long t1 = System.nanoTime();
+            HookedModel.Capture capture = hooked.capture(tokens.ids());
+            progress(err, String.format(Locale.ROOT, "captured in %.2f s; opening and running the untouched graph …", seconds(t1)));
+            long tp = System.nanoTime();
+            Tensor plain = hooked.plainForward(tokens.ids());
+            progress(err, String.format(Locale.ROOT, "untouched graph done in %.2f s", seconds(tp)));
+            progress(err, "recomputing every head and checking …");
+            long t2 = System.nanoTime();
+            InspectionResult result = Inspector.verify(hooked, tokens, capture, plain);
+            progress(err, String.format(Locale.ROOT, "checked in %.2f s", seconds(t2)));
+            return new Outcome(folder, result);
+        }
+    }
+
+    private TextTokenizer.Tokens tokens(CommandSpec spec, ModelFolder folder, ModelConfig config) throws IOException {
+        if (input.ids != null) {
+            if (input.ids.length == 0) {
+                throw new ParameterException(spec.commandLine(), "--ids needs at least one token id");
+            }
+            for (int id : input.ids) {
+                if (id < 0 || id >= config.vocab()) {
+                    throw new InputException("token id " + id + " is outside the vocabulary (0.." + (config.vocab() - 1) + ")");
+                }
+            }
+            if (folder.tokenizer().isEmpty()) {
+                return TextTokenizer.unlabelled(input.ids);
+            }
+            try (TextTokenizer t = TextTokenizer.open(folder.tokenizer().get())) {
+                return t.label(input.ids);
+            }
+        }
+        String text = input.text;
+        if (input.textFile != null) {
+            if (!Files.isRegularFile(input.textFile)) {
+                throw new InputException("no such text file: " + input.textFile);
+            }
+            text = Files.readString(input.textFile, StandardCharsets.UTF_8).replaceFirst("\\R\\z", "");
+        }
+        try (TextTokenizer t = TextTokenizer.open(folder.requireTokenizer())) {
+            TextTokenizer.Tokens tokens = t.encode(text);
+            for (int id : tokens.ids()) {
+                if (id >= config.vocab()) {
+                    throw new InputException("the tokenizer produced id " + id + ", outside the model's vocabulary (0.."
+                            + (config.vocab() - 1) + "): tokenizer.json does not belong to this model");
+                }
+            }
+            return tokens;
+        }
+    }
+
+    /** null for all layers. */
+    static int[] parseLayers(CommandSpec spec, String value, int count) {
+        if (value.equalsIgnoreCase("all")) {
+            return null;
+        }
+        int[] list;
+        try {
+            list = Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).distinct().sorted().toArray();
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--layers takes 'all' or layer numbers like 0,5,23, not '" + value + "'");
+        }
+        for (int l : list) {
+            if (l < 0 || l >= count) {
+                throw new InputException("layer " + l + " does not exist: the model has " + count + " layers (0.." + (count - 1) + ")");
+            }
+        }
+        return list;
+    }
+
+    private static void progress(PrintWriter err, String line) {
+        err.println("attnscope: " + line);
+        err.flush();
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

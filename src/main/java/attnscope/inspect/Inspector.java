@@ -43,6 +43,7 @@ public final class Inspector {
         try (attnscope.model.TextTokenizer tokenizer = attnscope.model.TextTokenizer.open(folder.requireTokenizer())) {
             tokens = tokenizer.encode(text);
         }
+        config.requireContext(tokens.length());
         MemoryGuard.require(config, layers == null ? config.layers() : layers.length, tokens.length(), memoryLimitBytes);
         try (HookedModel model = HookedModel.open(modelDir, device, layers)) {
             return inspect(model, tokens);

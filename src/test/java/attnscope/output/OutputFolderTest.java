@@ -107,6 +107,19 @@ class OutputFolderTest {
     }
 
     @Test
+    void aFileWhereASubfolderGoesIsFoundBeforeAnythingMoves() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(out.resolve("figures"), "a file named like the folder");
+        try (OutputFolder folder = OutputFolder.open(out, FileSink.ATOMIC)) {
+            folder.write("summary.json", text("{}"));
+            folder.write("figures/overview.png", text("png"));
+            InputException e = assertThrows(InputException.class, folder::commit);
+            assertTrue(e.getMessage().contains("is a file, not a folder; nothing was changed"), e.getMessage());
+        }
+        assertEquals(List.of("", "figures"), tree(out), "summary.json was not moved either");
+    }
+
+    @Test
     void fileWhereAFolderGoesIsRefusedAtOnce() throws IOException {
         Path file = Files.writeString(tmp.resolve("file"), "mine");
         InputException isFile = assertThrows(InputException.class, () -> OutputFolder.requireWritable(file, "--out"));

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnscope inspect}: capture a real model's attention and check it against the formula. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Capture every layer's attention and check it against the formula.",
         description = {
             "Run a model on a text, capture every layer's attention (Q, K, V, the pattern,",
             "the per-head output z) and check it against softmax(Q·Kᵀ/√d + mask)·V",

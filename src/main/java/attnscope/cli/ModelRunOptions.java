@@ -5,6 +5,7 @@ import attnscope.capture.HookedModel;
 import attnscope.inspect.InspectionResult;
 import attnscope.inspect.Inspector;
 import attnscope.inspect.MemoryGuard;
+import attnscope.model.DefaultModel;
 import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
 import attnscope.model.TextTokenizer;
@@ -27,8 +28,9 @@ import picocli.CommandLine.ParameterException;
  * and {@code figures}, and the run they share: tokenize, guard memory, capture, recompute, check.
  */
 public final class ModelRunOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder (Hugging Face layout): config.json, tokenizer.json, model.onnx (or onnx/model.onnx).")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = {"Model folder (Hugging Face layout): config.json, tokenizer.json, model.onnx",
+                "(or onnx/model.onnx). Default: " + DefaultModel.DEFAULT_DIR + " (get it with `attnscope fetch`)."})
     Path model;
 
     /** Exactly one source of tokens. */
@@ -70,7 +72,9 @@ public final class ModelRunOptions {
     Outcome run(CommandSpec spec, PrintWriter err) throws IOException {
         Device dev = Options.device(spec, device);
         long limit = Options.size(spec, "--max-memory", maxMemory);
-        ModelFolder folder = ModelFolder.locate(model);
+        // The default folder is never downloaded here: when it is missing the error says to run fetch.
+        Path modelDir = model != null ? model : DefaultModel.require();
+        ModelFolder folder = ModelFolder.locate(modelDir);
         ModelConfig config = folder.readConfig();
         int[] chosen = parseLayers(spec, layers, config.layers());
         TextTokenizer.Tokens tokens = tokens(spec, folder, config);
@@ -78,7 +82,7 @@ public final class ModelRunOptions {
 
         long t0 = System.nanoTime();
         progress(err, "opening " + folder.onnx() + " …");
-        try (HookedModel hooked = HookedModel.open(model, dev, chosen, line -> progress(err, line))) {
+        try (HookedModel hooked = HookedModel.open(modelDir, dev, chosen, line -> progress(err, line))) {
             hooked.deviceNotice().ifPresent(err::println);
             progress(err, String.format(Locale.ROOT, "opened on %s in %.1f s; running the hooked graph on %d tokens …",
                     hooked.provider(), seconds(t0), tokens.length()));

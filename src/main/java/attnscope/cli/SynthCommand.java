@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnscope synth}: writes a Qwen2-architecture model with seeded random weights. */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Write a Qwen2-architecture ONNX model with seeded random weights.",
         description = {
             "Write a Qwen2-architecture ONNX model with seeded random weights: the real",
             "graph of Qwen2.5 (rotary embedding, 14 query heads sharing 2 key/value heads,",

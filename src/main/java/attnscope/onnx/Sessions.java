@@ -1,11 +1,13 @@
 package attnscope.onnx;
 
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import attnscope.InputException;
-import ai.onnxruntime.OnnxTensorLike;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,8 +42,13 @@ public final class Sessions {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * The process's ONNX Runtime environment, logging only fatal errors: ONNX Runtime prints its
+     * errors to stderr itself (a failed CUDA probe, say) before reporting them as exceptions, which
+     * attnscope turns into its one-line messages.
+     */
     public static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment();
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "attnscope");
     }
 
     /** A session for a graph serialized to bytes whose external weights (if any) live in {@code weightsFolder}. */
@@ -146,12 +153,18 @@ public final class Sessions {
 
     /** Adds the CUDA provider; on failure, says why (this build has no CUDA, or a CUDA/cuDNN library is missing). */
     private static Optional<String> tryCuda(OrtSession.SessionOptions options) {
+        if (OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+            List<String> missing = CudaLibraries.missing();
+            if (!missing.isEmpty()) {
+                return Optional.of(CudaLibraries.explain(missing));
+            }
+        }
         try {
             options.addCUDA(0);
             return Optional.empty();
         } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ').strip();
-            if (!ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+            if (!OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
                 why = "this build has the CPU-only ONNX Runtime (rebuild with `mvn -Pcuda package` for onnxruntime_gpu): " + why;
             }
             return Optional.of(why);

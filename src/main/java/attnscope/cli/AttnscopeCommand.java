@@ -17,11 +17,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = AttnscopeCommand.Version.class,
         description = {
-            "Look inside the attention of a real language model and check it against the formula",
+            "Look inside the attention of a real language model and check it against",
+            "the formula",
             "    pattern = softmax(Q·Kᵀ/√d_k + mask),  z = pattern·V",
             "",
             "Start with the handout (`attnscope toy`), then the shapes of a real model",
-            "(`attnscope shapes`), then the real thing (`attnscope inspect`, `figures`, `lesson`)."
+            "(`attnscope shapes`), then the real thing (`attnscope inspect`, `figures`,",
+            "`lesson`)."
         },
         subcommands = {
             ToyCommand.class,
@@ -35,8 +37,9 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class
         },
         footer = {"",
-            "Exit codes: 0 success · 1 internal error (a bug) · 2 usage error · 3 a verification check failed ·",
-            "            4 input problem (model, tokenizer, file, network, memory guard)."})
+            "Exit codes: 0 success · 1 internal error (a bug) · 2 usage error ·",
+            "            3 a verification check failed · 4 input problem (model,",
+            "            tokenizer, file, network, memory guard)."})
 public final class AttnscopeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

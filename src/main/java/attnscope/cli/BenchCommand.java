@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnscope bench}: the whole job at Qwen2.5-0.5B scale, timed step by step. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Measure the whole job at Qwen2.5-0.5B scale (speed and memory).",
         description = {
             "Measure the whole job at Qwen2.5-0.5B scale: a synthetic model with its full",
             "shape (24 layers, D 896, 14 query / 2 key-value heads, d 64, MLP 4864, vocab",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnscope fetch}: puts a model folder on this machine, from the hub or from a local export. */
 @Command(name = "fetch", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Download a model folder from the Hugging Face hub, or import an exported one.",
         description = {
             "Download a model folder from the Hugging Face hub (once; needs internet),",
             "or import one exported elsewhere (--from).",

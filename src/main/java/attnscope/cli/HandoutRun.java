@@ -69,15 +69,9 @@ public final class HandoutRun {
                     in = in.with("query-position", String.valueOf(ToyInput.tokens("--tokens", tokens).size() - 1));
                 }
             }
-            if (query != null) {
-                in = in.with("query", query);
-            }
-            if (keys != null) {
-                in = in.with("keys", keys);
-            }
-            if (values != null) {
-                in = in.with("values", values);
-            }
+            in = in.overriddenWith("query", query);
+            in = in.overriddenWith("keys", keys);
+            in = in.overriddenWith("values", values);
             if (queryPosition != null) {
                 in = in.with("query-position", String.valueOf(queryPosition));
             }

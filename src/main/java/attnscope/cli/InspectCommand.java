@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnscope inspect}: capture a real model's attention and check it against the formula. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Capture every layer's attention and check it against the formula.",
         description = {
             "Run a model on a text, capture every layer's attention (Q, K, V, the pattern,",
             "the per-head output z) and check it against softmax(Q·Kᵀ/√d + mask)·V",
@@ -30,8 +31,8 @@ import picocli.CommandLine.Spec;
             "  rowsum         each row of the pattern sums to 1",
             "  pattern.ref    reference against model, |a − b| ≤ atol + rtol·|b|",
             "  z.ref          the same for the per-head output, as o_proj reads it",
-            "  negative-control  recomputing WITHOUT the mask must disagree (if causal; run for",
-            "                 the heads whose reference the mask visibly changes)",
+            "  negative-control  recomputing WITHOUT the mask must disagree (if causal;",
+            "                 for the heads the mask visibly changes)",
             "  rotary.q/k     rotary with config.json's rope_theta against the graph's",
             "  scale          the graph's score scale against 1/√d",
             "  logits         the hooked graph's output equals the untouched graph's",

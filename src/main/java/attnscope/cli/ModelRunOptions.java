@@ -5,6 +5,7 @@ import attnscope.capture.HookedModel;
 import attnscope.inspect.InspectionResult;
 import attnscope.inspect.Inspector;
 import attnscope.inspect.MemoryGuard;
+import attnscope.model.DefaultModel;
 import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
 import attnscope.model.TextFile;
@@ -26,8 +27,9 @@ import picocli.CommandLine.ParameterException;
  * and {@code figures}, and the run they share: tokenize, guard memory, capture, recompute, check.
  */
 public final class ModelRunOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder (Hugging Face layout): config.json, tokenizer.json, model.onnx (or onnx/model.onnx).")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = {"Model folder (Hugging Face layout): config.json, tokenizer.json, model.onnx",
+                "(or onnx/model.onnx). Default: " + DefaultModel.DEFAULT_DIR + " (get it with `attnscope fetch`)."})
     Path model;
 
     /** Exactly one source of tokens. */
@@ -83,14 +85,16 @@ public final class ModelRunOptions {
     Outcome run(CommandSpec spec, PrintWriter err, BeforeRunning beforeRunning) {
         Device dev = Options.device(spec, device);
         long limit = Options.size(spec, "--max-memory", maxMemory);
-        ModelFolder folder = ModelFolder.locate(model);
+        // The default folder is never downloaded here: when it is missing the error says to run fetch.
+        Path modelDir = model != null ? model : DefaultModel.require();
+        ModelFolder folder = ModelFolder.locate(modelDir);
         ModelConfig config = folder.readConfig();
         int[] chosen = parseLayers(spec, layers, config.layers());
         TextTokenizer.Tokens tokens = tokens(spec, folder, config);
         config.requireContext(tokens.length());
         MemoryGuard.require(config, chosen == null ? config.layers() : chosen.length, tokens.length(), limit);
         Sessions.requireAvailable(dev);
-        HookedModel.Prepared prepared = HookedModel.prepare(model, chosen, line -> progress(err, line));
+        HookedModel.Prepared prepared = HookedModel.prepare(modelDir, chosen, line -> progress(err, line));
         prepared.requireInEmbedding(tokens);
         beforeRunning.check(config, tokens);
 

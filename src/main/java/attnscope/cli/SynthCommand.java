@@ -1,5 +1,6 @@
 package attnscope.cli;
 
+import attnscope.progress.ProgressBar;
 import attnscope.synth.ProgressListener;
 import attnscope.synth.SynthSpec;
 import attnscope.synth.SyntheticModelWriter;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnscope synth}: writes a Qwen2-architecture model with seeded random weights. */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Write a Qwen2-architecture ONNX model with seeded random weights.",
         description = {
             "Write a Qwen2-architecture ONNX model with seeded random weights: the real",
             "graph of Qwen2.5 (rotary embedding, 14 query heads sharing 2 key/value heads,",
@@ -127,13 +129,11 @@ public final class SynthCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Path dir;
-        try {
-            dir = SyntheticModelWriter.write(synth, out, tokenizer, new PercentBar(err), force);
+        try (WeightsProgress progress = new WeightsProgress(err)) {
+            dir = SyntheticModelWriter.write(synth, out, tokenizer, progress, force);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        err.println();
-        err.flush();
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "wrote %s (%s, seed %d): %d layers, D %d, H %d / Hkv %d, d %d, MLP %d, vocab %d, "
@@ -198,27 +198,33 @@ public final class SynthCommand implements Callable<Integer> {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    /** "writing weights  42% [########............]  830/1975 MB" on stderr, redrawn in place. */
-    private static final class PercentBar implements ProgressListener {
-        private static final int WIDTH = 30;
+    /**
+     * Feeds the writer's cumulative progress into the shared {@link ProgressBar}: redrawn in place
+     * on a terminal, a line every 25 % in a log.
+     */
+    private static final class WeightsProgress implements ProgressListener, AutoCloseable {
         private final PrintWriter err;
-        private int lastPercent = -1;
+        private ProgressBar bar;
+        private long reported;
 
-        PercentBar(PrintWriter err) {
+        WeightsProgress(PrintWriter err) {
             this.err = err;
         }
 
         @Override
         public void progress(long done, long total) {
-            int percent = total == 0 ? 100 : (int) (100 * done / total);
-            if (percent == lastPercent) {
-                return;
+            if (bar == null) {
+                bar = ProgressBar.bytes("writing weights", total, err, ProgressBar.stderrIsTerminal());
             }
-            lastPercent = percent;
-            int filled = percent * WIDTH / 100;
-            err.printf(Locale.ROOT, "\rwriting weights %3d%% [%s%s] %5d/%d MB", percent, "#".repeat(filled),
-                    ".".repeat(WIDTH - filled), done >> 20, total >> 20);
-            err.flush();
+            bar.advance(done - reported);
+            reported = done;
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
         }
     }
 }

@@ -54,15 +54,9 @@ public final class ToyCausalCommand implements Callable<Integer> {
         boolean optionsGiven = tokens != null || scores != null || slideWeights != null;
         CausalMasking.Result r;
         try {
-            if (tokens != null) {
-                in = in.with("tokens", tokens);
-            }
-            if (scores != null) {
-                in = in.with("scores", scores);
-            }
-            if (slideWeights != null) {
-                in = in.with("slide-weights", slideWeights);
-            }
+            in = in.overriddenWith("tokens", tokens);
+            in = in.overriddenWith("scores", scores);
+            in = in.overriddenWith("slide-weights", slideWeights);
             r = CausalMasking.compute(CausalExample.from(in));
         } catch (InvalidToyInputException e) {
             throw common.invalid(spec, in, optionsGiven, e);

@@ -80,18 +80,7 @@ public final class ToyMatrixCommand implements Callable<Integer> {
     }
 
     private ToyInput override(ToyInput in) {
-        if (tokens != null) {
-            in = in.with("tokens", tokens);
-        }
-        if (queries != null) {
-            in = in.with("queries", queries);
-        }
-        if (keys != null) {
-            in = in.with("keys", keys);
-        }
-        if (values != null) {
-            in = in.with("values", values);
-        }
-        return in;
+        return in.overriddenWith("tokens", tokens).overriddenWith("queries", queries)
+                .overriddenWith("keys", keys).overriddenWith("values", values);
     }
 }

@@ -59,12 +59,8 @@ public final class ToySelfAttentionCommand implements Callable<Integer> {
         MatrixAttention.Result r;
         int query;
         try {
-            if (tokens != null) {
-                in = in.with("tokens", tokens);
-            }
-            if (inputs != null) {
-                in = in.with("inputs", inputs);
-            }
+            in = in.overriddenWith("tokens", tokens);
+            in = in.overriddenWith("inputs", inputs);
             List<String> toks = in.tokens("tokens");
             MatrixExample ex = MatrixExample.selfAttention(toks, in.matrix("inputs"));
             query = row != null ? row : Math.min(in.integer("explain-query", 1), toks.size() - 1);

@@ -12,6 +12,7 @@ import attnscope.tensor.Shapes;
 import attnscope.toy.AttentionShapes;
 import attnscope.toy.HandoutExample;
 import attnscope.toy.QueryAttention;
+import attnscope.toy.ShapesText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -130,28 +131,47 @@ final class LessonReport {
             heads.add(new int[] {p.head().layer(), p.head().head()});
             header.add("layer " + p.head().layer() + " head " + p.head().head());
         }
-        int keys = Math.max(toy.length(), tokens.size());
         List<float[]> realRows = new ArrayList<>();
         for (int[] lh : heads) {
             realRows.add(Lesson.lastRow(toySentence, lh[0], lh[1]));
         }
-        for (int j = 0; j < keys; j++) {
-            List<String> row = new ArrayList<>();
-            String toyKey = j < toy.length() ? toy.tokens().get(j) : "";
+        // One row per real token. The toy's weight for a word stands on the row of the word's first
+        // token, so the toy's "chases" lines up with ␣ch and the continuation "ases" has none; when
+        // the words cannot be matched (an edited sentence) the rows pair up by position instead.
+        int[] word = wordOfToken(tokens);
+        boolean byWord = word[word.length - 1] == toy.length() - 1;
+        int rowCount = byWord ? tokens.size() : Math.max(toy.length(), tokens.size());
+        for (int j = 0; j < rowCount; j++) {
             String realKey = j < tokens.size() ? TokenLabels.display(tokens.get(j)) : "";
-            row.add(toyKey.equals(realKey) || realKey.isEmpty() ? toyKey : (toyKey.isEmpty() ? "" : toyKey + " / ") + realKey);
-            row.add(j < toy.length() ? Lesson.percent(toyResult.softmax().weights()[j]) : "");
+            int toyKey = byWord ? (j == 0 || word[j] != word[j - 1] ? word[j] : -1) : (j < toy.length() ? j : -1);
+            String toyWord = toyKey >= 0 ? toy.tokens().get(toyKey) : "";
+            List<String> row = new ArrayList<>();
+            row.add(toyKey < 0 ? "+ " + realKey : toyWord.equals(realKey) || realKey.isEmpty() ? toyWord : toyWord + " / " + realKey);
+            row.add(toyKey >= 0 ? Lesson.percent(toyResult.softmax().weights()[toyKey]) : "");
             for (float[] rr : realRows) {
                 row.add(j < rr.length ? Lesson.percent(rr[j]) : "");
             }
             weightRows.add(row);
         }
-        r.table(header, weightRows, "Key column: toy token / real token where they differ. The real query is position " + last
-                + "; the toy's is position " + toy.queryPosition() + ".");
+        r.table(header, weightRows, "Key column: toy word / real token where they differ; \"+ token\" continues the word above"
+                + " (the toy has no weight of its own there). The real query is position " + last + "; the toy's is position "
+                + toy.queryPosition() + ".");
         for (var e : toyRowViews.entrySet()) {
             r.figure(relative(e.getValue()), "Real model, layer " + e.getKey() + ": the weights of the last \"the\" over the keys of \""
                     + Lesson.TOY_SENTENCE + "\".", "row view of the toy sentence, layer " + e.getKey());
         }
+    }
+
+    /**
+     * The word each token belongs to, counting from 0: a token that starts with the byte-level space
+     * mark Ġ starts a new word, so "the Ġcat Ġch ases Ġthe" gives 0 1 2 2 3.
+     */
+    static int[] wordOfToken(List<String> tokens) {
+        int[] word = new int[tokens.size()];
+        for (int j = 1; j < word.length; j++) {
+            word[j] = word[j - 1] + (tokens.get(j).startsWith("Ġ") ? 1 : 0);
+        }
+        return word;
     }
 
     private String splitWords(List<String> tokens) {
@@ -228,7 +248,8 @@ final class LessonReport {
             case "negative-control" -> "without the mask the recomputation disagrees (so the agreement is not trivial)";
             case "logits", "output" -> "exposing the tensors did not change the model's output";
             case "rotary.q", "rotary.k" -> "attnscope's rotary embedding (θ from config.json) reproduces the model's";
-            default -> "";
+            case "scale" -> "the model divides the scores by √d (worst value: |scale·√d − 1|)";
+            default -> check;
         };
     }
 
@@ -280,11 +301,11 @@ final class LessonReport {
         for (int t : AttentionShapes.doublings(50, config.maxPositions() > 0 ? config.maxPositions() : 32768)) {
             AttentionShapes at = s.withTokens(t);
             rows.add(List.of(String.valueOf(t), String.format(Locale.ROOT, "%,d", at.scoreEntriesPerLayer()),
-                    attnscope.progress.ProgressBar.humanBytes(at.scoreBytesPerLayer()), attnscope.progress.ProgressBar.humanBytes(at.scoreBytesModel())));
+                    ShapesText.bytes(at.scoreBytesPerLayer()), ShapesText.bytes(at.scoreBytesModel())));
         }
         r.paragraph("Each head holds a T × T score matrix, so the scores of a layer take H·T² numbers: doubling T quadruples them. "
                 + "That is why long contexts are expensive, and why inference engines avoid materialising the pattern at all.");
-        r.table(List.of("T", "score entries per layer", "fp32 per layer", "fp32, all " + config.layers() + " layers"), rows, "fp32 = 4 bytes per number.");
+        r.table(List.of("T", "score entries per layer", "fp32 per layer", "fp32, all " + config.layers() + " layers"), rows, "fp32 = 4 bytes per number; KiB = 1024 bytes, MiB = 1024 KiB (as `attnscope shapes` prints them).");
         r.figure("figures/memory_vs_tokens.png", "Score memory against T (log–log: a straight line of slope 2).", "memory against tokens");
     }
 

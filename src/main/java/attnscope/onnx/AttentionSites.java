@@ -5,6 +5,7 @@ import attnscope.InputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -31,6 +32,11 @@ public final class AttentionSites {
         }
         List<AttentionSite> sites = fused.isEmpty() ? decomposed : fused;
         if (sites.isEmpty()) {
+            unreadableFusedAttention(graph).ifPresent(what -> {
+                throw new InputException("layer 0: the graph computes attention in " + what + ", which attnscope cannot open: "
+                        + "it reads decomposed attention (MatMul → Softmax → MatMul) and com.microsoft:GroupQueryAttention. "
+                        + "Re-export the model without attention fusion (a plain `optimum-cli export onnx`, opset ≤ 22)");
+            });
             throw new InputException("layer 0: no attention found in the graph: " + describe(graph, rejected)
                     + ". attnscope recognises MatMul → (scale) → (mask) → Softmax → MatMul and com.microsoft:GroupQueryAttention");
         }
@@ -42,6 +48,28 @@ public final class AttentionSites {
             throw new InputException(where);
         }
         return sites;
+    }
+
+    /**
+     * Fused attention ops whose pattern and per-head tensors never appear in the graph, so there
+     * is nothing to expose: ONNX Runtime's contrib ops other than GroupQueryAttention, and the
+     * standard Attention op of opset 23 that newer torch exporters write.
+     */
+    static final List<String> UNREADABLE_FUSED_OPS = List.of("Attention", "MultiHeadAttention", "PackedAttention",
+            "PackedMultiHeadAttention", "SparseAttention", "DecoderMaskedMultiHeadAttention");
+
+    /** "12 com.microsoft:MultiHeadAttention nodes", or empty when the graph has none of them. */
+    static Optional<String> unreadableFusedAttention(OnnxGraph graph) {
+        Map<String, Integer> found = new TreeMap<>();
+        for (NodeProto n : graph.nodes()) {
+            if (UNREADABLE_FUSED_OPS.contains(n.getOpType())) {
+                String domain = n.getDomain().isEmpty() ? "ai.onnx" : n.getDomain();
+                found.merge(domain + ":" + n.getOpType(), 1, Integer::sum);
+            }
+        }
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey() + (e.getValue() == 1 ? " node" : " nodes"))
+                .collect(Collectors.joining(" and ")));
     }
 
     private static String describe(OnnxGraph graph, List<DecomposedAttentionFinder.Rejected> rejected) {

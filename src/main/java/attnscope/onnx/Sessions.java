@@ -1,11 +1,13 @@
 package attnscope.onnx;
 
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import attnscope.InputException;
-import ai.onnxruntime.OnnxTensorLike;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,18 +42,31 @@ public final class Sessions {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * The process's ONNX Runtime environment, logging only fatal errors: ONNX Runtime prints its
+     * errors to stderr itself (a failed CUDA probe, say) before reporting them as exceptions, which
+     * attnscope turns into its one-line messages.
+     */
     public static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment();
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "attnscope");
     }
 
     /**
-     * Refuses {@code --device cuda} at once when this ONNX Runtime has no CUDA provider at all (the
-     * CPU-only build), before any model is read. Whether CUDA's own libraries load is only known when
-     * a session is created; that failure is reported then.
+     * Refuses {@code --device cuda} at once, before any model is read, when this ONNX Runtime has no
+     * CUDA provider at all (the CPU-only build) or a CUDA 12 / cuDNN 9 library it needs cannot be
+     * loaded. Anything else that stops CUDA shows only when a session is created, and is reported then.
      */
     public static void requireAvailable(Device device) {
-        if (device == Device.CUDA && !OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+        if (device != Device.CUDA) {
+            return;
+        }
+        if (!OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
             throw new InputException("--device cuda: CUDA is not available: " + CPU_ONLY_BUILD + "; use --device cpu or auto");
+        }
+        List<String> missing = CudaLibraries.missing();
+        if (!missing.isEmpty()) {
+            throw new InputException("--device cuda: CUDA is not available: " + CudaLibraries.explain(missing)
+                    + "; use --device cpu or auto");
         }
     }
 
@@ -161,12 +176,18 @@ public final class Sessions {
 
     /** Adds the CUDA provider; on failure, says why (this build has no CUDA, or a CUDA/cuDNN library is missing). */
     private static Optional<String> tryCuda(OrtSession.SessionOptions options) {
+        if (OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+            List<String> missing = CudaLibraries.missing();
+            if (!missing.isEmpty()) {
+                return Optional.of(CudaLibraries.explain(missing));
+            }
+        }
         try {
             options.addCUDA(0);
             return Optional.empty();
         } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ').strip();
-            if (!ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+            if (!OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
                 why = CPU_ONLY_BUILD + ": " + why;
             }
             return Optional.of(why);

@@ -94,7 +94,7 @@ public final class HtmlWriter {
             table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
             th, td { border: 1px solid #ccc; padding: .3rem .7rem; text-align: left; }
             th { background: #f0f0f0; } caption { caption-side: bottom; font-size: .9rem; color: #555; padding-top: .4rem; }
-            pre { background: #f6f6f6; padding: 1rem; overflow-x: auto; font-size: .95rem; line-height: 1.35; }
+            pre { background: #f6f6f6; padding: 1rem; overflow-x: auto; font-size: .85rem; line-height: 1.35; }
             figure { margin: 1.5rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
             figcaption { font-size: .95rem; color: #444; margin-top: .3rem; }
             """;

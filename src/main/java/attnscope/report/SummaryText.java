@@ -92,7 +92,10 @@ public final class SummaryText {
         for (Map.Entry<String, List<CheckResult>> e : byName.entrySet()) {
             List<CheckResult> list = e.getValue();
             long passed = list.stream().filter(CheckResult::passed).count();
-            double worst = list.stream().mapToDouble(CheckResult::value).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+            // For the negative control the weakest evidence is the smallest disagreement; for every
+            // other check it is the largest value.
+            java.util.stream.DoubleStream values = list.stream().mapToDouble(CheckResult::value).filter(v -> !Double.isNaN(v));
+            double worst = (e.getKey().equals("negative-control") ? values.min() : values.max()).orElse(Double.NaN);
             s.append(String.format(Locale.ROOT, "  %s %-17s %5d/%-5d %s%n", passed == list.size() ? OK : FAIL, e.getKey(),
                     passed, list.size(), describe(e.getKey(), worst, r.causal())));
             list.stream().filter(x -> !x.passed()).forEach(failures::add);
@@ -117,7 +120,7 @@ public final class SummaryText {
             case "scale" -> "the graph's score scale against 1/√d, largest |scale·√d − 1| " + v;
             case "pattern.ref" -> "largest |model − reference| in the pattern " + v;
             case "z.ref" -> "largest |model − reference| in z " + v;
-            case "negative-control" -> "without the mask the reference differs by up to " + v;
+            case "negative-control" -> "without the mask the reference differs, in every head by at least " + v;
             case "logits", "output" -> "hooked vs untouched graph, largest difference " + v;
             case "rotary.q", "rotary.k" -> "rotary with config.json's rope_theta vs the graph's, largest difference " + v;
             default -> check.startsWith("shape.") ? "shapes against config.json" : "largest value " + v;

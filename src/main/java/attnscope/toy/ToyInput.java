@@ -107,6 +107,14 @@ public final class ToyInput {
     }
 
     /** Replaces or adds a field (command-line options override the file). */
+    /**
+     * This input with {@code name} set to {@code value} when the user gave it on the command line,
+     * or unchanged when {@code value} is null (the option was not given): options override a file.
+     */
+    public ToyInput overriddenWith(String name, String value) {
+        return value == null ? this : with(name, value);
+    }
+
     public ToyInput with(String name, String value) {
         Map<String, String> v = new LinkedHashMap<>(values);
         Map<String, Integer> l = new LinkedHashMap<>(lines);

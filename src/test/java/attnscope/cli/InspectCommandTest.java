@@ -115,6 +115,17 @@ class InspectCommandTest {
     }
 
     @Test
+    void withoutModelTheDefaultFolderIsUsedAndNeverDownloaded() {
+        // Tests run in the project root; on a build machine no model has been fetched there.
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isDirectory(attnscope.model.DefaultModel.defaultDir()),
+                "a model has been fetched into the default folder");
+        Run r = run("inspect", "--text", "the cat", "--out", tmp.resolve("o").toString());
+        assertEquals(4, r.exit(), r.err());
+        assertTrue(r.err().contains("no model at models/qwen2.5-0.5b-instruct: run `attnscope fetch` first"), r.err());
+        assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
+    }
+
+    @Test
     void failingCheckExitsThreeAndNamesLayerAndCheck() {
         Path model = tinyModel("future", SynthSpec.tiny().seed(3).fault(SynthSpec.Fault.FUTURE_VISIBLE_MASK).build());
         Run r = run("inspect", "--model", model.toString(), "--ids", "5,6,7,8", "--out", tmp.resolve("o").toString());

@@ -61,6 +61,10 @@ class LessonCommandTest {
         // The real tokenizer splits "chases"; the report states it from the tokens it got.
         assertTrue(html.contains("becomes 5 tokens"), "the toy sentence through the real tokenizer");
         assertTrue(html.contains("␣ch + ases"));
+        // The toy's words line up with the real tokens: "chases" with ␣ch, and ases continues it.
+        assertTrue(md.contains("| chases / ␣ch | 49.8 % |"), "toy word on the row of its first token");
+        assertTrue(md.contains("| + ases |  |"), "the continuation token has no toy weight");
+        assertTrue(md.contains("| the / ␣the | 0.3 % |"), "the query's own key lines up with the real last token");
         // The handout's computed output vector appears in the toy table.
         assertTrue(html.contains("[2.25, 1.125]"));
         assertTrue(html.contains("checks passed"));

@@ -50,6 +50,20 @@ class AttentionSitesTest {
     }
 
     @Test
+    void fusedAttentionThatCannotBeOpenedIsNamedWithWhatToDo() {
+        GraphProto.Builder graph = GraphProto.newBuilder();
+        for (int layer = 0; layer < 2; layer++) {
+            graph.addNode(NodeProto.newBuilder().setName("/layers." + layer + "/attn/MultiHeadAttention").setOpType("MultiHeadAttention")
+                    .setDomain("com.microsoft").addInput("q" + layer).addInput("k" + layer).addInput("v" + layer).addOutput("o" + layer));
+        }
+        OnnxGraph g = new OnnxGraph(ModelProto.newBuilder().setGraph(graph).build());
+        InputException e = assertThrows(InputException.class, () -> AttentionSites.find(g, 2));
+        assertTrue(e.getMessage().startsWith("layer 0: the graph computes attention in 2 com.microsoft:MultiHeadAttention nodes"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("without attention fusion"), e.getMessage());
+    }
+
+    @Test
     void softmaxThatIsNotAttentionIsNamed() {
         GraphProto graph = GraphProto.newBuilder()
                 .addNode(NodeProto.newBuilder().setName("/classifier/Softmax").setOpType("Softmax").addInput("logits").addOutput("p"))

@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -102,6 +103,17 @@ public final class HookedModel implements AutoCloseable {
      * conversion of a large single-file model to graph + external weights).
      */
     public static HookedModel open(Path modelDir, Device device, int[] layers, Consumer<String> progress) {
+        return prepare(modelDir, layers, progress).open(device);
+    }
+
+    /**
+     * Reads config.json and the graph and finds every layer's attention site, without creating a
+     * session: what is wrong with a model folder (not ONNX, truncated, not a language model, no
+     * attention, too few layers) is found here, quickly, before the slow part starts.
+     *
+     * @param layers the layers to capture, or null for all
+     */
+    public static Prepared prepare(Path modelDir, int[] layers, Consumer<String> progress) {
         ModelFolder folder = ModelFolder.locate(modelDir);
         ModelConfig config = folder.readConfig();
         Path graphFile = folder.onnx();
@@ -114,6 +126,8 @@ public final class HookedModel implements AutoCloseable {
             throw new InputException("cannot read " + graphFile + ": " + e.getMessage());
         }
         OnnxGraph graph = OnnxGraph.load(graphFile);
+        requireTokenInputs(graph, folder.onnx());
+        graph.requireExternalWeights(graphFile.toAbsolutePath().getParent());
         List<AttentionSite> all = AttentionSites.find(graph, config.layers());
         List<AttentionSite> chosen = new ArrayList<>();
         for (int layer : layers == null ? allLayers(config.layers()) : layers) {
@@ -123,26 +137,128 @@ public final class HookedModel implements AutoCloseable {
             }
             chosen.add(all.get(layer));
         }
-        Weights weights = Weights.locate(graphFile, graph);
-        // Both sessions (hooked, untouched) read one memory-mapped copy of the weights.
-        Map<String, ai.onnxruntime.OnnxTensorLike> shared = attnscope.onnx.MappedWeights.of(graph, graphFile.toAbsolutePath().getParent());
-        Sessions.Opened session = null;
-        List<AttentionSite> withWeights = withFusedPatterns(graph, chosen);
-        if (withWeights != chosen) {
-            try {
-                session = Sessions.fromBytes(hookedGraph(graph, withWeights, fusedPatternEdits(graph, withWeights), weights),
-                        weights.folder, device, shared);
-                chosen = withWeights;
-            } catch (InputException e) {
-                // This ONNX Runtime (or provider) cannot return GroupQueryAttention's weights: recompute only.
-                session = null;
+        return new Prepared(folder, config, graphFile, graph, all, chosen);
+    }
+
+    /** A model folder read and its attention found; {@link #open} creates the sessions. */
+    public static final class Prepared {
+        private final ModelFolder folder;
+        private final ModelConfig config;
+        private final Path graphFile;
+        private final OnnxGraph graph;
+        private final List<AttentionSite> all;
+        private final List<AttentionSite> chosen;
+
+        private Prepared(ModelFolder folder, ModelConfig config, Path graphFile, OnnxGraph graph, List<AttentionSite> all,
+                List<AttentionSite> chosen) {
+            this.folder = folder;
+            this.config = config;
+            this.graphFile = graphFile;
+            this.graph = graph;
+            this.all = all;
+            this.chosen = chosen;
+        }
+
+        public ModelConfig config() {
+            return config;
+        }
+
+        /** The graph file the sessions will read. */
+        public Path graphFile() {
+            return graphFile;
+        }
+
+        /**
+         * Rows of the token embedding the graph looks ids up in, when it is a plain weight: the real
+         * vocabulary, which config.json's vocab_size only claims.
+         */
+        public OptionalLong embeddingRows() {
+            return graph.realInputs().stream().map(ValueInfoProto::getName).filter(HookedModel::isTokenIdsInput).findFirst()
+                    .map(graph::embeddingRows).orElse(OptionalLong.empty());
+        }
+
+        /**
+         * Token ids must index the embedding the graph really has. config.json's vocab_size is checked
+         * when the text is tokenized; a config.json copied from another model can claim more rows than
+         * the graph holds, and ONNX Runtime would then fail half-way with a message about Gather indices.
+         */
+        public void requireInEmbedding(attnscope.model.TextTokenizer.Tokens tokens) {
+            OptionalLong rows = embeddingRows();
+            if (rows.isEmpty()) {
+                return;
+            }
+            for (int id : tokens.ids()) {
+                if (id >= rows.getAsLong()) {
+                    throw new InputException("token id " + id + " is beyond the model's embedding, which has " + rows.getAsLong()
+                            + " rows in " + graphFile.getFileName() + " (config.json says vocab_size " + config.vocab()
+                            + "): the tokenizer or config.json does not belong to this model");
+                }
             }
         }
-        if (session == null) {
-            session = Sessions.fromBytes(hookedGraph(graph, chosen, Map.of(), weights), weights.folder, device, shared);
+
+        /** Creates the hooked session (and maps the weights both sessions share) on {@code device}. */
+        public HookedModel open(Device device) {
+            List<AttentionSite> sites = chosen;
+            Weights weights = Weights.locate(graphFile, graph);
+            // Both sessions (hooked, untouched) read one memory-mapped copy of the weights.
+            Map<String, ai.onnxruntime.OnnxTensorLike> shared = attnscope.onnx.MappedWeights.of(graph, graphFile.toAbsolutePath().getParent());
+            Sessions.Opened session = null;
+            List<AttentionSite> withWeights = withFusedPatterns(graph, sites);
+            if (withWeights != sites) {
+                try {
+                    session = Sessions.fromBytes(hookedGraph(graph, withWeights, fusedPatternEdits(graph, withWeights), weights),
+                            weights.folder, device, shared);
+                    sites = withWeights;
+                } catch (InputException e) {
+                    // This ONNX Runtime (or provider) cannot return GroupQueryAttention's weights: recompute only.
+                    session = null;
+                }
+            }
+            if (session == null) {
+                session = Sessions.fromBytes(hookedGraph(graph, sites, Map.of(), weights), weights.folder, device, shared);
+            }
+            return new HookedModel(folder, graphFile, config, graph, weights, List.copyOf(sites), isCausal(folder, graph, all), device,
+                    session, shared);
         }
-        return new HookedModel(folder, graphFile, config, graph, weights, List.copyOf(chosen), isCausal(folder, graph, all), device, session,
-                shared);
+    }
+
+    /** The graph input that carries token ids ("input_ids", or a name ending in it). */
+    static boolean isTokenIdsInput(String name) {
+        return name.equals("input_ids") || name.endsWith("input_ids");
+    }
+
+    /** Inputs attnscope can fill for one prompt (see {@link #inputs}). */
+    static boolean isFillableInput(String name) {
+        return isTokenIdsInput(name) || name.equals("attention_mask") || name.equals("token_type_ids")
+                || name.equals("position_ids") || name.equals("cache_position") || name.startsWith("past");
+    }
+
+    /**
+     * A language model takes token ids. A graph that takes pixels (an image classifier) or anything
+     * else attnscope cannot fill is refused by name before a session is created for it.
+     */
+    static void requireTokenInputs(OnnxGraph graph, Path file) {
+        List<ValueInfoProto> inputs = graph.realInputs();
+        String names = inputs.stream().map(v -> v.getName() + " " + shape(v)).collect(java.util.stream.Collectors.joining(", "));
+        if (inputs.stream().noneMatch(v -> isTokenIdsInput(v.getName()))) {
+            throw new InputException(file + " is not a language model: it takes " + (inputs.isEmpty() ? "no inputs" : names)
+                    + ", not token ids (input_ids); give the folder of a transformer language model");
+        }
+        for (ValueInfoProto v : inputs) {
+            if (!isFillableInput(v.getName())) {
+                throw new InputException(file + " has an input attnscope does not know how to fill: " + v.getName() + " " + shape(v)
+                        + " (known: input_ids, attention_mask, token_type_ids, position_ids, cache_position, past_key_values.*)");
+            }
+        }
+    }
+
+    /** "[1, 3, 224, 224]" or "[batch, seq]": a graph input's declared shape. */
+    private static String shape(ValueInfoProto v) {
+        List<String> dims = new ArrayList<>();
+        for (TensorShapeProto.Dimension d : v.getType().getTensorType().getShape().getDimList()) {
+            dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
+        }
+        return dims.toString();
     }
 
     /**
@@ -421,7 +537,7 @@ public final class HookedModel implements AutoCloseable {
                 String name = v.getName();
                 int elem = v.getType().getTensorType().getElemType();
                 long[] shape2 = {1, t};
-                if (name.equals("input_ids") || name.endsWith("input_ids")) {
+                if (isTokenIdsInput(name)) {
                     in.put(name, integers(env, elem, shape2, i -> ids[i]));
                 } else if (name.equals("attention_mask")) {
                     in.put(name, integers(env, elem, shape2, i -> 1));

@@ -96,6 +96,18 @@ public final class Checks {
     }
 
     /**
+     * Whether the mask visibly changes head h: the reference with the mask and the same recomputation
+     * without it differ beyond the tolerance. On a short input, or for a head that already puts
+     * (almost) no weight on later keys, they agree, and then no comparison can tell a masked model
+     * from an unmasked one: the negative control has nothing to show there and is not run, as it is
+     * not run for a single token.
+     */
+    public static boolean maskIsVisible(int head, Tensor masked, Tensor unmasked, Tolerance tol) {
+        int per = masked.size() / masked.dim(0);
+        return !Comparison.of(masked.data(), head * per, unmasked.data(), head * per, per, tol).passed();
+    }
+
+    /**
      * "negative-control": the same recomputation without the causal mask must DISAGREE with the
      * model. If it agreed, the comparison above could not tell a masked model from an unmasked one.
      * Passes when at least one value lies outside the tolerance; the value is the largest |a − b|.

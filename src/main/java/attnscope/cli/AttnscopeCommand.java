@@ -1,7 +1,11 @@
 package attnscope.cli;
 
 import attnscope.InputException;
+import attnscope.output.IoProblems;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,38 +67,47 @@ public final class AttnscopeCommand implements Callable<Integer> {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof InputException || ex instanceof java.nio.file.NoSuchFileException) {
-                err.println("attnscope: " + oneLine(ex));
-                if (verbose) {
-                    ex.printStackTrace(err);
-                }
-                err.flush();
-                return ExitCodes.INPUT;
+                return report(err, oneLine(ex), ex, verbose, ExitCodes.INPUT);
+            }
+            IOException io = ex instanceof IOException e ? e : ex instanceof UncheckedIOException u ? u.getCause() : null;
+            if (io != null) {
+                // Reading or writing a file failed where no command expected it to (a disk that fills up
+                // while a chart is written, say): a problem of the machine, not a bug of attnscope.
+                String what = ex instanceof UncheckedIOException && ex.getMessage() != null ? oneLine(ex)
+                        : "could not read or write a file (" + IoProblems.reason(io)
+                                + (io instanceof FileSystemException f && f.getFile() != null ? ": " + f.getFile() : "") + ")";
+                return report(err, what + "; is the disk full or the folder read-only?", ex, verbose, ExitCodes.INPUT);
             }
             if (ex instanceof CommandLine.ParameterException pe) {
-                err.println("attnscope: " + oneLine(pe));
-                err.flush();
-                return ExitCodes.USAGE;
+                return report(err, oneLine(pe), pe, false, ExitCodes.USAGE);
             }
-            err.println("attnscope: internal error (a bug, please report it with --verbose): " + oneLine(ex));
-            if (verbose) {
-                ex.printStackTrace(err);
-            }
-            err.flush();
-            return ExitCodes.INTERNAL;
+            return report(err, "internal error (a bug, please report it with --verbose): " + oneLine(ex), ex, verbose,
+                    ExitCodes.INTERNAL);
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("attnscope: " + oneLine(ex));
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            // One line, as every user error (CONTRACT.md), with where to read more.
+            err.println("attnscope: " + oneLine(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return ExitCodes.USAGE;
         });
         return cl;
     }
 
+    /** One line on stderr, the stack trace after it only with --verbose; returns the exit code. */
+    private static int report(PrintWriter err, String line, Throwable ex, boolean verbose, int exitCode) {
+        err.println("attnscope: " + line);
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return exitCode;
+    }
+
     static String oneLine(Throwable ex) {
         String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        return m.replace('\n', ' ').strip();
+        // One line, whatever the message holds (a file name or token text may carry line breaks or escapes).
+        return m.replaceAll("\\R", " ").replaceAll("\\p{Cntrl}", "?").strip();
     }
 
     /** Reads the version from the jar manifest (Implementation-Version), or says "dev". */

@@ -1,11 +1,15 @@
 package attnscope.cli;
 
+import attnscope.InputException;
 import attnscope.inspect.InspectionResult;
+import attnscope.output.FileSink;
+import attnscope.output.OutputFolder;
 import attnscope.render.ColorScale;
 import attnscope.render.FigureFormat;
 import attnscope.render.FigureOptions;
 import attnscope.render.LessonFigures;
 import attnscope.render.RowView;
+import attnscope.render.TokenLabels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,10 +96,18 @@ public final class FiguresCommand implements Callable<Integer> {
             description = "Figures drawn in parallel (default: one per core).")
     Integer threads;
 
+    /** Where figure bytes go; tests replace it to simulate a full disk. */
+    FileSink sink = FileSink.ATOMIC;
+
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() {
         FigureOptions options = options();
-        InspectionResult result = run.run(spec, spec.commandLine().getErr()).result();
+        OutputFolder.requireWritable(out, "--out");
+        // --row-query and --row-heads are checked against the tokens and the model before it runs.
+        InspectionResult result = run.run(spec, spec.commandLine().getErr(), (config, tokens) -> {
+            rowQueryPosition(tokens.tokens());
+            rowHeadsOf(config.heads());
+        }).result();
         return drawFigures(result, options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
@@ -113,27 +125,42 @@ public final class FiguresCommand implements Callable<Integer> {
         return o;
     }
 
-    /** Draws every figure of an inspection into OUT/figures and lists them; the part after {@link #inspect}. */
+    /** The query of the row view, or -1 without --row-query; a query the text does not have is a usage error. */
+    int rowQueryPosition(List<String> tokens) {
+        if (rowQuery == null) {
+            return -1;
+        }
+        try {
+            return RowView.resolveQuery(tokens, rowQuery);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--row-query: " + e.getMessage());
+        }
+    }
+
+    /** The heads of the row view (empty: all); a head the model does not have is an input error, as a layer is. */
+    List<Integer> rowHeadsOf(int modelHeads) {
+        List<Integer> heads = rowHeads == null ? List.of() : rowHeads;
+        for (int h : heads) {
+            if (h < 0 || h >= modelHeads) {
+                throw new InputException("--row-heads: head " + h + " does not exist; the model has " + modelHeads
+                        + " heads (0.." + (modelHeads - 1) + ")");
+            }
+        }
+        return heads;
+    }
+
+    /**
+     * Draws every figure of an inspection into OUT/figures and lists them; the part after the model
+     * run. The figures are written into a staging folder and moved into place together, so a
+     * failure (a full disk) leaves OUT/figures as it was.
+     */
     int drawFigures(InspectionResult result, FigureOptions options, PrintWriter stdout, PrintWriter err) {
         List<Integer> drawn = chosenLayers(result);
         InspectionResult selected = drawn.equals(result.layers()) ? result
                 : new InspectionResult(result.config(), result.attentionStyle(), result.causal(), result.tokens(),
                         result.ids(), drawn, result.model(), result.reference(), result.checks());
-        int query = -1;
-        if (rowQuery != null) {
-            try {
-                query = RowView.resolveQuery(result.tokens(), rowQuery);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--row-query: " + e.getMessage());
-            }
-        }
-        List<Integer> heads = rowHeads == null ? List.of() : rowHeads;
-        for (int h : heads) {
-            if (h < 0 || h >= result.config().heads()) {
-                throw new ParameterException(spec.commandLine(), "--row-heads: head " + h + " does not exist; the model has "
-                        + result.config().heads() + " heads (0.." + (result.config().heads() - 1) + ")");
-            }
-        }
+        int query = rowQueryPosition(result.tokens());
+        List<Integer> heads = rowHeadsOf(result.config().heads());
         Path dir = out.resolve("figures");
         if (result.config().synthetic()) {
             err.println("attnscope: synthetic model (random weights): every figure is labelled "
@@ -143,20 +170,26 @@ public final class FiguresCommand implements Callable<Integer> {
                 result.config().heads(), options.threads());
         err.flush();
         long t0 = System.nanoTime();
-        List<Path> files = new ArrayList<>(LessonFigures.writeAll(selected, dir, options));
-        if (query >= 0) {
-            for (int layer : drawn) {
-                files.addAll(RowView.write(selected, layer, query, heads, dir, options));
+        int count;
+        try (OutputFolder folder = OutputFolder.open(out, sink)) {
+            Path staged = folder.staging().resolve("figures");
+            List<Path> files = new ArrayList<>(LessonFigures.writeAll(selected, staged, options, folder.sink()));
+            if (query >= 0) {
+                for (int layer : drawn) {
+                    files.addAll(RowView.write(selected, layer, query, heads, staged, options, folder.sink()));
+                }
             }
+            folder.commit();
+            count = files.size();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        stdout.printf(Locale.ROOT, "wrote %d figures to %s in %.2f s%n", files.size(), dir, seconds);
+        stdout.printf(Locale.ROOT, "wrote %d figures to %s in %.2f s%n", count, dir, seconds);
         stdout.println("  heads    " + dir.resolve(LessonFigures.headName(drawn.get(0), 0) + ".png") + " …");
         stdout.println("  grids    " + dir.resolve(LessonFigures.gridName(drawn.get(0)) + ".png") + " …");
         stdout.println("  overview " + dir.resolve(LessonFigures.OVERVIEW + ".png"));
         if (query >= 0) {
             stdout.println("  rows     " + dir.resolve(RowView.fileName(drawn.get(0), query) + ".png") + " … (query "
-                    + query + " \"" + result.tokens().get(query) + "\")");
+                    + query + " \"" + TokenLabels.display(result.tokens().get(query)) + "\")");
         }
         stdout.flush();
         return ExitCodes.OK;

@@ -1,13 +1,14 @@
 package attnscope.cli;
 
-import attnscope.InputException;
 import attnscope.inspect.InspectionResult;
+import attnscope.output.FileSink;
+import attnscope.output.OutputFolder;
 import attnscope.report.SummaryJson;
 import attnscope.report.SummaryText;
 import attnscope.report.TensorFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
             "  rowsum         each row of the pattern sums to 1",
             "  pattern.ref    reference against model, |a − b| ≤ atol + rtol·|b|",
             "  z.ref          the same for the per-head output, as o_proj reads it",
-            "  negative-control  recomputing WITHOUT the mask must disagree (if causal)",
+            "  negative-control  recomputing WITHOUT the mask must disagree (if causal;",
+            "                 for the heads the mask visibly changes)",
             "  rotary.q/k     rotary with config.json's rope_theta against the graph's",
             "  scale          the graph's score scale against 1/√d",
             "  logits         the hooked graph's output equals the untouched graph's",
@@ -61,19 +63,23 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--save-tensors", description = "Also write OUT/tensors/layer{L}.{q,k,v,pattern,z}.npy and layer{L}.pattern.ref.npy.")
     boolean saveTensors;
 
+    /** Where output bytes go; tests replace it to simulate a full disk. */
+    FileSink sink = FileSink.ATOMIC;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InputException("--out " + out + " is a file; give a folder (it is created if missing)");
-        }
+        OutputFolder.requireWritable(out, "--out");
         ModelRunOptions.Outcome o = run.run(spec, err);
         InspectionResult result = o.result();
-        Files.createDirectories(out);
-        SummaryJson.write(out.resolve("summary.json"), result);
-        if (saveTensors) {
-            TensorFiles.write(out, result);
+        // summary.json and the tensors appear together or not at all.
+        try (OutputFolder folder = OutputFolder.open(out, sink)) {
+            folder.write("summary.json", SummaryJson.toJson(result).getBytes(StandardCharsets.UTF_8));
+            if (saveTensors) {
+                TensorFiles.write(folder, result);
+            }
+            folder.commit();
         }
         stdout.print(SummaryText.of(o.folder().dir().getFileName().toString(), result));
         stdout.println("wrote      " + out.resolve("summary.json") + (saveTensors ? " and " + out.resolve("tensors") : ""));

@@ -6,7 +6,10 @@ import attnscope.inspect.MemoryGuard;
 import attnscope.lesson.Lesson;
 import attnscope.lesson.SyntheticStandIn;
 import attnscope.model.DefaultModel;
+import attnscope.model.TextFile;
 import attnscope.onnx.Device;
+import attnscope.output.FileSink;
+import attnscope.output.OutputFolder;
 import attnscope.render.ColorScale;
 import attnscope.render.FigureFormat;
 import attnscope.render.FigureOptions;
@@ -100,6 +103,9 @@ public final class LessonCommand implements Callable<Integer> {
             description = "Refuse passages whose captured patterns would need more than this (default: ${DEFAULT-VALUE}).")
     String maxMemory;
 
+    /** Where the report's bytes go; tests replace it to simulate a full disk. */
+    FileSink sink = FileSink.ATOMIC;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -113,6 +119,7 @@ public final class LessonCommand implements Callable<Integer> {
         Device dev = Options.device(spec, device);
         long limit = Options.size(spec, "--max-memory", maxMemory);
         String passage = passage();
+        OutputFolder.requireWritable(out, "--out");
 
         Path modelDir = model;
         String notice = null;
@@ -134,7 +141,7 @@ public final class LessonCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Lesson.Outcome o = Lesson.write(new Lesson.Request(modelDir, passage, out, dev, figures, rowQuery, notice, limit),
-                line -> progress(err, line));
+                line -> progress(err, line), sink);
         stdout.println("wrote " + o.html() + " and " + o.markdown() + " with " + o.figureCount() + " figures"
                 + String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
                 + (o.synthetic() ? " (SYNTHETIC stand-in model)" : ""));
@@ -151,10 +158,7 @@ public final class LessonCommand implements Callable<Integer> {
 
     private String passage() throws IOException {
         if (textFile != null) {
-            if (!Files.isRegularFile(textFile)) {
-                throw new InputException("no such text file: " + textFile);
-            }
-            return Files.readString(textFile, StandardCharsets.UTF_8).strip();
+            return TextFile.read(textFile).strip();
         }
         try (InputStream in = LessonCommand.class.getResourceAsStream("/examples/lesson/passage.txt")) {
             if (in == null) {

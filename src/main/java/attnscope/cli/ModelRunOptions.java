@@ -8,13 +8,12 @@ import attnscope.inspect.MemoryGuard;
 import attnscope.model.DefaultModel;
 import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
+import attnscope.model.TextFile;
 import attnscope.model.TextTokenizer;
 import attnscope.onnx.Device;
+import attnscope.onnx.Sessions;
 import attnscope.tensor.Tensor;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -65,11 +64,25 @@ public final class ModelRunOptions {
     public record Outcome(ModelFolder folder, InspectionResult result) {
     }
 
+    /** A command's own checks of its options against the model and the tokens, made before the model runs. */
+    @FunctionalInterface
+    interface BeforeRunning {
+        void check(ModelConfig config, TextTokenizer.Tokens tokens);
+
+        BeforeRunning NOTHING = (config, tokens) -> { };
+    }
+
+    /** As {@link #run(CommandSpec, PrintWriter, BeforeRunning)} with no checks of the command's own. */
+    Outcome run(CommandSpec spec, PrintWriter err) {
+        return run(spec, err, BeforeRunning.NOTHING);
+    }
+
     /**
      * Everything an inspection does: checks the input before opening the model (so bad input costs
      * nothing and writes nothing), then capture, the untouched forward, reference and checks.
+     * Nothing is printed before every check of the input has passed, so a refused input is one line.
      */
-    Outcome run(CommandSpec spec, PrintWriter err) throws IOException {
+    Outcome run(CommandSpec spec, PrintWriter err, BeforeRunning beforeRunning) {
         Device dev = Options.device(spec, device);
         long limit = Options.size(spec, "--max-memory", maxMemory);
         // The default folder is never downloaded here: when it is missing the error says to run fetch.
@@ -78,11 +91,16 @@ public final class ModelRunOptions {
         ModelConfig config = folder.readConfig();
         int[] chosen = parseLayers(spec, layers, config.layers());
         TextTokenizer.Tokens tokens = tokens(spec, folder, config);
+        config.requireContext(tokens.length());
         MemoryGuard.require(config, chosen == null ? config.layers() : chosen.length, tokens.length(), limit);
+        Sessions.requireAvailable(dev);
+        HookedModel.Prepared prepared = HookedModel.prepare(modelDir, chosen, line -> progress(err, line));
+        prepared.requireInEmbedding(tokens);
+        beforeRunning.check(config, tokens);
 
         long t0 = System.nanoTime();
         progress(err, "opening " + folder.onnx() + " …");
-        try (HookedModel hooked = HookedModel.open(modelDir, dev, chosen, line -> progress(err, line))) {
+        try (HookedModel hooked = prepared.open(dev)) {
             hooked.deviceNotice().ifPresent(err::println);
             progress(err, String.format(Locale.ROOT, "opened on %s in %.1f s; running the hooked graph on %d tokens …",
                     hooked.provider(), seconds(t0), tokens.length()));
@@ -100,7 +118,7 @@ public final class ModelRunOptions {
         }
     }
 
-    private TextTokenizer.Tokens tokens(CommandSpec spec, ModelFolder folder, ModelConfig config) throws IOException {
+    private TextTokenizer.Tokens tokens(CommandSpec spec, ModelFolder folder, ModelConfig config) {
         if (input.ids != null) {
             if (input.ids.length == 0) {
                 throw new ParameterException(spec.commandLine(), "--ids needs at least one token id");
@@ -119,10 +137,8 @@ public final class ModelRunOptions {
         }
         String text = input.text;
         if (input.textFile != null) {
-            if (!Files.isRegularFile(input.textFile)) {
-                throw new InputException("no such text file: " + input.textFile);
-            }
-            text = Files.readString(input.textFile, StandardCharsets.UTF_8).replaceFirst("\\R\\z", "");
+            // One final newline is how editors end a file, not part of the text.
+            text = TextFile.read(input.textFile).replaceFirst("\\R\\z", "");
         }
         try (TextTokenizer t = TextTokenizer.open(folder.requireTokenizer())) {
             TextTokenizer.Tokens tokens = t.encode(text);

@@ -43,6 +43,7 @@ public final class Inspector {
         try (attnscope.model.TextTokenizer tokenizer = attnscope.model.TextTokenizer.open(folder.requireTokenizer())) {
             tokens = tokenizer.encode(text);
         }
+        config.requireContext(tokens.length());
         MemoryGuard.require(config, layers == null ? config.layers() : layers.length, tokens.length(), memoryLimitBytes);
         try (HookedModel model = HookedModel.open(modelDir, device, layers)) {
             return inspect(model, tokens);
@@ -152,7 +153,9 @@ public final class Inspector {
             if (zComparable) {
                 out.add(Checks.agreement("z.ref", layer, h, z, refZ, Tolerance.OUTPUT_FP32));
             }
-            if (unmasked != null) {
+            // Only where the mask changes this head visibly can the control show anything (see maskIsVisible).
+            if (unmasked != null && Checks.maskIsVisible(h, hasPattern ? refPattern : refZ, unmasked,
+                    hasPattern ? Tolerance.PATTERN_FP32 : Tolerance.OUTPUT_FP32)) {
                 out.add(hasPattern
                         ? Checks.negativeControl(layer, h, "the pattern", model.get(layer, Site.PATTERN), unmasked, Tolerance.PATTERN_FP32)
                         : Checks.negativeControl(layer, h, "z", z, unmasked, Tolerance.OUTPUT_FP32));

@@ -12,6 +12,9 @@ import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
 import attnscope.model.TextTokenizer;
 import attnscope.onnx.Device;
+import attnscope.onnx.Sessions;
+import attnscope.output.FileSink;
+import attnscope.output.OutputFolder;
 import attnscope.render.FigureOptions;
 import attnscope.render.LessonFigures;
 import attnscope.render.MemoryPlot;
@@ -31,7 +34,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,81 +75,107 @@ public final class Lesson {
     }
 
     public static Outcome write(Request r, Consumer<String> progress) throws IOException {
+        return write(r, progress, FileSink.ATOMIC);
+    }
+
+    /**
+     * As {@link #write(Request, Consumer)}, the figures and pages going through {@code sink}. The
+     * lesson is written into a staging folder and moved into place when complete: a failure leaves
+     * the report folder as it was.
+     */
+    public static Outcome write(Request r, Consumer<String> progress, FileSink sink) throws IOException {
         // Everything that can be wrong with the input is found before anything is written.
         ModelFolder folder = ModelFolder.locate(r.model());
         ModelConfig config = folder.readConfig();
         try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
             TextTokenizer.Tokens passage = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
             TextTokenizer.Tokens toySentence = checkedTokens(tokenizer.encode(TOY_SENTENCE), config, "the toy sentence");
+            config.requireContext(passage.length());
             MemoryGuard.require(config, config.layers(), passage.length(), r.memoryLimitBytes());
-
-            prepareOutput(r.out());
-            Path figures = r.out().resolve("figures");
-            Files.createDirectories(figures);
-
-            // 1. The toy handout, computed from the shipped handout inputs.
-            progress.accept("computing the toy handout …");
-            HandoutExample toy = HandoutExample.from(ToyInput.builtIn("handout"));
-            QueryAttention.Result toyResult = QueryAttention.compute(toy, false);
-            List<Path> written = new ArrayList<>(writeToyFigures(toyResult, figures));
-
-            progress.accept("opening " + folder.onnx() + " …");
-            try (HookedModel hooked = HookedModel.open(r.model(), r.device(), null, progress)) {
-                hooked.deviceNotice().ifPresent(progress);
-                progress.accept("running the hooked graph on the passage (" + passage.length() + " tokens) …");
-                HookedModel.Capture capture = hooked.capture(passage.ids());
-                progress.accept("running the untouched graph …");
-                Tensor plain = hooked.plainForward(passage.ids());
-                progress.accept("recomputing every head and checking …");
-                InspectionResult result = Inspector.verify(hooked, passage, capture, plain);
-
-                HookedModel.Capture toyCapture = hooked.capture(toySentence.ids());
-                InspectionResult toyReal = new InspectionResult(config, result.attentionStyle(), result.causal(),
-                        toySentence.tokens(), toySentence.ids(), result.layers(), toyCapture.cache(), new ActivationCache(), List.of());
-
-                progress.accept("drawing " + (config.layers() * (config.heads() + 1) + 1) + " figures …");
-                FigureOptions opts = r.figures().forModel(config);
-                written.addAll(LessonFigures.writeAll(result, figures, opts));
-
-                List<HeadStatistics> stats = HeadStatistics.of(result);
-                List<HeadStatistics.Pick> picks = HeadStatistics.pick(stats);
-                int rowQuery;
-                try {
-                    rowQuery = RowView.resolveQuery(result.tokens(), r.rowQuery());
-                } catch (IllegalArgumentException e) {
-                    // A passage without the requested token still gets a row view: its last query.
-                    rowQuery = result.tokens().size() - 1;
-                    progress.accept("no token \"" + r.rowQuery() + "\" in the passage: the row view shows the last query instead");
-                }
-                Map<Integer, List<Integer>> picksByLayer = new TreeMap<>();
-                for (HeadStatistics.Pick p : picks) {
-                    picksByLayer.computeIfAbsent(p.head().layer(), k -> new ArrayList<>()).add(p.head().head());
-                }
-                Map<Integer, Path> rowViews = new LinkedHashMap<>();
-                for (var e : picksByLayer.entrySet()) {
-                    List<Path> files = RowView.write(result, e.getKey(), rowQuery, e.getValue(), figures, opts);
-                    written.addAll(files);
-                    rowViews.put(e.getKey(), files.get(0));
-                }
-                int lastToy = toySentence.length() - 1;
-                Map<Integer, Path> toyRowViews = new LinkedHashMap<>();
-                for (var e : picksByLayer.entrySet()) {
-                    Path dir = figures.resolve("toy-sentence");
-                    Files.createDirectories(dir);
-                    List<Path> files = RowView.write(toyReal, e.getKey(), lastToy, e.getValue(), dir, opts);
-                    written.addAll(files);
-                    toyRowViews.put(e.getKey(), files.get(0));
-                }
-                written.add(writeMemoryPlot(config, figures));
-
-                LessonReport content = new LessonReport(r.out(), config, folder, hooked.provider(), r.fallbackNotice(), toy,
-                        toyResult, result, toyReal, stats, picks, rowQuery, rowViews, toyRowViews);
-                Report report = content.build();
-                Path html = writeText(r.out().resolve("index.html"), HtmlWriter.render(report));
-                Path md = writeText(r.out().resolve("lesson.md"), MarkdownWriter.render(report));
-                List<CheckResult> failed = result.checks().stream().filter(c -> !c.passed()).toList();
-                return new Outcome(html, md, written.size(), config.synthetic(), result.passed(), failed);
+            Sessions.requireAvailable(r.device());
+            HookedModel.Prepared prepared = HookedModel.prepare(r.model(), null, progress);
+            prepared.requireInEmbedding(passage);
+            prepared.requireInEmbedding(toySentence);
+            checkOutput(r.out());
+            try (OutputFolder output = OutputFolder.open(r.out(), sink)) {
+                Outcome outcome = write(r, progress, folder, prepared, passage, toySentence, output);
+                // The figures of an earlier lesson go with it: none of them stays among the new ones.
+                output.commitReplacing("figures");
+                return outcome;
             }
+        }
+    }
+
+    private static Outcome write(Request r, Consumer<String> progress, ModelFolder folder, HookedModel.Prepared prepared,
+            TextTokenizer.Tokens passage, TextTokenizer.Tokens toySentence, OutputFolder output) throws IOException {
+        ModelConfig config = prepared.config();
+        FileSink sink = output.sink();
+        Path staged = output.staging();
+        Path figures = staged.resolve("figures");
+        // 1. The toy handout, computed from the shipped handout inputs.
+        progress.accept("computing the toy handout …");
+        HandoutExample toy = HandoutExample.from(ToyInput.builtIn("handout"));
+        QueryAttention.Result toyResult = QueryAttention.compute(toy, false);
+        List<Path> written = new ArrayList<>(writeToyFigures(toyResult, figures, sink));
+
+        progress.accept("opening " + folder.onnx() + " …");
+        try (HookedModel hooked = prepared.open(r.device())) {
+            hooked.deviceNotice().ifPresent(progress);
+            progress.accept("running the hooked graph on the passage (" + passage.length() + " tokens) …");
+            HookedModel.Capture capture = hooked.capture(passage.ids());
+            progress.accept("running the untouched graph …");
+            Tensor plain = hooked.plainForward(passage.ids());
+            progress.accept("recomputing every head and checking …");
+            InspectionResult result = Inspector.verify(hooked, passage, capture, plain);
+
+            HookedModel.Capture toyCapture = hooked.capture(toySentence.ids());
+            InspectionResult toyReal = new InspectionResult(config, result.attentionStyle(), result.causal(),
+                    toySentence.tokens(), toySentence.ids(), result.layers(), toyCapture.cache(), new ActivationCache(), List.of());
+
+            progress.accept("drawing " + (config.layers() * (config.heads() + 1) + 1) + " figures …");
+            FigureOptions opts = r.figures().forModel(config);
+            written.addAll(LessonFigures.writeAll(result, figures, opts, sink));
+
+            List<HeadStatistics> stats = HeadStatistics.of(result);
+            List<HeadStatistics.Pick> picks = HeadStatistics.pick(stats);
+            int rowQuery;
+            try {
+                rowQuery = RowView.resolveQuery(result.tokens(), r.rowQuery());
+            } catch (IllegalArgumentException e) {
+                // A passage without the requested token still gets a row view: its last query.
+                rowQuery = result.tokens().size() - 1;
+                progress.accept("no token \"" + r.rowQuery() + "\" in the passage: the row view shows the last query instead");
+            }
+            Map<Integer, List<Integer>> picksByLayer = new TreeMap<>();
+            for (HeadStatistics.Pick p : picks) {
+                picksByLayer.computeIfAbsent(p.head().layer(), k -> new ArrayList<>()).add(p.head().head());
+            }
+            Map<Integer, Path> rowViews = new LinkedHashMap<>();
+            for (var e : picksByLayer.entrySet()) {
+                List<Path> files = RowView.write(result, e.getKey(), rowQuery, e.getValue(), figures, opts, sink);
+                written.addAll(files);
+                rowViews.put(e.getKey(), files.get(0));
+            }
+            int lastToy = toySentence.length() - 1;
+            Map<Integer, Path> toyRowViews = new LinkedHashMap<>();
+            for (var e : picksByLayer.entrySet()) {
+                Path dir = figures.resolve("toy-sentence");
+                List<Path> files = RowView.write(toyReal, e.getKey(), lastToy, e.getValue(), dir, opts, sink);
+                written.addAll(files);
+                toyRowViews.put(e.getKey(), files.get(0));
+            }
+            written.add(writeMemoryPlot(config, figures, sink));
+
+            LessonReport content = new LessonReport(staged, config, folder, hooked.provider(), r.fallbackNotice(), toy,
+                    toyResult, result, toyReal, stats, picks, rowQuery, rowViews, toyRowViews);
+            Report report = content.build();
+            Path html = output.write("index.html", HtmlWriter.render(report).getBytes(StandardCharsets.UTF_8));
+            Path md = output.write("lesson.md", MarkdownWriter.render(report).getBytes(StandardCharsets.UTF_8));
+            output.write(MARKER, "written by attnscope lesson; the folder may be replaced by the next run\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            List<CheckResult> failed = result.checks().stream().filter(c -> !c.passed()).toList();
+            return new Outcome(html, md, written.size(), config.synthetic(), result.passed(), failed);
+
         }
     }
 
@@ -167,44 +195,24 @@ public final class Lesson {
 
     /**
      * The report folder may be created, or replaced when this tool wrote it (it carries the marker);
-     * a folder holding anything else is never touched.
+     * a folder holding anything else is never touched. Only checks: nothing is written here.
      */
-    static void prepareOutput(Path out) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InputException(out + " exists and is not a folder: choose another --out");
-        }
-        if (Files.isDirectory(out)) {
-            boolean empty;
-            try (var s = Files.list(out)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(out.resolve(MARKER))) {
-                throw new InputException(out + " already holds files that attnscope did not write: choose another --out");
-            }
-            if (!empty) {
-                deleteTree(out.resolve("figures"));
-            }
-        }
-        try {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve(MARKER), "written by attnscope lesson; the folder may be replaced by the next run\n");
-        } catch (IOException e) {
-            throw new InputException("cannot write to " + out + ": " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+    static void checkOutput(Path out) throws IOException {
+        OutputFolder.requireWritable(out, "--out");
+        if (!Files.isDirectory(out)) {
             return;
         }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        boolean foreign;
+        try (var s = Files.list(out)) {
+            // A staging folder left by a killed run is the tool's own, not the user's.
+            foreign = s.anyMatch(p -> !p.getFileName().toString().startsWith(OutputFolder.STAGING_PREFIX));
+        }
+        if (foreign && !Files.exists(out.resolve(MARKER))) {
+            throw new InputException(out + " already holds files that attnscope did not write: choose another --out");
         }
     }
 
-    private static List<Path> writeToyFigures(QueryAttention.Result r, Path figures) {
+    private static List<Path> writeToyFigures(QueryAttention.Result r, Path figures, FileSink sink) {
         HandoutExample ex = r.example();
         List<String> labels = new ArrayList<>();
         for (int j = 0; j < ex.length(); j++) {
@@ -212,13 +220,13 @@ public final class Lesson {
         }
         Path bars = ToyCharts.writePng(ToyCharts.weightBars("Toy: weights of the query \"" + ex.tokens().get(ex.queryPosition())
                 + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()),
-                900, 560, figures.resolve("toy_weights.png"));
+                900, 560, figures.resolve("toy_weights.png"), sink);
         Path vectors = ToyCharts.writePng(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
-                ex.query(), r.softmax().output(), "output (softmax)"), 760, 760, figures.resolve("toy_vectors.png"));
+                ex.query(), r.softmax().output(), "output (softmax)"), 760, 760, figures.resolve("toy_vectors.png"), sink);
         return List.of(bars, vectors);
     }
 
-    private static Path writeMemoryPlot(ModelConfig config, Path figures) {
+    private static Path writeMemoryPlot(ModelConfig config, Path figures, FileSink sink) {
         AttentionShapes shapes = new AttentionShapes(config, 50);
         int last = config.maxPositions() > 0 ? config.maxPositions() : 32768;
         List<Integer> lengths = AttentionShapes.doublings(50, last);
@@ -230,13 +238,7 @@ public final class Lesson {
         }
         String title = "Attention scores: memory against T (H = " + config.heads() + ", " + config.layers() + " layers)";
         return ToyCharts.writePng(MemoryPlot.chart(title, lengths, perLayer, whole, config.layers()), 900, 600,
-                figures.resolve("memory_vs_tokens.png"));
-    }
-
-    private static Path writeText(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                figures.resolve("memory_vs_tokens.png"), sink);
     }
 
     /** The weight of the last query row of one head, (T) keys. */

@@ -53,6 +53,18 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         return heads / kvHeads;
     }
 
+    /**
+     * Refuses an input longer than the context the model was built for (max_position_embeddings;
+     * nothing is refused when config.json does not say). Beyond it, position embeddings run out or
+     * rotary angles leave the trained range: the attention shown would be no attention the model has.
+     */
+    public void requireContext(int tokens) {
+        if (maxPositions > 0 && tokens > maxPositions) {
+            throw new InputException("the input is " + tokens + " tokens, longer than the model's context of " + maxPositions
+                    + " tokens (max_position_embeddings in config.json): give a shorter text");
+        }
+    }
+
     /** Reads {@code dir/config.json}, or a config.json file given directly. */
     public static ModelConfig read(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;

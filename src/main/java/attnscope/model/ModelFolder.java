@@ -29,6 +29,10 @@ public record ModelFolder(Path dir, Path config, Optional<Path> tokenizer, Path 
         if (!Files.isDirectory(dir)) {
             throw new InputException(dir + " is not a folder: --model takes a folder with config.json, tokenizer.json and model.onnx");
         }
+        if (isEmpty(dir)) {
+            throw new InputException("model folder " + dir + " is empty: it needs config.json, tokenizer.json and model.onnx "
+                    + "(try `attnscope fetch`, or `attnscope synth` for a test model)");
+        }
         Path config = dir.resolve("config.json");
         if (!Files.isRegularFile(config)) {
             throw new InputException("no config.json in " + dir + ": a model folder needs config.json, tokenizer.json and model.onnx");
@@ -52,6 +56,14 @@ public record ModelFolder(Path dir, Path config, Optional<Path> tokenizer, Path 
         Path tokenizer = dir.resolve("tokenizer.json");
         return new ModelFolder(dir, config, Files.isRegularFile(tokenizer) ? Optional.of(tokenizer) : Optional.empty(),
                 onnx, data);
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (java.io.IOException e) {
+            throw new InputException("cannot read the model folder " + dir + " (" + attnscope.output.IoProblems.reason(e) + ")");
+        }
     }
 
     /** The folder ONNX Runtime resolves external weights against: the one holding the graph. */

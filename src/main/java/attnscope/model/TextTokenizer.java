@@ -57,20 +57,36 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
+    /**
+     * The tokens of a text. An empty or whitespace-only text is refused: there is nothing in it to
+     * look at, and a tokenizer may turn it into no tokens at all. Control characters are kept (the
+     * model sees them; figure labels show them as codes such as "\x07").
+     */
     public Tokens encode(String text) {
         if (text.isEmpty()) {
             throw new InputException("the text is empty: give at least one word");
+        }
+        if (isBlank(text)) {
+            throw new InputException("the text is only whitespace (" + text.length() + " characters): give at least one word");
         }
         Encoding e = tokenizer.encode(text);
         if (e.exceedMaxLength()) {
             throw new InputException("the tokenizer would truncate this text; attnscope never shortens a prompt silently");
         }
         long[] ids = e.getIds();
+        if (ids.length == 0) {
+            throw new InputException("the tokenizer turned the text into no tokens at all: give a text with words in it");
+        }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = Math.toIntExact(ids[i]);
         }
         return new Tokens(out, List.of(e.getTokens()));
+    }
+
+    /** Whitespace in the wide sense: Java's whitespace and Unicode's space separators (no-break space included). */
+    static boolean isBlank(String text) {
+        return text.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp));
     }
 
     /** Labels for ids given directly (--ids): the vocabulary's strings, "<id 123>" for an unknown id. */

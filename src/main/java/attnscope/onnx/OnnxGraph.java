@@ -94,6 +94,9 @@ public final class OnnxGraph {
     public static OnnxGraph load(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
+            if (size == 0) {
+                throw new InputException(file + " is empty (0 bytes): download or export the model again");
+            }
             if (size >= Integer.MAX_VALUE) {
                 throw new InputException(file + " is " + size + " bytes: a single ONNX file must stay below 2 GiB "
                         + "(the protobuf limit); use a model with external weights (model.onnx + model.onnx_data)");
@@ -102,12 +105,31 @@ public final class OnnxGraph {
             CodedInputStream coded = CodedInputStream.newInstance(mapped);
             coded.enableAliasing(true);
             coded.setSizeLimit(Integer.MAX_VALUE);
-            return new OnnxGraph(ModelProto.parseFrom(coded));
+            ModelProto model = ModelProto.parseFrom(coded);
+            // Protobuf reads almost any bytes as some message: a file that parses but holds no graph
+            // is a file of another kind.
+            if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
+                throw new InputException(file + " is not an ONNX model (" + size + " bytes, no graph inside): "
+                        + "download or export the model again");
+            }
+            return new OnnxGraph(model);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new InputException(file + " is not a valid ONNX model: " + e.getMessage());
+            throw new InputException(file + " is not a valid ONNX file: it is cut short or not ONNX at all ("
+                    + firstSentence(e.getMessage()) + "); download or export the model again");
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** Protobuf's messages run to three sentences of advice about its own internals; the first says what happened. */
+    private static String firstSentence(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int end = message.indexOf(". ");
+        String first = end < 0 ? message : message.substring(0, end);
+        first = first.replace('\n', ' ').strip();
+        return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
     }
 
     public ModelProto model() {
@@ -152,6 +174,36 @@ public final class OnnxGraph {
             }
         }
         return list;
+    }
+
+    /** Ops that pass token ids on unchanged in value (ids are often cast or reshaped before the lookup). */
+    private static final Set<String> ID_PASS_THROUGH = Set.of("Cast", "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity");
+
+    /**
+     * Rows of the embedding table that the ids of graph input {@code idsInput} are looked up in: the
+     * first dimension of the weight a Gather reads with them, following the ids through casts and
+     * reshapes. Empty when the table is not a plain 2-D weight (computed, quantized in a node).
+     */
+    public java.util.OptionalLong embeddingRows(String idsInput) {
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(idsInput));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            for (NodeProto n : consumers(t)) {
+                if (n.getOpType().equals("Gather") && n.getInputCount() > 1 && n.getInput(1).equals(t)) {
+                    TensorProto table = initializers.get(n.getInput(0));
+                    if (table != null && table.getDimsCount() == 2) {
+                        return java.util.OptionalLong.of(table.getDims(0));
+                    }
+                } else if (ID_PASS_THROUGH.contains(n.getOpType()) && n.getInputCount() > 0 && n.getInput(0).equals(t)) {
+                    todo.addAll(n.getOutputList());
+                }
+            }
+        }
+        return java.util.OptionalLong.empty();
     }
 
     /** True when the tensor is a weight, or computed from weights and constants only (a dequantized weight, say). */
@@ -215,6 +267,61 @@ public final class OnnxGraph {
                         ? (short) t.getInt32Data(0) : raw.getShort()));
             default:
                 return OptionalDouble.empty();
+        }
+    }
+
+    /**
+     * Refuses external weights that cannot all be there: a weight file that is missing, or shorter
+     * than the offsets the graph gives for its tensors (a download cut short). ONNX Runtime would
+     * otherwise fail only while opening the session, naming one tensor "out of bounds".
+     *
+     * @param graphFolder the folder the graph's weight locations are relative to
+     */
+    public void requireExternalWeights(Path graphFolder) {
+        Map<String, Long> sizes = new HashMap<>();
+        for (TensorProto t : model.getGraph().getInitializerList()) {
+            if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+                continue;
+            }
+            String location = null;
+            long offset = 0;
+            long length = -1;
+            for (ai.onnx.proto.OnnxMl.StringStringEntryProto e : t.getExternalDataList()) {
+                switch (e.getKey()) {
+                    case "location" -> location = e.getValue();
+                    case "offset" -> offset = parseOr(e.getValue(), 0);
+                    case "length" -> length = parseOr(e.getValue(), -1);
+                    default -> { }
+                }
+            }
+            if (location == null) {
+                continue;
+            }
+            Path file = graphFolder.resolve(location);
+            long size = sizes.computeIfAbsent(location, l -> {
+                try {
+                    return java.nio.file.Files.size(file);
+                } catch (IOException e) {
+                    return -1L;
+                }
+            });
+            if (size < 0) {
+                throw new InputException("the graph keeps its weights in " + file + ", which is missing or unreadable: "
+                        + "download the whole model folder again");
+            }
+            long end = offset + Math.max(length, 0);
+            if (end > size) {
+                throw new InputException(file + " is cut short: it has " + size + " bytes but weight " + t.getName()
+                        + " ends at byte " + end + "; download the model again");
+            }
+        }
+    }
+
+    private static long parseOr(String value, long fallback) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 

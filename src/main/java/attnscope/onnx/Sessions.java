@@ -51,6 +51,29 @@ public final class Sessions {
         return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "attnscope");
     }
 
+    /**
+     * Refuses {@code --device cuda} at once, before any model is read, when this ONNX Runtime has no
+     * CUDA provider at all (the CPU-only build) or a CUDA 12 / cuDNN 9 library it needs cannot be
+     * loaded. Anything else that stops CUDA shows only when a session is created, and is reported then.
+     */
+    public static void requireAvailable(Device device) {
+        if (device != Device.CUDA) {
+            return;
+        }
+        if (!OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+            throw new InputException("--device cuda: CUDA is not available: " + CPU_ONLY_BUILD + "; use --device cpu or auto");
+        }
+        List<String> missing = CudaLibraries.missing();
+        if (!missing.isEmpty()) {
+            throw new InputException("--device cuda: CUDA is not available: " + CudaLibraries.explain(missing)
+                    + "; use --device cpu or auto");
+        }
+    }
+
+    /** Why CUDA cannot work with the CPU-only ONNX Runtime, and what to do. */
+    private static final String CPU_ONLY_BUILD =
+            "this build has the CPU-only ONNX Runtime (rebuild with `mvn -Pcuda package` for onnxruntime_gpu)";
+
     /** A session for a graph serialized to bytes whose external weights (if any) live in {@code weightsFolder}. */
     public static Opened fromBytes(byte[] model, Path weightsFolder, Device device) {
         return fromBytes(model, weightsFolder, device, Map.of());
@@ -165,7 +188,7 @@ public final class Sessions {
         } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ').strip();
             if (!OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
-                why = "this build has the CPU-only ONNX Runtime (rebuild with `mvn -Pcuda package` for onnxruntime_gpu): " + why;
+                why = CPU_ONLY_BUILD + ": " + why;
             }
             return Optional.of(why);
         }

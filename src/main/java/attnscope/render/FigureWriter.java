@@ -1,5 +1,6 @@
 package attnscope.render;
 
+import attnscope.output.FileSink;
 import com.pngencoder.PngEncoder;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -9,11 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.jfree.pdf.PDFDocument;
@@ -23,8 +20,9 @@ import org.jfree.pdf.Page;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
- * Writes a {@link Figure} as PNG, SVG or PDF. Every file is first written beside its target under
- * a temporary name and then moved into place, so a reader never sees half a figure.
+ * Writes a {@link Figure} as PNG, SVG or PDF through a {@link FileSink}; the default sink writes
+ * every file beside its target under a temporary name and then moves it into place, so a reader
+ * never sees half a figure.
  *
  * <p>The same figure gives the same bytes every time: no time stamps, no random ids (SVG's
  * definition prefix is fixed; PDF's creation date is replaced by a fixed one).
@@ -40,19 +38,20 @@ public final class FigureWriter {
 
     /** Writes {@code figure} as {@code dir/baseName.<ext>} in each of the options' formats; returns the paths. */
     public static List<Path> write(Figure figure, Path dir, String baseName, FigureOptions options) {
+        return write(figure, dir, baseName, options, FileSink.ATOMIC);
+    }
+
+    /** As {@link #write(Figure, Path, String, FigureOptions)}, the bytes going through {@code sink}. */
+    public static List<Path> write(Figure figure, Path dir, String baseName, FigureOptions options, FileSink sink) {
         List<Path> written = new ArrayList<>();
         for (FigureFormat f : options.orderedFormats()) {
             Path out = dir.resolve(baseName + "." + f.extension());
-            switch (f) {
-                case PNG:
-                    writePng(figure, out, options.pngCompression());
-                    break;
-                case SVG:
-                    writeSvg(figure, out);
-                    break;
-                default:
-                    writePdf(figure, out);
-            }
+            byte[] bytes = switch (f) {
+                case PNG -> png(figure, options.pngCompression());
+                case SVG -> svg(figure).getBytes(StandardCharsets.UTF_8);
+                default -> pdf(figure);
+            };
+            write(sink, out, bytes);
             written.add(out);
         }
         return written;
@@ -60,12 +59,16 @@ public final class FigureWriter {
 
     /** Draws the figure on an RGB raster and writes it as PNG with the given deflate level (0–9). */
     public static void writePng(Figure figure, Path out, int compressionLevel) {
+        write(FileSink.ATOMIC, out, png(figure, compressionLevel));
+    }
+
+    /** The figure as PNG bytes with the given deflate level (0–9). */
+    static byte[] png(Figure figure, int compressionLevel) {
         BufferedImage image = raster(figure);
         // The encoder's own thread pool is off: figures are already drawn in parallel, and one
         // figure per thread keeps the output independent of how work was split.
-        byte[] png = new PngEncoder().withBufferedImage(image).withCompressionLevel(compressionLevel)
+        return new PngEncoder().withBufferedImage(image).withCompressionLevel(compressionLevel)
                 .withMultiThreadedCompressionEnabled(false).toBytes();
-        writeAtomically(out, png);
     }
 
     /** Draws the figure on a white RGB image of its size. */
@@ -83,7 +86,7 @@ public final class FigureWriter {
 
     /** Writes the figure as an SVG document (text stays text, so it can be searched and edited). */
     public static void writeSvg(Figure figure, Path out) {
-        writeAtomically(out, svg(figure).getBytes(StandardCharsets.UTF_8));
+        write(FileSink.ATOMIC, out, svg(figure).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The figure as an SVG document. */
@@ -97,7 +100,7 @@ public final class FigureWriter {
 
     /** Writes the figure as a one-page PDF, one point per pixel, text drawn as outlines. */
     public static void writePdf(Figure figure, Path out) {
-        writeAtomically(out, pdf(figure));
+        write(FileSink.ATOMIC, out, pdf(figure));
     }
 
     /** The figure as PDF bytes. */
@@ -148,25 +151,9 @@ public final class FigureWriter {
         return pdf;
     }
 
-    /** Writes to a temporary file in the same folder, then renames it over {@code out}. */
-    static void writeAtomically(Path out, byte[] bytes) {
+    private static void write(FileSink sink, Path out, byte[] bytes) {
         try {
-            Path dir = out.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            // A name of our own rather than createTempFile, whose owner-only permissions would stay on the figure.
-            Path tmp = dir.resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + "."
-                    + Thread.currentThread().getId() + ".tmp");
-            try {
-                Files.write(tmp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.WRITE);
-                try {
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            sink.write(out, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }

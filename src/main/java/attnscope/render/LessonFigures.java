@@ -2,6 +2,7 @@ package attnscope.render;
 
 import attnscope.capture.Site;
 import attnscope.inspect.InspectionResult;
+import attnscope.output.FileSink;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The figures of a lesson, with the names of CONTRACT.md: a heatmap per head
@@ -44,6 +46,11 @@ public final class LessonFigures {
      * @return the files written: per layer its heads then its grid, then the overview
      */
     public static List<Path> writeAll(InspectionResult result, Path figuresDir, FigureOptions options) {
+        return writeAll(result, figuresDir, options, FileSink.ATOMIC);
+    }
+
+    /** As {@link #writeAll(InspectionResult, Path, FigureOptions)}, every file going through {@code sink}. */
+    public static List<Path> writeAll(InspectionResult result, Path figuresDir, FigureOptions options, FileSink sink) {
         FigureOptions opts = options.forModel(result.config());
         List<PatternSet> sets = patternSets(result);
         List<String> labels = sets.get(0).labels();
@@ -55,11 +62,11 @@ public final class LessonFigures {
             for (int h = 0; h < set.heads(); h++) {
                 int head = h;
                 tasks.add(() -> FigureWriter.write(headFigure(set, head, layout, opts), figuresDir,
-                        headName(set.layer(), head), opts));
+                        headName(set.layer(), head), opts, sink));
             }
-            tasks.add(() -> FigureWriter.write(new LayerGridFigure(set, opts), figuresDir, gridName(set.layer()), opts));
+            tasks.add(() -> FigureWriter.write(new LayerGridFigure(set, opts), figuresDir, gridName(set.layer()), opts, sink));
         }
-        tasks.add(() -> FigureWriter.write(new OverviewFigure(sets, opts), figuresDir, OVERVIEW, opts));
+        tasks.add(() -> FigureWriter.write(new OverviewFigure(sets, opts), figuresDir, OVERVIEW, opts, sink));
         return runAll(tasks, opts.threads());
     }
 
@@ -136,7 +143,14 @@ public final class LessonFigures {
             }
             throw new IllegalStateException(cause);
         } finally {
+            // After a failure the figures still being drawn are stopped and waited for, so that none
+            // of them writes a file after the caller has cleaned up (a staging folder, say).
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package attnscope.render;
 
 import attnscope.inspect.InspectionResult;
+import attnscope.output.FileSink;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,12 @@ public final class RowView {
      */
     public static List<Path> write(InspectionResult result, int layer, int query, List<Integer> heads, Path figuresDir,
             FigureOptions options) {
+        return write(result, layer, query, heads, figuresDir, options, FileSink.ATOMIC);
+    }
+
+    /** As {@link #write(InspectionResult, int, int, List, Path, FigureOptions)}, the files going through {@code sink}. */
+    public static List<Path> write(InspectionResult result, int layer, int query, List<Integer> heads, Path figuresDir,
+            FigureOptions options, FileSink sink) {
         FigureOptions opts = options.forModel(result.config());
         PatternSet set = null;
         for (PatternSet s : LessonFigures.patternSets(result)) {
@@ -41,7 +48,7 @@ public final class RowView {
                 chosen.add(h);
             }
         }
-        return FigureWriter.write(new RowViewFigure(set, query, chosen, opts), figuresDir, fileName(layer, query), opts);
+        return FigureWriter.write(new RowViewFigure(set, query, chosen, opts), figuresDir, fileName(layer, query), opts, sink);
     }
 
     /**

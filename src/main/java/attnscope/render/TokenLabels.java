@@ -117,13 +117,31 @@ public final class TokenLabels {
             default:
                 break;
         }
+        return isInvisible(cp) ? code(cp) : new String(Character.toChars(cp));
+    }
+
+    /**
+     * The token as the tokenizer wrote it, with every control or formatting character shown as its
+     * code ("\\x1B", "\\u202E"): safe to print on a terminal, where an escape sequence in a token
+     * would otherwise recolour or rewrite the user's screen.
+     */
+    public static String escapeInvisible(String token) {
+        StringBuilder sb = new StringBuilder(token.length());
+        token.codePoints().forEach(cp -> sb.append(isInvisible(cp) ? code(cp) : new String(Character.toChars(cp))));
+        return sb.toString();
+    }
+
+    /** Characters that draw nothing (or draw something else: bidirectional overrides turn the text around). */
+    private static boolean isInvisible(int cp) {
         int type = Character.getType(cp);
-        if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
                 || type == Character.PRIVATE_USE || type == Character.UNASSIGNED
-                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
-            return cp <= 0xFF ? String.format("\\x%02X", cp) : String.format("\\u%04X", cp);
-        }
-        return new String(Character.toChars(cp));
+                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+    }
+
+    /** "\\x07" for a byte-sized code point, "\\u202E" above. */
+    private static String code(int cp) {
+        return cp <= 0xFF ? String.format("\\x%02X", cp) : String.format("\\u%04X", cp);
     }
 
     private static String elide(String s) {

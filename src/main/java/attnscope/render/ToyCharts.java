@@ -1,5 +1,6 @@
 package attnscope.render;
 
+import attnscope.output.FileSink;
 import com.pngencoder.PngEncoder;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -10,9 +11,7 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -242,24 +241,25 @@ public final class ToyCharts {
      * atomic rename, so a reader never sees half a figure and a failure leaves the old file.
      */
     public static Path writeAtomically(byte[] bytes, Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        return write(bytes, file, FileSink.ATOMIC);
     }
 
     /** Draws and writes a chart as PNG. */
     public static Path writePng(JFreeChart chart, int width, int height, Path file) {
-        return writeAtomically(pngBytes(image(chart, width, height)), file);
+        return writePng(chart, width, height, file, FileSink.ATOMIC);
+    }
+
+    /** Draws a chart and writes it as PNG through {@code sink}. */
+    public static Path writePng(JFreeChart chart, int width, int height, Path file, FileSink sink) {
+        return write(pngBytes(image(chart, width, height)), file, sink);
+    }
+
+    private static Path write(byte[] bytes, Path file, FileSink sink) {
+        try {
+            sink.write(file, bytes);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 }

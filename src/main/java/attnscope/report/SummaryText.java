@@ -4,12 +4,14 @@ import attnscope.capture.Site;
 import attnscope.check.CheckResult;
 import attnscope.inspect.InspectionResult;
 import attnscope.model.ModelConfig;
+import attnscope.render.TokenLabels;
 import attnscope.tensor.Shapes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The short summary {@code attnscope inspect} prints for people: the model, the tokens, a table of
@@ -44,7 +46,7 @@ public final class SummaryText {
 
     private static String tokenLine(List<String> tokens) {
         int shown = Math.min(tokens.size(), 16);
-        String line = String.join(" | ", tokens.subList(0, shown));
+        String line = tokens.subList(0, shown).stream().map(TokenLabels::escapeInvisible).collect(Collectors.joining(" | "));
         return tokens.size() > shown ? line + " | … (" + (tokens.size() - shown) + " more)" : line;
     }
 

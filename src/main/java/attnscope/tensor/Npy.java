@@ -40,6 +40,20 @@ public final class Npy {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The whole .npy file in memory: header, then the floats little-endian. */
+    public static byte[] bytes(Tensor tensor) {
+        byte[] header = header(tensor.shape());
+        long size = header.length + (long) tensor.data().length * Float.BYTES;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a tensor of shape " + Shapes.format(tensor.shape())
+                    + " is too large for one .npy file in memory (" + size + " bytes)");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(header);
+        b.asFloatBuffer().put(tensor.data());
+        return b.array();
+    }
+
     static byte[] header(int[] shape) {
         StringBuilder dims = new StringBuilder();
         for (int s : shape) {

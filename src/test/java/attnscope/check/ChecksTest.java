@@ -84,6 +84,19 @@ class ChecksTest {
     }
 
     @Test
+    void maskIsVisibleOnlyWhereItChangesTheHead() {
+        Tensor masked = causalPattern();
+        Tensor unmasked = new Tensor(new int[] {1, 3, 3}, new float[] {0.3f, 0.3f, 0.4f, 0.25f, 0.5f, 0.25f, 0.2f, 0.3f, 0.5f});
+        assertTrue(Checks.maskIsVisible(0, masked, unmasked, Tolerance.PATTERN_FP32));
+        // A head that already ignores later keys: without the mask it puts < 1e-6 on them, within the tolerance.
+        Tensor peaked = new Tensor(new int[] {1, 3, 3}, new float[] {
+            0.9999995f, 0.0000003f, 0.0000002f,
+            0.25f, 0.7499997f, 0.0000003f,
+            0.2f, 0.3f, 0.5f});
+        assertFalse(Checks.maskIsVisible(0, masked, peaked, Tolerance.PATTERN_FP32));
+    }
+
+    @Test
     void scale() {
         assertTrue(Checks.scale(0, 1 / Math.sqrt(64), 64, 1e-5).passed());
         float root = (float) Math.sqrt(1 / Math.sqrt(64)); // Mul(√scale) on Q and on Kᵀ, in float32

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import attnscope.InputException;
 import attnscope.inspect.InspectionResult;
 import attnscope.render.RenderFixtures;
 import java.io.PrintWriter;
@@ -107,7 +108,8 @@ class FiguresCommandTest {
         assertThrows(CommandLine.ParameterException.class,
                 () -> noToken.drawFigures(animal(), noToken.options(), new PrintWriter(out), new PrintWriter(err)));
         FiguresCommand noHead = parsed(concat(base, "--row-query", "8", "--row-heads", "4"));
-        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+        // A head the model lacks is an input problem (exit 4), as a layer it lacks is.
+        InputException e = assertThrows(InputException.class,
                 () -> noHead.drawFigures(animal(), noHead.options(), new PrintWriter(out), new PrintWriter(err)));
         assertEquals("--row-heads: head 4 does not exist; the model has 4 heads (0..3)", e.getMessage());
         FiguresCommand noLayer = parsed(concat(base, "--layers", "0,5"));

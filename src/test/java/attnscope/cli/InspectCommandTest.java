@@ -151,6 +151,7 @@ class InspectCommandTest {
         assertTrue(missing.err().contains("does not exist"), missing.err());
 
         Path noConfig = Files.createDirectories(tmp.resolve("noconfig"));
+        Files.writeString(noConfig.resolve("tokenizer.json"), "{}"); // not empty: only config.json is missing
         Run r = run("inspect", "--model", noConfig.toString(), "--text", "x", "--out", tmp.resolve("o").toString());
         assertEquals(4, r.exit());
         assertTrue(r.err().contains("no config.json"), r.err());

@@ -108,6 +108,17 @@ class LessonCommandTest {
     }
 
     @Test
+    void aStagingFolderLeftByAKilledRunIsNotTheUsersFile(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("lesson"));
+        Files.createDirectories(out.resolve(attnscope.output.OutputFolder.STAGING_PREFIX + "999999999-1"));
+        Lesson.checkOutput(out); // accepted: only attnscope's own leftovers
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        attnscope.InputException e = org.junit.jupiter.api.Assertions.assertThrows(attnscope.InputException.class,
+                () -> Lesson.checkOutput(out));
+        assertTrue(e.getMessage().contains("already holds files that attnscope did not write"), e.getMessage());
+    }
+
+    @Test
     void missingModelIsAnInputErrorBeforeAnythingIsWritten(@TempDir Path dir) {
         Path out = dir.resolve("lesson");
         Run r = run("lesson", "--model", dir.resolve("nope").toString(), "--out", out.toString());

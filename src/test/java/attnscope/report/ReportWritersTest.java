@@ -36,6 +36,19 @@ class ReportWritersTest {
     }
 
     @Test
+    void tokenTextCannotLeaveItsAttributeOrCell() {
+        String attack = "\"><img src=x onerror=alert(1)>";
+        Report r = new Report(attack).heading(2, attack).figure("figures/layer00_head00.png", attack, attack)
+                .table(List.of("token", "id"), List.of(List.of(attack, "3088"), List.of("</td><script>", "7734")), attack);
+        String html = HtmlWriter.render(r);
+        assertFalse(html.contains("<img src=x") || html.contains("\"><img") || html.contains("<script>"), html);
+        assertTrue(html.contains("alt=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\""), html);
+        assertTrue(html.contains("<td>&lt;/td&gt;&lt;script&gt;</td>"), html);
+        String md = MarkdownWriter.render(r);
+        assertFalse(md.contains("<img") || md.contains("<script>"), md);
+    }
+
+    @Test
     void markdownHasTheSameContent() {
         String md = MarkdownWriter.render(sample("figs/f 1.png"));
         assertTrue(md.contains("# Attention &lt;b&gt;"));

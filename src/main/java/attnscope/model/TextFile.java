@@ -1,0 +1,88 @@
+package attnscope.model;
+
+import attnscope.InputException;
+import attnscope.output.IoProblems;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Reads a text the user gave as a file (--text-file): strict UTF-8, so that a file saved in
+ * another encoding is refused with the place of its first bad byte instead of being run with
+ * replacement characters the user never typed. A leading byte-order mark is dropped.
+ */
+public final class TextFile {
+    /**
+     * The largest text read, in bytes: about 250,000 tokens of English, several times the longest
+     * context of the models attnscope opens. A larger file is a wrong file, not a long prompt.
+     */
+    public static final long MAX_BYTES = 1L << 20;
+
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+
+    private TextFile() {
+    }
+
+    /** The file's text; every problem (missing, a folder, unreadable, too large, not UTF-8) is an input error. */
+    public static String read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new InputException("--text-file " + file + " is a folder: give a UTF-8 text file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InputException("no such text file: " + file);
+        }
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new InputException(String.format(Locale.ROOT, "%s is %.1f MiB: attnscope reads texts up to %d MiB, "
+                        + "far more than a model's context; give a shorter text", file, size / (double) (1L << 20), MAX_BYTES >> 20));
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + " (" + IoProblems.reason(e) + ")");
+        }
+        String text = decodeUtf8(bytes, file.toString());
+        return !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK ? text.substring(1) : text;
+    }
+
+    /** Decodes strictly; the error names the first byte that is not UTF-8 and its offset from the start (0-based). */
+    static String decodeUtf8(byte[] bytes, String where) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never gives more chars than bytes
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int offset = in.position();
+            throw new InputException(String.format(Locale.ROOT, "%s is not valid UTF-8: byte 0x%02X at offset %d (%s) "
+                    + "is not part of a UTF-8 character; save the file as UTF-8", where, bytes[offset] & 0xFF, offset,
+                    lineAndColumn(bytes, offset)));
+        }
+        return out.flip().toString();
+    }
+
+    /** "line 3, byte 7 of the line", both from 1, for finding the byte in an editor. */
+    private static String lineAndColumn(byte[] bytes, int offset) {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return "line " + line + ", byte " + (offset - lineStart + 1) + " of the line";
+    }
+}

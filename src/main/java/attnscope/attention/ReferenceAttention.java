@@ -138,10 +138,6 @@ public final class ReferenceAttention {
             }
         }
 
-        private boolean visible(int i, int j) {
-            return (!causal || j <= i) && (keep == null || keep[j]);
-        }
-
         /**
          * Query i of head h, its (d) values at q[qOff]: writes its pattern row (T) at pattern[pOff]
          * and its output (d) at z[zOff].
@@ -167,10 +163,12 @@ public final class ReferenceAttention {
             }
 
             // + mask, softmax: masked keys (−∞) get exp(−∞) = 0, so they are skipped, and the
-            // sum over the visible keys in key order is the one over all keys.
+            // sum over the visible keys in key order is the one over all keys. Without padding the
+            // visible keys are 0..visibleEnd−1 and need no test each.
+            int visibleEnd = causal ? i + 1 : t;
             double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                if (visible(i, j)) {
+            for (int j = 0; j < visibleEnd; j++) {
+                if (keep == null || keep[j]) {
                     max = Math.max(max, scores[j]);
                 }
             }
@@ -178,19 +176,22 @@ public final class ReferenceAttention {
                 throw new Normalization.FullyMaskedRowException(i);
             }
             double sum = 0;
-            for (int j = 0; j < n; j++) {
-                if (visible(i, j)) {
+            for (int j = 0; j < visibleEnd; j++) {
+                if (keep == null || keep[j]) {
                     e[j] = Math.exp(scores[j] - max);
                     sum += e[j];
+                } else {
+                    e[j] = 0;
                 }
             }
-            for (int j = 0; j < t; j++) {
-                pattern[pOff + j] = j < n && visible(i, j) ? (float) (e[j] / sum) : 0f;
+            for (int j = 0; j < visibleEnd; j++) {
+                pattern[pOff + j] = (float) (e[j] / sum);
             }
+            java.util.Arrays.fill(pattern, pOff + visibleEnd, pOff + t, 0f);
 
             // z_i = Σ_j w_ij · v_j, keys in order; a weight of 0 adds nothing.
             java.util.Arrays.fill(acc, 0);
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < visibleEnd; j++) {
                 double w = pattern[pOff + j];
                 if (w != 0) {
                     axpy(acc, w, valueRows[j], d);
@@ -218,13 +219,16 @@ public final class ReferenceAttention {
          * running sum are already the ones needed: the same numbers, so they are reused.
          */
         private void unmaskedRow(int h, int i, double maskedMax, double maskedSum) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < t; j++) {
+            boolean onlyCausal = causal && keep == null;
+            // Without padding the masked max already covers keys 0..i; max is order-free, so the
+            // rest of the row is added to it.
+            double max = onlyCausal ? maskedMax : Double.NEGATIVE_INFINITY;
+            for (int j = onlyCausal ? i + 1 : 0; j < t; j++) {
                 max = Math.max(max, scores[j]);
             }
             int from = 0;
             double sum = 0;
-            if (causal && keep == null && max == maskedMax) {
+            if (onlyCausal && max == maskedMax) {
                 from = i + 1;
                 sum = maskedSum;
             }

@@ -38,6 +38,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -76,7 +81,9 @@ public final class Lesson {
         // Everything that can be wrong with the input is found before anything is written.
         ModelFolder folder = ModelFolder.locate(r.model());
         ModelConfig config = folder.readConfig();
-        try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
+        progress.accept("opening " + folder.onnx() + " …");
+        try (ModelOpening opening = new ModelOpening(r, progress);
+                TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
             TextTokenizer.Tokens passage = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
             TextTokenizer.Tokens toySentence = checkedTokens(tokenizer.encode(TOY_SENTENCE), config, "the toy sentence");
             MemoryGuard.require(config, config.layers(), passage.length(), r.memoryLimitBytes());
@@ -85,68 +92,138 @@ public final class Lesson {
             Path figures = r.out().resolve("figures");
             Files.createDirectories(figures);
 
-            // 1. The toy handout, computed from the shipped handout inputs.
+            // 1. The toy handout, computed from the shipped handout inputs; and the O(T²) plot,
+            // which needs only config.json. Both are drawn while the model opens.
             progress.accept("computing the toy handout …");
             HandoutExample toy = HandoutExample.from(ToyInput.builtIn("handout"));
             QueryAttention.Result toyResult = QueryAttention.compute(toy, false);
             List<Path> written = new ArrayList<>(writeToyFigures(toyResult, figures));
+            Path memoryPlot = writeMemoryPlot(config, figures);
 
-            progress.accept("opening " + folder.onnx() + " …");
-            try (HookedModel hooked = HookedModel.open(r.model(), r.device(), null, progress)) {
-                hooked.deviceNotice().ifPresent(progress);
-                progress.accept("running the hooked graph on the passage (" + passage.length() + " tokens) …");
-                HookedModel.Capture capture = hooked.capture(passage.ids());
-                progress.accept("running the untouched graph …");
-                Tensor plain = hooked.plainForward(passage.ids());
-                progress.accept("recomputing every head and checking …");
-                InspectionResult result = Inspector.verify(hooked, passage, capture, plain);
+            HookedModel hooked = opening.model();
+            hooked.deviceNotice().ifPresent(progress);
+            progress.accept("running the hooked graph on the passage (" + passage.length() + " tokens) …");
+            HookedModel.Capture capture = hooked.capture(passage.ids());
+            progress.accept("running the untouched graph …");
+            Tensor plain = hooked.plainForward(passage.ids());
+            progress.accept("recomputing every head and checking …");
+            InspectionResult result = Inspector.verify(hooked, passage, capture, plain);
 
-                HookedModel.Capture toyCapture = hooked.capture(toySentence.ids());
-                InspectionResult toyReal = new InspectionResult(config, result.attentionStyle(), result.causal(),
-                        toySentence.tokens(), toySentence.ids(), result.layers(), toyCapture.cache(), new ActivationCache(), List.of());
+            HookedModel.Capture toyCapture = hooked.capture(toySentence.ids());
+            InspectionResult toyReal = new InspectionResult(config, result.attentionStyle(), result.causal(),
+                    toySentence.tokens(), toySentence.ids(), result.layers(), toyCapture.cache(), new ActivationCache(), List.of());
 
-                progress.accept("drawing " + (config.layers() * (config.heads() + 1) + 1) + " figures …");
-                FigureOptions opts = r.figures().forModel(config);
-                written.addAll(LessonFigures.writeAll(result, figures, opts));
+            progress.accept("drawing " + (config.layers() * (config.heads() + 1) + 1) + " figures …");
+            FigureOptions opts = r.figures().forModel(config);
+            written.addAll(LessonFigures.writeAll(result, figures, opts));
 
-                List<HeadStatistics> stats = HeadStatistics.of(result);
-                List<HeadStatistics.Pick> picks = HeadStatistics.pick(stats);
-                int rowQuery;
+            List<HeadStatistics> stats = HeadStatistics.of(result);
+            List<HeadStatistics.Pick> picks = HeadStatistics.pick(stats);
+            int rowQuery;
+            try {
+                rowQuery = RowView.resolveQuery(result.tokens(), r.rowQuery());
+            } catch (IllegalArgumentException e) {
+                // A passage without the requested token still gets a row view: its last query.
+                rowQuery = result.tokens().size() - 1;
+                progress.accept("no token \"" + r.rowQuery() + "\" in the passage: the row view shows the last query instead");
+            }
+            Map<Integer, List<Integer>> picksByLayer = new TreeMap<>();
+            for (HeadStatistics.Pick p : picks) {
+                picksByLayer.computeIfAbsent(p.head().layer(), k -> new ArrayList<>()).add(p.head().head());
+            }
+            Map<Integer, Path> rowViews = new LinkedHashMap<>();
+            for (var e : picksByLayer.entrySet()) {
+                List<Path> files = RowView.write(result, e.getKey(), rowQuery, e.getValue(), figures, opts);
+                written.addAll(files);
+                rowViews.put(e.getKey(), files.get(0));
+            }
+            int lastToy = toySentence.length() - 1;
+            Map<Integer, Path> toyRowViews = new LinkedHashMap<>();
+            for (var e : picksByLayer.entrySet()) {
+                Path dir = figures.resolve("toy-sentence");
+                Files.createDirectories(dir);
+                List<Path> files = RowView.write(toyReal, e.getKey(), lastToy, e.getValue(), dir, opts);
+                written.addAll(files);
+                toyRowViews.put(e.getKey(), files.get(0));
+            }
+            written.add(memoryPlot);
+
+            LessonReport content = new LessonReport(r.out(), config, folder, hooked.provider(), r.fallbackNotice(), toy,
+                    toyResult, result, toyReal, stats, picks, rowQuery, rowViews, toyRowViews);
+            Report report = content.build();
+            Path html = writeText(r.out().resolve("index.html"), HtmlWriter.render(report));
+            Path md = writeText(r.out().resolve("lesson.md"), MarkdownWriter.render(report));
+            List<CheckResult> failed = result.checks().stream().filter(c -> !c.passed()).toList();
+            return new Outcome(html, md, written.size(), config.synthetic(), result.passed(), failed);
+        }
+    }
+
+    /**
+     * The model opened on a thread of its own: ONNX Runtime, the graph and the hooked session, then
+     * the untouched session. That takes about as long as reading the tokenizer, the toy section and
+     * the O(T²) plot together, and mostly on one core, so it runs beside them. A failure to open is
+     * reported when the model is first needed, after the input has been checked, as before.
+     * Closing waits for the opening to end and closes what it opened.
+     */
+    private static final class ModelOpening implements AutoCloseable {
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "attnscope-open-model");
+            t.setDaemon(true);
+            return t;
+        });
+        private final CompletableFuture<HookedModel> hooked = new CompletableFuture<>();
+
+        ModelOpening(Request r, Consumer<String> progress) {
+            thread.execute(() -> {
+                HookedModel m;
                 try {
-                    rowQuery = RowView.resolveQuery(result.tokens(), r.rowQuery());
-                } catch (IllegalArgumentException e) {
-                    // A passage without the requested token still gets a row view: its last query.
-                    rowQuery = result.tokens().size() - 1;
-                    progress.accept("no token \"" + r.rowQuery() + "\" in the passage: the row view shows the last query instead");
+                    m = HookedModel.open(r.model(), r.device(), null, progress);
+                } catch (Throwable e) {
+                    hooked.completeExceptionally(e);
+                    return;
                 }
-                Map<Integer, List<Integer>> picksByLayer = new TreeMap<>();
-                for (HeadStatistics.Pick p : picks) {
-                    picksByLayer.computeIfAbsent(p.head().layer(), k -> new ArrayList<>()).add(p.head().head());
+                hooked.complete(m);
+                try {
+                    m.openPlain();
+                } catch (RuntimeException e) {
+                    // The first untouched forward pass opens it again, and reports the failure there.
                 }
-                Map<Integer, Path> rowViews = new LinkedHashMap<>();
-                for (var e : picksByLayer.entrySet()) {
-                    List<Path> files = RowView.write(result, e.getKey(), rowQuery, e.getValue(), figures, opts);
-                    written.addAll(files);
-                    rowViews.put(e.getKey(), files.get(0));
-                }
-                int lastToy = toySentence.length() - 1;
-                Map<Integer, Path> toyRowViews = new LinkedHashMap<>();
-                for (var e : picksByLayer.entrySet()) {
-                    Path dir = figures.resolve("toy-sentence");
-                    Files.createDirectories(dir);
-                    List<Path> files = RowView.write(toyReal, e.getKey(), lastToy, e.getValue(), dir, opts);
-                    written.addAll(files);
-                    toyRowViews.put(e.getKey(), files.get(0));
-                }
-                written.add(writeMemoryPlot(config, figures));
+            });
+            thread.shutdown(); // ends after the task
+        }
 
-                LessonReport content = new LessonReport(r.out(), config, folder, hooked.provider(), r.fallbackNotice(), toy,
-                        toyResult, result, toyReal, stats, picks, rowQuery, rowViews, toyRowViews);
-                Report report = content.build();
-                Path html = writeText(r.out().resolve("index.html"), HtmlWriter.render(report));
-                Path md = writeText(r.out().resolve("lesson.md"), MarkdownWriter.render(report));
-                List<CheckResult> failed = result.checks().stream().filter(c -> !c.passed()).toList();
-                return new Outcome(html, md, written.size(), config.synthetic(), result.passed(), failed);
+        /** The hooked model, once open; what the opening threw, if it failed. */
+        HookedModel model() {
+            try {
+                return hooked.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (thread.awaitTermination(1, TimeUnit.DAYS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // ONNX Runtime cannot be stopped half-way: wait, then close
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (hooked.isDone() && !hooked.isCompletedExceptionally()) {
+                hooked.join().close();
             }
         }
     }

@@ -27,8 +27,11 @@ final class FlatPng {
     /** Deflate looks back at most this far. */
     private static final int WINDOW = 32768;
     private static final int ADLER_MOD = 65521;
-    /** Pixel sums for the Adler-32 checksum are taken in chunks of this many pixels, so that ints do not overflow. */
-    private static final int ADLER_CHUNK = 1024;
+    /**
+     * Pixel sums for the Adler-32 checksum are taken in chunks of this many pixels: a chunk that
+     * repeats the row above keeps that row's sums; and ints do not overflow.
+     */
+    private static final int ADLER_CHUNK = 256;
     private static final int[] RAMP = new int[ADLER_CHUNK];
 
     static {
@@ -131,10 +134,21 @@ final class FlatPng {
         private long adlerB;
         private long rowSum;
         private long rowWeighted;
+        /** Per chunk of ADLER_CHUNK pixels, the sums of the last row that computed them (see checksumRow). */
+        private final int[] chunkSum;
+        private final int[] chunkRamp;
+        private final int[] chunkGb;
+        /** Per chunk, how many of its pixels the current row copies from the row above. */
+        private final int[] chunkCopied;
 
         Deflate(int width) {
             this.width = width;
             this.stride = stride(width);
+            int chunks = (width + ADLER_CHUNK - 1) / ADLER_CHUNK;
+            chunkSum = new int[chunks];
+            chunkRamp = new int[chunks];
+            chunkGb = new int[chunks];
+            chunkCopied = new int[chunks];
             for (int v = 0; v < 256; v++) {
                 int[] code = fixedCode(v);
                 literalBits[v] = reverse(code[0], code[1]);
@@ -173,19 +187,14 @@ final class FlatPng {
         /** One scanline: {@code width} pixels at rgb[at], the row above at rgb[above] (−1 for the first row). */
         void row(int[] rgb, int at, int above) {
             put(literalBits[0], literalLength[0]); // filter type 0
-            boolean sameAsAbove = above >= 0 && Arrays.equals(rgb, at, at + width, rgb, above, above + width);
-            if (!sameAsAbove) {
-                checksumRow(rgb, at);
-            }
-            adlerB = (adlerB + (long) stride * adlerA + rowWeighted) % ADLER_MOD;
-            adlerA = (adlerA + rowSum) % ADLER_MOD;
-
+            Arrays.fill(chunkCopied, 0);
             int x = 0;
             while (x < width) {
                 int p = rgb[at + x];
                 // The longest run of pixels equal to one of the places repeats are found.
                 int up = above >= 0 ? run(rgb, at + x, above + x, width - x) : 0;
                 if (up == width - x) { // the rest of the row repeats the row above: nothing is longer
+                    copiedFromAbove(x, up);
                     for (int remaining = up; remaining > 0; remaining -= MAX_RUN) {
                         int k = Math.min(MAX_RUN, remaining);
                         putLong(upBits[k], upLength[k]);
@@ -196,10 +205,13 @@ final class FlatPng {
                 int upRight = above >= 0 && x + 1 < width && rgb[above + x + 1] == p ? run(rgb, at + x, above + x + 1, width - x - 1) : 0;
                 int upLeft = above >= 0 && x > 0 && rgb[above + x - 1] == p ? run(rgb, at + x, above + x - 1, width - x) : 0;
                 int best = Math.max(Math.max(up, left), Math.max(upRight, upLeft));
-                if (best == 0) {
-                    put(literalBits[(p >>> 16) & 0xFF], literalLength[(p >>> 16) & 0xFF]);
-                    put(literalBits[(p >>> 8) & 0xFF], literalLength[(p >>> 8) & 0xFF]);
-                    put(literalBits[p & 0xFF], literalLength[p & 0xFF]);
+                if (best == 0) { // R, G, B as literals: at most 27 bits, written at once
+                    int r = (p >>> 16) & 0xFF;
+                    int g = (p >>> 8) & 0xFF;
+                    int b = p & 0xFF;
+                    int rn = literalLength[r];
+                    int gn = literalLength[g];
+                    putLong(literalBits[r] | (long) literalBits[g] << rn | (long) literalBits[b] << (rn + gn), rn + gn + literalLength[b]);
                     x++;
                     continue;
                 }
@@ -208,6 +220,7 @@ final class FlatPng {
                 if (best == up) {
                     codeBits = upBits;
                     codeLength = upLength;
+                    copiedFromAbove(x, up);
                 } else if (best == left) {
                     codeBits = leftBits;
                     codeLength = leftLength;
@@ -223,6 +236,20 @@ final class FlatPng {
                     putLong(codeBits[k], codeLength[k]);
                 }
                 x += best;
+            }
+            checksumRow(rgb, at, above >= 0);
+            adlerB = (adlerB + (long) stride * adlerA + rowWeighted) % ADLER_MOD;
+            adlerA = (adlerA + rowSum) % ADLER_MOD;
+        }
+
+        /** Notes that pixels x .. x+n−1 repeat the row above (for the checksum). */
+        private void copiedFromAbove(int x, int n) {
+            int end = x + n;
+            while (x < end) {
+                int chunk = x / ADLER_CHUNK;
+                int chunkEnd = Math.min(end, (chunk + 1) * ADLER_CHUNK);
+                chunkCopied[chunk] += chunkEnd - x;
+                x = chunkEnd;
             }
         }
 
@@ -241,30 +268,37 @@ final class FlatPng {
          * The row's share of Adler-32 (RFC 1950): the sum S of its bytes and W = Σ (L − k)·byte_k
          * over its L = 1 + 3·width bytes at k = 0..L−1, from which A' = A + S and B' = B + L·A + W.
          * For pixel x with s = R + G + B this is W = Σ_x [3(width − x)·s − G − 2B]; the filter byte is 0.
-         * Sums are taken over chunks in int arithmetic, a loop the JIT vectorises.
+         * Sums are taken per chunk in int arithmetic, a loop the JIT vectorises; a chunk the row
+         * copies whole from the row above has that row's sums, which are kept.
          */
-        private void checksumRow(int[] rgb, int at) {
+        private void checksumRow(int[] rgb, int at, boolean hasAbove) {
             long s = 0;
             long t = 0;
             long gb = 0;
-            for (int x0 = 0; x0 < width; x0 += ADLER_CHUNK) {
+            for (int chunk = 0; chunk < chunkSum.length; chunk++) {
+                int x0 = chunk * ADLER_CHUNK;
                 int n = Math.min(ADLER_CHUNK, width - x0);
-                int base = at + x0;
-                int chunkSum = 0;
-                int chunkRamp = 0;
-                int chunkGb = 0;
-                for (int k = 0; k < n; k++) {
-                    int p = rgb[base + k];
-                    int g = (p >>> 8) & 0xFF;
-                    int b = p & 0xFF;
-                    int sum = ((p >>> 16) & 0xFF) + g + b;
-                    chunkSum += sum;
-                    chunkRamp += RAMP[k] * sum;
-                    chunkGb += g + 2 * b;
+                if (!hasAbove || chunkCopied[chunk] < n) {
+                    int base = at + x0;
+                    int sums = 0;
+                    int ramp = 0;
+                    int gbs = 0;
+                    for (int k = 0; k < n; k++) {
+                        int p = rgb[base + k];
+                        int g = (p >>> 8) & 0xFF;
+                        int b = p & 0xFF;
+                        int sum = ((p >>> 16) & 0xFF) + g + b;
+                        sums += sum;
+                        ramp += RAMP[k] * sum;
+                        gbs += g + 2 * b;
+                    }
+                    chunkSum[chunk] = sums;
+                    chunkRamp[chunk] = ramp;
+                    chunkGb[chunk] = gbs;
                 }
-                s += chunkSum;
-                t += (long) (width - x0) * chunkSum - chunkRamp; // Σ (width − x)·s over the chunk
-                gb += chunkGb;
+                s += chunkSum[chunk];
+                t += (long) (width - x0) * chunkSum[chunk] - chunkRamp[chunk]; // Σ (width − x)·s over the chunk
+                gb += chunkGb[chunk];
             }
             rowSum = s % ADLER_MOD;
             rowWeighted = Math.floorMod(3 * t - gb, ADLER_MOD);

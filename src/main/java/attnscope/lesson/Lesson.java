@@ -82,6 +82,14 @@ public final class Lesson {
         ModelFolder folder = ModelFolder.locate(r.model());
         ModelConfig config = folder.readConfig();
         progress.accept("opening " + folder.onnx() + " …");
+        progress.accept("computing the toy handout …");
+        ExecutorService toyThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "attnscope-toy-section");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletableFuture<ToySection> toyDrawing = CompletableFuture.supplyAsync(() -> ToySection.draw(config), toyThread);
+        toyThread.shutdown(); // ends after the task
         try (ModelOpening opening = new ModelOpening(r, progress);
                 TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
             TextTokenizer.Tokens passage = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
@@ -92,13 +100,12 @@ public final class Lesson {
             Path figures = r.out().resolve("figures");
             Files.createDirectories(figures);
 
-            // 1. The toy handout, computed from the shipped handout inputs; and the O(T²) plot,
-            // which needs only config.json. Both are drawn while the model opens.
-            progress.accept("computing the toy handout …");
-            HandoutExample toy = HandoutExample.from(ToyInput.builtIn("handout"));
-            QueryAttention.Result toyResult = QueryAttention.compute(toy, false);
-            List<Path> written = new ArrayList<>(writeToyFigures(toyResult, figures));
-            Path memoryPlot = writeMemoryPlot(config, figures);
+            // 1. The toy handout (and the O(T²) plot), drawn beside the tokenizer and the model.
+            ToySection toySection = join(toyDrawing);
+            HandoutExample toy = toySection.toy();
+            QueryAttention.Result toyResult = toySection.result();
+            List<Path> written = new ArrayList<>(toySection.writeToyFigures(figures));
+            Path memoryPlot = toySection.writeMemoryPlot(figures);
 
             HookedModel hooked = opening.model();
             hooked.deviceNotice().ifPresent(progress);
@@ -158,10 +165,25 @@ public final class Lesson {
         }
     }
 
+    /** The value of a task of this lesson, or what it threw. */
+    private static <T> T join(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     /**
      * The model opened on a thread of its own: ONNX Runtime, the graph and the hooked session, then
-     * the untouched session. That takes about as long as reading the tokenizer, the toy section and
-     * the O(T²) plot together, and mostly on one core, so it runs beside them. A failure to open is
+     * the untouched session. That takes about as long as reading the tokenizer and drawing the toy
+     * section, and mostly on one core, so it runs beside them. A failure to open is
      * reported when the model is first needed, after the input has been checked, as before.
      * Closing waits for the opening to end and closes what it opened.
      */
@@ -194,17 +216,7 @@ public final class Lesson {
 
         /** The hooked model, once open; what the opening threw, if it failed. */
         HookedModel model() {
-            try {
-                return hooked.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw e;
-            }
+            return join(hooked);
         }
 
         @Override
@@ -281,33 +293,52 @@ public final class Lesson {
         }
     }
 
-    private static List<Path> writeToyFigures(QueryAttention.Result r, Path figures) {
-        HandoutExample ex = r.example();
-        List<String> labels = new ArrayList<>();
-        for (int j = 0; j < ex.length(); j++) {
-            labels.add(j + " " + ex.tokens().get(j));
-        }
-        Path bars = ToyCharts.writePng(ToyCharts.weightBars("Toy: weights of the query \"" + ex.tokens().get(ex.queryPosition())
-                + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()),
-                900, 560, figures.resolve("toy_weights.png"));
-        Path vectors = ToyCharts.writePng(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
-                ex.query(), r.softmax().output(), "output (softmax)"), 760, 760, figures.resolve("toy_vectors.png"));
-        return List.of(bars, vectors);
-    }
+    /**
+     * Section 1 and the O(T²) plot, which need neither the model nor the tokenizer: the toy handout
+     * computed from the shipped handout inputs, and three charts drawn into memory (PNG bytes), to be
+     * written once the output folder is ready.
+     */
+    private record ToySection(HandoutExample toy, QueryAttention.Result result, byte[] weightsPng, byte[] vectorsPng,
+            byte[] memoryPng) {
 
-    private static Path writeMemoryPlot(ModelConfig config, Path figures) {
-        AttentionShapes shapes = new AttentionShapes(config, 50);
-        int last = config.maxPositions() > 0 ? config.maxPositions() : 32768;
-        List<Integer> lengths = AttentionShapes.doublings(50, last);
-        long[] perLayer = new long[lengths.size()];
-        long[] whole = new long[lengths.size()];
-        for (int i = 0; i < lengths.size(); i++) {
-            perLayer[i] = shapes.withTokens(lengths.get(i)).scoreBytesPerLayer();
-            whole[i] = shapes.withTokens(lengths.get(i)).scoreBytesModel();
+        static ToySection draw(ModelConfig config) {
+            HandoutExample ex = HandoutExample.from(ToyInput.builtIn("handout"));
+            QueryAttention.Result r = QueryAttention.compute(ex, false);
+            List<String> labels = new ArrayList<>();
+            for (int j = 0; j < ex.length(); j++) {
+                labels.add(j + " " + ex.tokens().get(j));
+            }
+            byte[] bars = png(ToyCharts.weightBars("Toy: weights of the query \"" + ex.tokens().get(ex.queryPosition())
+                    + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()), 900, 560);
+            byte[] vectors = png(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
+                    ex.query(), r.softmax().output(), "output (softmax)"), 760, 760);
+
+            AttentionShapes shapes = new AttentionShapes(config, 50);
+            int last = config.maxPositions() > 0 ? config.maxPositions() : 32768;
+            List<Integer> lengths = AttentionShapes.doublings(50, last);
+            long[] perLayer = new long[lengths.size()];
+            long[] whole = new long[lengths.size()];
+            for (int i = 0; i < lengths.size(); i++) {
+                perLayer[i] = shapes.withTokens(lengths.get(i)).scoreBytesPerLayer();
+                whole[i] = shapes.withTokens(lengths.get(i)).scoreBytesModel();
+            }
+            String title = "Attention scores: memory against T (H = " + config.heads() + ", " + config.layers() + " layers)";
+            byte[] memory = png(MemoryPlot.chart(title, lengths, perLayer, whole, config.layers()), 900, 600);
+            return new ToySection(ex, r, bars, vectors, memory);
         }
-        String title = "Attention scores: memory against T (H = " + config.heads() + ", " + config.layers() + " layers)";
-        return ToyCharts.writePng(MemoryPlot.chart(title, lengths, perLayer, whole, config.layers()), 900, 600,
-                figures.resolve("memory_vs_tokens.png"));
+
+        private static byte[] png(org.jfree.chart.JFreeChart chart, int width, int height) {
+            return ToyCharts.pngBytes(ToyCharts.image(chart, width, height));
+        }
+
+        List<Path> writeToyFigures(Path figures) {
+            return List.of(ToyCharts.writeAtomically(weightsPng, figures.resolve("toy_weights.png")),
+                    ToyCharts.writeAtomically(vectorsPng, figures.resolve("toy_vectors.png")));
+        }
+
+        Path writeMemoryPlot(Path figures) {
+            return ToyCharts.writeAtomically(memoryPng, figures.resolve("memory_vs_tokens.png"));
+        }
     }
 
     private static Path writeText(Path file, String text) throws IOException {

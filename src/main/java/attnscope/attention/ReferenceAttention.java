@@ -146,13 +146,15 @@ public final class ReferenceAttention {
             // Keys a causal row cannot see need no score, unless the negative control wants them.
             int n = causal && keep == null && unmasked == null ? i + 1 : t;
 
-            // Scores: s_j = (q_i · k_j) / √d for keys j < n. Partial sum c mod 4 gets q_ic·k_jc for
-            // c in ascending order, as in Scores.dot, so each partial holds the same sum.
+            // Scores: s_j = (q_i · k_j) / √d for keys j < n. As in Scores.dot, partial sum c mod 4
+            // gets q_ic·k_jc for c in ascending order, and the dimensions after the last whole block
+            // of four go to the first partial, so each partial holds the same sum.
             for (double[] p : partial) {
                 java.util.Arrays.fill(p, 0, n, 0);
             }
+            int blocked = d - d % PARTIALS;
             for (int c = 0; c < d; c++) {
-                axpy(partial[c % PARTIALS], q[qOff + c], keyColumns[c], n);
+                axpy(partial[c < blocked ? c % PARTIALS : 0], q[qOff + c], keyColumns[c], n);
             }
             double[] s0 = partial[0];
             double[] s1 = partial[1];

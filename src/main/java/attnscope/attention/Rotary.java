@@ -43,19 +43,31 @@ public final class Rotary {
         Scores.requireRows("rotary input", x, d);
         int rows = x.length / d;
         int half = d / 2;
-        for (int r = 0; r < rows; r++) {
-            int p = positions[r % positions.length];
-            int base = r * d;
+        // cos and sin of every (position, pair) once: all heads share them, and Math.cos/sin cost
+        // more than the rotation itself. (T, d/2) each.
+        int t = positions.length;
+        double[] cos = new double[t * half];
+        double[] sin = new double[t * half];
+        for (int pos = 0; pos < t; pos++) {
+            int p = positions[pos];
             for (int i = 0; i < half; i++) {
                 // float32 angle, as in the model (position · inv_freq in float).
                 float angle = (float) (p * (float) invFreq[i]);
-                double cos = Math.cos(angle);
-                double sin = Math.sin(angle);
+                cos[pos * half + i] = Math.cos(angle);
+                sin[pos * half + i] = Math.sin(angle);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int angles = (r % t) * half;
+            int base = r * d;
+            for (int i = 0; i < half; i++) {
+                double c = cos[angles + i];
+                double s = sin[angles + i];
                 double a = x[base + i];
                 double b = x[base + i + half];
                 // x' = x·cos + rotate_half(x)·sin, with rotate_half = (−b, a) on the pair (a, b).
-                x[base + i] = (float) (a * cos - b * sin);
-                x[base + i + half] = (float) (b * cos + a * sin);
+                x[base + i] = (float) (a * c - b * s);
+                x[base + i + half] = (float) (b * c + a * s);
             }
         }
         return x;

@@ -422,8 +422,11 @@ public final class HookedModel implements AutoCloseable {
         return hooked.notice();
     }
 
-    /** Opens the untouched graph's session now (otherwise the first {@link #plainForward} does). */
-    public void openPlain() {
+    /**
+     * Opens the untouched graph's session now (otherwise the first {@link #plainForward} does). It
+     * may run on another thread than the forward passes: {@link #plainForward} waits for it.
+     */
+    public synchronized void openPlain() {
         if (plain == null) {
             plain = weights.relocated().isEmpty() ? Sessions.fromFile(graphFile, device, shared)
                     : Sessions.fromBytes(graph.withOutputs(List.of(), Map.of(), weights.relocated()), weights.folder(), device, shared);
@@ -615,7 +618,7 @@ public final class HookedModel implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             hooked.session().close();
             if (plain != null) {

@@ -114,7 +114,11 @@ public final class Checks {
      */
     public static CheckResult negativeControl(int layer, int head, String site, Tensor model, Tensor unmasked, Tolerance tol) {
         int per = model.size() / model.dim(0);
-        Comparison c = Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol);
+        return negativeControl(layer, head, site, Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol));
+    }
+
+    /** "negative-control" from a comparison already made (model against the unmasked recomputation, under its tolerance). */
+    public static CheckResult negativeControl(int layer, int head, String site, Comparison c) {
         boolean ok = !c.passed();
         return new CheckResult(layer, head, "negative-control", ok, c.maxError(), c.worstLimit(),
                 ok ? "recomputing " + site + " WITHOUT the mask disagrees with the model (largest |a − b| " + c.maxError()

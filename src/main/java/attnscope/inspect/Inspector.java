@@ -7,6 +7,7 @@ import attnscope.capture.HookedModel;
 import attnscope.capture.Site;
 import attnscope.check.CheckResult;
 import attnscope.check.Checks;
+import attnscope.check.Comparison;
 import attnscope.check.Tolerance;
 import attnscope.model.ModelConfig;
 import attnscope.model.TextTokenizer.Tokens;
@@ -60,16 +61,31 @@ public final class Inspector {
     /** The reference and the checks, given a capture and the untouched graph's output. */
     public static InspectionResult verify(HookedModel model, Tokens tokens, HookedModel.Capture capture, Tensor plainOutput) {
         ModelConfig config = model.config();
-        ActivationCache reference = reference(capture.cache(), model.sites(), model.causal());
-        // Layers are independent: check them in parallel, then list the results in layer order.
+        // Layers are independent: recompute and check them in parallel, then list them in layer order.
+        List<CheckedLayer> checked = model.sites().parallelStream()
+                .map(site -> checkLayer(config, site, capture, model.causal()))
+                .toList();
+        ActivationCache reference = new ActivationCache();
         List<CheckResult> checks = new ArrayList<>();
-        model.sites().parallelStream()
-                .map(site -> checkLayer(config, site, capture, reference, model.causal()))
-                .forEachOrdered(checks::addAll);
+        for (int i = 0; i < checked.size(); i++) {
+            CheckedLayer c = checked.get(i);
+            if (c.reference() != null) {
+                reference.put(model.sites().get(i).layer(), Site.PATTERN, c.reference().pattern());
+                reference.put(model.sites().get(i).layer(), Site.Z, c.reference().z());
+            }
+            checks.addAll(c.checks());
+        }
         checks.add(Checks.sameOutput(model.causal() ? "logits" : "output", capture.output(), plainOutput, Tolerance.LOGITS));
         List<Integer> layers = model.sites().stream().map(AttentionSite::layer).toList();
         return new InspectionResult(config, model.attentionStyle(), model.causal(), tokens.tokens(), tokens.ids(),
                 layers, capture.cache(), reference, checks);
+    }
+
+    /**
+     * One layer's checks, in order, and its reference pattern (H, T, T) and z (H, T, d), or a null
+     * reference when the captured Q, K and V do not fit together.
+     */
+    record CheckedLayer(List<CheckResult> checks, ReferenceAttention.Result reference) {
     }
 
     /** The reference side: pattern (H, T, T) and z (H, T, d) of every captured layer, from the model's Q, K, V. */
@@ -99,20 +115,26 @@ public final class Inspector {
                 && java.util.Arrays.equals(k.shape(), v.shape());
     }
 
-    /** Every check of one layer: shapes, then per head causal, row sums, reference agreement, negative control. */
-    static List<CheckResult> checkLayer(ModelConfig c, AttentionSite site, HookedModel.Capture capture,
-            ActivationCache reference, boolean causal) {
+    /**
+     * Every check of one layer: shapes, then per head causal, row sums, reference agreement,
+     * negative control. The reference is computed here, so that the negative control can use the
+     * scores it computes anyway.
+     */
+    static CheckedLayer checkLayer(ModelConfig c, AttentionSite site, HookedModel.Capture capture, boolean causal) {
         int layer = site.layer();
         ActivationCache model = capture.cache();
         Tensor q = model.get(layer, Site.Q);
+        Tensor k = model.get(layer, Site.K);
+        Tensor v = model.get(layer, Site.V);
         int t = q.dim(1);
         List<CheckResult> out = new ArrayList<>();
         out.add(Checks.shape(layer, "q", new int[] {c.heads(), t, c.headDim()}, q.shape()));
-        out.add(Checks.shape(layer, "k", new int[] {c.kvHeads(), t, c.headDim()}, model.get(layer, Site.K).shape()));
-        out.add(Checks.shape(layer, "v", new int[] {c.kvHeads(), t, c.headDim()}, model.get(layer, Site.V).shape()));
+        out.add(Checks.shape(layer, "k", new int[] {c.kvHeads(), t, c.headDim()}, k.shape()));
+        out.add(Checks.shape(layer, "v", new int[] {c.kvHeads(), t, c.headDim()}, v.shape()));
         boolean hasPattern = model.has(layer, Site.PATTERN);
+        Tensor pattern = hasPattern ? model.get(layer, Site.PATTERN) : null;
         if (hasPattern) {
-            out.add(Checks.shape(layer, "pattern", new int[] {c.heads(), t, t}, model.get(layer, Site.PATTERN).shape()));
+            out.add(Checks.shape(layer, "pattern", new int[] {c.heads(), t, t}, pattern.shape()));
         }
         Tensor z = model.get(layer, Site.Z);
         out.add(Checks.shape(layer, "z", new int[] {c.heads(), t, c.headDim()}, z.shape()));
@@ -125,27 +147,50 @@ public final class Inspector {
         }
         Tensor kBefore = capture.kBeforeRotary().get(layer);
         if (kBefore != null) {
-            out.addAll(rotaryCheck("rotary.k", "key/value head", c, layer, kBefore, model.get(layer, Site.K)));
+            out.addAll(rotaryCheck("rotary.k", "key/value head", c, layer, kBefore, k));
         }
-        if (!reference.has(layer, Site.Z)) {
+        // Inconsistent shapes are reported by the shape checks; there is nothing sound to recompute.
+        if (!consistent(q, k, v)) {
             out.add(new CheckResult(layer, -1, "reference", false, Double.NaN, 0,
                     "layer " + layer + ": the captured Q " + attnscope.tensor.Shapes.format(q.shape()) + ", K and V do not fit together, so "
                             + "attention cannot be recomputed"));
-            return out;
+            return new CheckedLayer(out, null);
         }
-        Tensor refPattern = reference.get(layer, Site.PATTERN);
-        Tensor refZ = reference.get(layer, Site.Z);
+        // The negative control: the same recomputation without the mask. Where the model has a
+        // pattern, the reference hands over each row's unmasked weights as it goes, to be compared
+        // with the model's row there and then (nothing of size H·T² is kept); without a pattern, z
+        // is recomputed unmasked.
+        boolean negativeControl = causal && t > 1;
+        boolean patternComparable = hasPattern && pattern.rank() == 3 && pattern.dim(0) == q.dim(0)
+                && pattern.dim(1) == t && pattern.dim(2) == t;
+        Comparison.Running[] unmaskedVsModel = null;
+        Comparison.Running[] maskedVsUnmasked = null;
+        ReferenceAttention.UnmaskedRows rows = null;
+        if (negativeControl && patternComparable) {
+            Comparison.Running[] running = new Comparison.Running[q.dim(0)];
+            Comparison.Running[] maskEffect = new Comparison.Running[q.dim(0)];
+            for (int h = 0; h < running.length; h++) {
+                running[h] = new Comparison.Running(Tolerance.PATTERN_FP32);
+                maskEffect[h] = new Comparison.Running(Tolerance.PATTERN_FP32);
+            }
+            float[] modelPattern = pattern.data();
+            rows = (head, query, weights, masked, off) -> {
+                running[head].add(modelPattern, (head * t + query) * t, weights, 0, t);
+                maskEffect[head].add(masked, off, weights, 0, t);
+            };
+            unmaskedVsModel = running;
+            maskedVsUnmasked = maskEffect;
+        }
+        ReferenceAttention.Result ref = ReferenceAttention.compute(q, k, v, causal, null, rows);
+        // A pattern of an unexpected shape (the shape check has failed) is compared as the checks did
+        // before, against a whole unmasked recomputation.
+        ReferenceAttention.Result unmaskedWhole = negativeControl && rows == null ? ReferenceAttention.compute(q, k, v, false, null) : null;
+
+        Tensor refPattern = ref.pattern();
+        Tensor refZ = ref.z();
         boolean zComparable = java.util.Arrays.equals(z.shape(), refZ.shape());
-        // The negative control: the same recomputation without the mask. Only the pattern is needed
-        // when the model has one; z only when the pattern is not a tensor in the graph.
-        Tensor unmasked = null;
-        if (causal && t > 1) {
-            unmasked = hasPattern ? unmaskedPattern(q, model.get(layer, Site.K))
-                    : ReferenceAttention.compute(q, model.get(layer, Site.K), model.get(layer, Site.V), false, null).z();
-        }
         for (int h = 0; h < q.dim(0); h++) {
             if (hasPattern) {
-                Tensor pattern = model.get(layer, Site.PATTERN);
                 out.add(Checks.causal(layer, h, pattern, causal));
                 out.add(Checks.rowSums(layer, h, pattern, ROW_SUM_LIMIT));
                 out.add(Checks.agreement("pattern.ref", layer, h, pattern, refPattern, Tolerance.PATTERN_FP32));
@@ -153,12 +198,19 @@ public final class Inspector {
             if (zComparable) {
                 out.add(Checks.agreement("z.ref", layer, h, z, refZ, Tolerance.OUTPUT_FP32));
             }
-            // Only where the mask changes this head visibly can the control show anything (see maskIsVisible).
-            if (unmasked != null && Checks.maskIsVisible(h, hasPattern ? refPattern : refZ, unmasked,
-                    hasPattern ? Tolerance.PATTERN_FP32 : Tolerance.OUTPUT_FP32)) {
-                out.add(hasPattern
-                        ? Checks.negativeControl(layer, h, "the pattern", model.get(layer, Site.PATTERN), unmasked, Tolerance.PATTERN_FP32)
-                        : Checks.negativeControl(layer, h, "z", z, unmasked, Tolerance.OUTPUT_FP32));
+            // Only where the mask visibly changes this head can the control show anything: on a short
+            // input, or for a head that puts (almost) no weight on later keys anyway, masked and
+            // unmasked agree and no comparison can tell a masked model from an unmasked one.
+            if (negativeControl && hasPattern) {
+                boolean visible = maskedVsUnmasked != null ? !maskedVsUnmasked[h].result().passed()
+                        : Checks.maskIsVisible(h, refPattern, unmaskedWhole.pattern(), Tolerance.PATTERN_FP32);
+                if (visible) {
+                    out.add(unmaskedVsModel != null
+                            ? Checks.negativeControl(layer, h, "the pattern", unmaskedVsModel[h].result())
+                            : Checks.negativeControl(layer, h, "the pattern", pattern, unmaskedWhole.pattern(), Tolerance.PATTERN_FP32));
+                }
+            } else if (negativeControl && Checks.maskIsVisible(h, refZ, unmaskedWhole.z(), Tolerance.OUTPUT_FP32)) {
+                out.add(Checks.negativeControl(layer, h, "z", z, unmaskedWhole.z(), Tolerance.OUTPUT_FP32));
             }
         }
         if (!zComparable) {
@@ -166,24 +218,7 @@ public final class Inspector {
                     + attnscope.tensor.Shapes.format(z.shape()) + " cannot be compared with the reference's "
                     + attnscope.tensor.Shapes.format(refZ.shape())));
         }
-        return out;
-    }
-
-    /** softmax(Q·Kᵀ/√d) with no mask at all, (H, T, T): what the pattern would be if nothing were hidden. */
-    static Tensor unmaskedPattern(Tensor q, Tensor k) {
-        int heads = q.dim(0);
-        int t = q.dim(1);
-        int d = q.dim(2);
-        int group = attnscope.attention.GroupedQuery.groupSize(heads, k.dim(0));
-        float[] out = new float[heads * t * t];
-        for (int h = 0; h < heads; h++) {
-            int g = h / group;
-            float[] qh = java.util.Arrays.copyOfRange(q.data(), h * t * d, (h + 1) * t * d);
-            float[] kg = java.util.Arrays.copyOfRange(k.data(), g * t * d, (g + 1) * t * d);
-            float[] scores = attnscope.attention.Scores.dotProduct(qh, kg, d, attnscope.attention.Scores.inverseSqrt(d));
-            System.arraycopy(attnscope.attention.Normalization.softmaxRows(scores, t), 0, out, h * t * t, t * t);
-        }
-        return new Tensor(new int[] {heads, t, t}, out);
+        return new CheckedLayer(out, ref);
     }
 
     /**

@@ -40,6 +40,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -87,6 +92,9 @@ public final class Lesson {
         // Everything that can be wrong with the input is found before anything is written.
         ModelFolder folder = ModelFolder.locate(r.model());
         ModelConfig config = folder.readConfig();
+        // Section 1 and the O(T²) plot need neither the tokenizer nor the model (JFreeChart's first
+        // chart alone takes about 0.5 s): they are drawn into memory beside the rest from the start.
+        CompletableFuture<ToySection> toyDrawing = onOwnThread("attnscope-toy-section", () -> ToySection.draw(config));
         try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
             TextTokenizer.Tokens passage = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
             TextTokenizer.Tokens toySentence = checkedTokens(tokenizer.encode(TOY_SENTENCE), config, "the toy sentence");
@@ -97,8 +105,10 @@ public final class Lesson {
             prepared.requireInEmbedding(passage);
             prepared.requireInEmbedding(toySentence);
             checkOutput(r.out());
-            try (OutputFolder output = OutputFolder.open(r.out(), sink)) {
-                Outcome outcome = write(r, progress, folder, prepared, passage, toySentence, output);
+            progress.accept("opening " + folder.onnx() + " …");
+            try (ModelOpening opening = new ModelOpening(prepared, r.device());
+                    OutputFolder output = OutputFolder.open(r.out(), sink)) {
+                Outcome outcome = write(r, progress, folder, opening, join(toyDrawing), passage, toySentence, output);
                 // The figures of an earlier lesson go with it: none of them stays among the new ones.
                 output.commitReplacing("figures");
                 return outcome;
@@ -106,20 +116,105 @@ public final class Lesson {
         }
     }
 
-    private static Outcome write(Request r, Consumer<String> progress, ModelFolder folder, HookedModel.Prepared prepared,
-            TextTokenizer.Tokens passage, TextTokenizer.Tokens toySentence, OutputFolder output) throws IOException {
-        ModelConfig config = prepared.config();
+    /** {@code task} on a daemon thread of its own. */
+    private static <T> CompletableFuture<T> onOwnThread(String name, java.util.function.Supplier<T> task) {
+        ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        });
+        CompletableFuture<T> result = CompletableFuture.supplyAsync(task, thread);
+        thread.shutdown(); // ends after the task
+        return result;
+    }
+
+    /** The value of a task of this lesson, or what it threw. */
+    private static <T> T join(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The checked model opened on a thread of its own: the hooked session, then the untouched one.
+     * That takes about as long as preparing the output and writing the toy section, mostly on one
+     * core, so it runs beside them. A failure to open is reported when the model is first needed.
+     * Closing waits for the opening to end and closes what it opened.
+     */
+    private static final class ModelOpening implements AutoCloseable {
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "attnscope-open-model");
+            t.setDaemon(true);
+            return t;
+        });
+        private final CompletableFuture<HookedModel> hooked = new CompletableFuture<>();
+
+        ModelOpening(HookedModel.Prepared prepared, Device device) {
+            thread.execute(() -> {
+                HookedModel m;
+                try {
+                    m = prepared.open(device);
+                } catch (Throwable e) {
+                    hooked.completeExceptionally(e);
+                    return;
+                }
+                hooked.complete(m);
+                try {
+                    m.openPlain();
+                } catch (RuntimeException e) {
+                    // The first untouched forward pass opens it again, and reports the failure there.
+                }
+            });
+            thread.shutdown(); // ends after the task
+        }
+
+        /** The hooked model, once open; what the opening threw, if it failed. */
+        HookedModel model() {
+            return join(hooked);
+        }
+
+        @Override
+        public void close() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (thread.awaitTermination(1, TimeUnit.DAYS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // ONNX Runtime cannot be stopped half-way: wait, then close
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (hooked.isDone() && !hooked.isCompletedExceptionally()) {
+                hooked.join().close();
+            }
+        }
+    }
+
+    private static Outcome write(Request r, Consumer<String> progress, ModelFolder folder, ModelOpening opening,
+            ToySection toySection, TextTokenizer.Tokens passage, TextTokenizer.Tokens toySentence, OutputFolder output)
+            throws IOException {
+        ModelConfig config = folder.readConfig();
         FileSink sink = output.sink();
         Path staged = output.staging();
         Path figures = staged.resolve("figures");
-        // 1. The toy handout, computed from the shipped handout inputs.
-        progress.accept("computing the toy handout …");
-        HandoutExample toy = HandoutExample.from(ToyInput.builtIn("handout"));
-        QueryAttention.Result toyResult = QueryAttention.compute(toy, false);
-        List<Path> written = new ArrayList<>(writeToyFigures(toyResult, figures, sink));
-
-        progress.accept("opening " + folder.onnx() + " …");
-        try (HookedModel hooked = prepared.open(r.device())) {
+        // 1. The toy handout, computed from the shipped handout inputs (drawn already).
+        HandoutExample toy = toySection.toy();
+        QueryAttention.Result toyResult = toySection.result();
+        List<Path> written = new ArrayList<>(toySection.writeToyFigures(figures, sink));
+        {
+            HookedModel hooked = opening.model(); // closed by the opening
             hooked.deviceNotice().ifPresent(progress);
             progress.accept("running the hooked graph on the passage (" + passage.length() + " tokens) …");
             HookedModel.Capture capture = hooked.capture(passage.ids());
@@ -164,7 +259,7 @@ public final class Lesson {
                 written.addAll(files);
                 toyRowViews.put(e.getKey(), files.get(0));
             }
-            written.add(writeMemoryPlot(config, figures, sink));
+            written.add(toySection.writeMemoryPlot(figures, sink));
 
             LessonReport content = new LessonReport(staged, config, folder, hooked.provider(), r.fallbackNotice(), toy,
                     toyResult, result, toyReal, stats, picks, rowQuery, rowViews, toyRowViews);
@@ -212,33 +307,52 @@ public final class Lesson {
         }
     }
 
-    private static List<Path> writeToyFigures(QueryAttention.Result r, Path figures, FileSink sink) {
-        HandoutExample ex = r.example();
-        List<String> labels = new ArrayList<>();
-        for (int j = 0; j < ex.length(); j++) {
-            labels.add(j + " " + ex.tokens().get(j));
-        }
-        Path bars = ToyCharts.writePng(ToyCharts.weightBars("Toy: weights of the query \"" + ex.tokens().get(ex.queryPosition())
-                + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()),
-                900, 560, figures.resolve("toy_weights.png"), sink);
-        Path vectors = ToyCharts.writePng(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
-                ex.query(), r.softmax().output(), "output (softmax)"), 760, 760, figures.resolve("toy_vectors.png"), sink);
-        return List.of(bars, vectors);
-    }
+    /**
+     * Section 1 and the O(T²) plot, which need neither the model nor the tokenizer: the toy handout
+     * computed from the shipped handout inputs, and three charts drawn into memory (PNG bytes), to be
+     * written once the output folder is ready.
+     */
+    private record ToySection(HandoutExample toy, QueryAttention.Result result, byte[] weightsPng, byte[] vectorsPng,
+            byte[] memoryPng) {
 
-    private static Path writeMemoryPlot(ModelConfig config, Path figures, FileSink sink) {
-        AttentionShapes shapes = new AttentionShapes(config, 50);
-        int last = config.maxPositions() > 0 ? config.maxPositions() : 32768;
-        List<Integer> lengths = AttentionShapes.doublings(50, last);
-        long[] perLayer = new long[lengths.size()];
-        long[] whole = new long[lengths.size()];
-        for (int i = 0; i < lengths.size(); i++) {
-            perLayer[i] = shapes.withTokens(lengths.get(i)).scoreBytesPerLayer();
-            whole[i] = shapes.withTokens(lengths.get(i)).scoreBytesModel();
+        static ToySection draw(ModelConfig config) {
+            HandoutExample ex = HandoutExample.from(ToyInput.builtIn("handout"));
+            QueryAttention.Result r = QueryAttention.compute(ex, false);
+            List<String> labels = new ArrayList<>();
+            for (int j = 0; j < ex.length(); j++) {
+                labels.add(j + " " + ex.tokens().get(j));
+            }
+            byte[] bars = png(ToyCharts.weightBars("Toy: weights of the query \"" + ex.tokens().get(ex.queryPosition())
+                    + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()), 900, 560);
+            byte[] vectors = png(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
+                    ex.query(), r.softmax().output(), "output (softmax)"), 760, 760);
+
+            AttentionShapes shapes = new AttentionShapes(config, 50);
+            int last = config.maxPositions() > 0 ? config.maxPositions() : 32768;
+            List<Integer> lengths = AttentionShapes.doublings(50, last);
+            long[] perLayer = new long[lengths.size()];
+            long[] whole = new long[lengths.size()];
+            for (int i = 0; i < lengths.size(); i++) {
+                perLayer[i] = shapes.withTokens(lengths.get(i)).scoreBytesPerLayer();
+                whole[i] = shapes.withTokens(lengths.get(i)).scoreBytesModel();
+            }
+            String title = "Attention scores: memory against T (H = " + config.heads() + ", " + config.layers() + " layers)";
+            byte[] memory = png(MemoryPlot.chart(title, lengths, perLayer, whole, config.layers()), 900, 600);
+            return new ToySection(ex, r, bars, vectors, memory);
         }
-        String title = "Attention scores: memory against T (H = " + config.heads() + ", " + config.layers() + " layers)";
-        return ToyCharts.writePng(MemoryPlot.chart(title, lengths, perLayer, whole, config.layers()), 900, 600,
-                figures.resolve("memory_vs_tokens.png"), sink);
+
+        private static byte[] png(org.jfree.chart.JFreeChart chart, int width, int height) {
+            return ToyCharts.pngBytes(ToyCharts.image(chart, width, height));
+        }
+
+        List<Path> writeToyFigures(Path figures, FileSink sink) {
+            return List.of(ToyCharts.write(weightsPng, figures.resolve("toy_weights.png"), sink),
+                    ToyCharts.write(vectorsPng, figures.resolve("toy_vectors.png"), sink));
+        }
+
+        Path writeMemoryPlot(Path figures, FileSink sink) {
+            return ToyCharts.write(memoryPng, figures.resolve("memory_vs_tokens.png"), sink);
+        }
     }
 
     /** The weight of the last query row of one head, (T) keys. */

@@ -30,11 +30,13 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     private final HuggingFaceTokenizer tokenizer;
-    private final Map<Integer, String> idToToken;
+    private final Path file;
+    /** id → token string, read from the file when first needed (only --ids needs it). */
+    private Map<Integer, String> idToToken;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, Map<Integer, String> idToToken) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Path file) {
         this.tokenizer = tokenizer;
-        this.idToToken = idToToken;
+        this.file = file;
     }
 
     /** Opens a tokenizer.json; the tokenizer adds its special tokens ([CLS], ...) as the model expects. */
@@ -51,7 +53,7 @@ public final class TextTokenizer implements AutoCloseable {
                     .optTruncation(false)
                     .optPadding(false)
                     .build();
-            return new TextTokenizer(t, readVocabulary(tokenizerJson));
+            return new TextTokenizer(t, tokenizerJson);
         } catch (IOException | RuntimeException e) {
             throw new InputException("cannot read the tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
@@ -91,6 +93,15 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Labels for ids given directly (--ids): the vocabulary's strings, "<id 123>" for an unknown id. */
     public Tokens label(int[] ids) {
+        if (idToToken == null) {
+            // A second reading of the whole tokenizer.json (11 MB for Qwen2: about a second and a
+            // few hundred MB of JSON tree), so it is done only when ids are given directly.
+            try {
+                idToToken = readVocabulary(file);
+            } catch (IOException | RuntimeException e) {
+                throw new InputException("cannot read the tokenizer " + file + ": " + e.getMessage(), e);
+            }
+        }
         return new Tokens(ids.clone(), labels(ids, idToToken));
     }
 

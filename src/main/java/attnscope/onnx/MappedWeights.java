@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ public final class MappedWeights {
                 return cached;
             }
             Map<String, OnnxTensorLike> tensors = new HashMap<>();
+            List<MappedByteBuffer> mappings = new java.util.ArrayList<>();
             Map<String, FileChannel> channels = new HashMap<>();
             try {
                 for (TensorProto t : external) {
@@ -70,7 +72,9 @@ public final class MappedWeights {
                     if (length < 0) {
                         length = ch.size() - offset;
                     }
-                    ByteBuffer bytes = ch.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+                    MappedByteBuffer bytes = ch.map(FileChannel.MapMode.READ_ONLY, offset, length);
+                    bytes.order(ByteOrder.LITTLE_ENDIAN);
+                    mappings.add(bytes);
                     long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
                     tensors.put(t.getName(), tensor(bytes, shape, type));
                 }
@@ -81,10 +85,30 @@ public final class MappedWeights {
             }
             Map<String, OnnxTensorLike> shared = Map.copyOf(tensors);
             CACHE.put(key, shared);
+            prefault(mappings);
             return shared;
         } catch (IOException | OrtException | RuntimeException e) {
             return Map.of(); // not mappable here (odd layout, no mmap): each session reads the file as before
         }
+    }
+
+    /**
+     * Touches every page of the mappings, in file order, on a background thread. The first forward
+     * pass would otherwise fault each page of 2 GB in as ONNX Runtime reaches it, in its own order:
+     * measured on Qwen2.5-0.5B's shape, a first hooked pass took 0.82 s (0.25 s later), and 0.43 s
+     * after the pages were touched in order, which itself takes ~0.25 s — done here while the
+     * sessions are being created, which leaves the second core idle. The pages are the model file's,
+     * shared with the page cache; nothing is copied.
+     */
+    private static void prefault(List<MappedByteBuffer> mappings) {
+        Thread t = new Thread(() -> {
+            for (MappedByteBuffer m : mappings) {
+                m.load();
+            }
+        }, "attnscope-weights-prefault");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     private static OnnxTensor tensor(ByteBuffer bytes, long[] shape, OnnxJavaType type) throws OrtException {

@@ -123,15 +123,20 @@ final class FigureStyle {
      * there is no label.
      */
     static int banner(Graphics2D g, String label, int width, double unit) {
-        if (label == null || label.isEmpty()) {
+        int h = bannerHeight(label, unit);
+        if (h == 0) {
             return 0;
         }
         Font f = font((float) (30 * unit), true);
-        int h = (int) Math.round(52 * unit);
         g.setColor(BANNER_FILL);
         g.fillRect(0, 0, width, h);
         textCentred(g, f, Color.WHITE, label, width / 2.0, h / 2.0 + centreToBaseline(f));
         return h;
+    }
+
+    /** The height of the synthetic-model banner, 0 without a label. */
+    static int bannerHeight(String label, double unit) {
+        return label == null || label.isEmpty() ? 0 : (int) Math.round(52 * unit);
     }
 
     /** Width a colour bar with its ticks and caption needs, for layout. */

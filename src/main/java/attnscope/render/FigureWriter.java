@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,16 +39,25 @@ public final class FigureWriter {
 
     /** Writes {@code figure} as {@code dir/baseName.<ext>} in each of the options' formats; returns the paths. */
     public static List<Path> write(Figure figure, Path dir, String baseName, FigureOptions options) {
-        return write(figure, dir, baseName, options, FileSink.ATOMIC);
+        return write(figure, () -> raster(figure), dir, baseName, options, FileSink.ATOMIC);
     }
 
     /** As {@link #write(Figure, Path, String, FigureOptions)}, the bytes going through {@code sink}. */
     public static List<Path> write(Figure figure, Path dir, String baseName, FigureOptions options, FileSink sink) {
+        return write(figure, () -> raster(figure), dir, baseName, options, sink);
+    }
+
+    /**
+     * As {@link #write(Figure, Path, String, FigureOptions, FileSink)}, the PNG made from the raster
+     * that {@code raster} draws (a heatmap drawn from its {@link HeatmapFigure.Template}, the same pixels).
+     */
+    static List<Path> write(Figure figure, java.util.function.Supplier<BufferedImage> raster, Path dir, String baseName,
+            FigureOptions options, FileSink sink) {
         List<Path> written = new ArrayList<>();
         for (FigureFormat f : options.orderedFormats()) {
             Path out = dir.resolve(baseName + "." + f.extension());
             byte[] bytes = switch (f) {
-                case PNG -> png(figure, options.pngCompression());
+                case PNG -> png(raster.get(), options.pngCompression());
                 case SVG -> svg(figure).getBytes(StandardCharsets.UTF_8);
                 default -> pdf(figure);
             };
@@ -57,14 +67,21 @@ public final class FigureWriter {
         return written;
     }
 
-    /** Draws the figure on an RGB raster and writes it as PNG with the given deflate level (0–9). */
+    /**
+     * Draws the figure on an RGB raster and writes it as PNG: with {@link FigureOptions#FAST_PNG}
+     * (the default) by {@link FlatPng}, otherwise with that deflate level (0–9).
+     */
     public static void writePng(Figure figure, Path out, int compressionLevel) {
-        write(FileSink.ATOMIC, out, png(figure, compressionLevel));
+        write(FileSink.ATOMIC, out, png(raster(figure), compressionLevel));
     }
 
-    /** The figure as PNG bytes with the given deflate level (0–9). */
-    static byte[] png(Figure figure, int compressionLevel) {
-        BufferedImage image = raster(figure);
+    /** An RGB image as PNG bytes; see {@link #writePng}. */
+    static byte[] png(BufferedImage image, int compressionLevel) {
+        if (compressionLevel == FigureOptions.FAST_PNG && image.getType() == BufferedImage.TYPE_INT_RGB
+                && FlatPng.fits(image.getWidth())) {
+            DataBufferInt pixels = (DataBufferInt) image.getRaster().getDataBuffer();
+            return FlatPng.encode(pixels.getData(), pixels.getOffset(), image.getWidth(), image.getHeight());
+        }
         // The encoder's own thread pool is off: figures are already drawn in parallel, and one
         // figure per thread keeps the output independent of how work was split.
         return new PngEncoder().withBufferedImage(image).withCompressionLevel(compressionLevel)
@@ -73,7 +90,7 @@ public final class FigureWriter {
 
     /** Draws the figure on a white RGB image of its size. */
     public static BufferedImage raster(Figure figure) {
-        BufferedImage image = new BufferedImage(figure.width(), figure.height(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = blankRaster(figure);
         Graphics2D g = image.createGraphics();
         try {
             prepare(g, figure);
@@ -82,6 +99,11 @@ public final class FigureWriter {
             g.dispose();
         }
         return image;
+    }
+
+    /** An RGB raster of the figure's size (black until drawn on). */
+    static BufferedImage blankRaster(Figure figure) {
+        return new BufferedImage(figure.width(), figure.height(), BufferedImage.TYPE_INT_RGB);
     }
 
     /** Writes the figure as an SVG document (text stays text, so it can be searched and edited). */
@@ -116,12 +138,18 @@ public final class FigureWriter {
         return fixPdfDates(doc.getPDFBytes());
     }
 
-    private static void prepare(Graphics2D g, Figure figure) {
+    /** The rendering hints, and the figure's area white. */
+    static void prepare(Graphics2D g, Figure figure) {
+        prepare(g);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, figure.width(), figure.height());
+    }
+
+    /** The rendering hints every figure is drawn with. */
+    static void prepare(Graphics2D g) {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, figure.width(), figure.height());
     }
 
     /**

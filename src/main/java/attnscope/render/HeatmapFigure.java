@@ -3,6 +3,8 @@ package attnscope.render;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.util.List;
 
 /**
@@ -65,18 +67,17 @@ public final class HeatmapFigure implements Figure {
 
     @Override
     public void draw(Graphics2D g) {
+        draw(g, true);
+    }
+
+    /** The whole figure, or (for a {@link Template}) all but the title and subtitle. */
+    private void draw(Graphics2D g, boolean withTitle) {
         Layout L = layout;
         double u = L.unit;
         int top = FigureStyle.banner(g, options.syntheticLabel(), L.size, u);
-
-        Font titleFont = FigureStyle.font((float) (40 * u), true);
-        double y = top + 24 * u + titleFont.getSize2D();
-        FigureStyle.text(g, titleFont, FigureStyle.TEXT, title, L.margin, y);
-        if (subtitle != null) {
-            Font sub = FigureStyle.font((float) (24 * u), false);
-            FigureStyle.text(g, sub, FigureStyle.MUTED, subtitle, L.margin, y + 12 * u + sub.getSize2D());
+        if (withTitle) {
+            drawTitle(g, top);
         }
-
         drawCells(g);
         drawTickLabels(g);
 
@@ -90,6 +91,17 @@ public final class HeatmapFigure implements Figure {
         drawLegend(g, axisBaseline + 20 * u);
         FigureStyle.colorBar(g, options.scale(), (int) Math.round(L.plotX + plotW + 30 * u), L.plotY,
                 (int) Math.round(34 * u), plotH, u);
+    }
+
+    private void drawTitle(Graphics2D g, int top) {
+        double u = layout.unit;
+        Font titleFont = FigureStyle.font((float) (40 * u), true);
+        double y = top + 24 * u + titleFont.getSize2D();
+        FigureStyle.text(g, titleFont, FigureStyle.TEXT, title, layout.margin, y);
+        if (subtitle != null) {
+            Font sub = FigureStyle.font((float) (24 * u), false);
+            FigureStyle.text(g, sub, FigureStyle.MUTED, subtitle, layout.margin, y + 12 * u + sub.getSize2D());
+        }
     }
 
     /**
@@ -159,6 +171,11 @@ public final class HeatmapFigure implements Figure {
         if (L.valueFont != null) {
             drawValues(g, rowMax);
         }
+        drawPlotFrame(g);
+    }
+
+    private void drawPlotFrame(Graphics2D g) {
+        Layout L = layout;
         g.setColor(FigureStyle.FRAME);
         FigureStyle.hairline(g, 1f);
         g.drawRect(L.xEdges[0], L.yEdges[0], L.xEdges[L.cols] - L.xEdges[0], L.yEdges[L.rows] - L.yEdges[0]);
@@ -222,6 +239,122 @@ public final class HeatmapFigure implements Figure {
             x += box + (int) Math.round(12 * L.unit);
         }
         FigureStyle.text(g, f, FigureStyle.MUTED, note, x, y + box / 2.0 + FigureStyle.centreToBaseline(f));
+    }
+
+    /**
+     * The pixels that the heatmaps of one lesson share, drawn once: every head of a layout has the
+     * same banner, tick labels, axis titles, masked cells, legend and colour bar; only the title,
+     * the visible cells and the frame over them differ. A head is then the template with its title
+     * drawn in the band above the plot and its cells written straight into the raster — the same
+     * pixels as drawing the whole figure (LessonFiguresTest compares them), for a fraction of the work.
+     *
+     * <p>Applies to heatmaps of one layout without numbers in the cells, whose views mask the same
+     * cells (see {@link #fits}).
+     */
+    static final class Template {
+        private final HeatmapFigure model;
+        private final int[] pixels;
+
+        private Template(HeatmapFigure model, int[] pixels) {
+            this.model = model;
+            this.pixels = pixels;
+        }
+
+        /** Whether heatmaps like {@code figure} can be drawn from a template. */
+        static boolean possible(HeatmapFigure figure) {
+            return figure.layout.valueFont == null;
+        }
+
+        /** Draws the shared parts of heatmaps like {@code figure} (its own title and cells do not matter). */
+        static Template of(HeatmapFigure figure) {
+            if (!possible(figure)) {
+                throw new IllegalArgumentException("heatmaps with numbers in their cells are drawn whole");
+            }
+            BufferedImage image = FigureWriter.blankRaster(figure);
+            Graphics2D g = image.createGraphics();
+            try {
+                FigureWriter.prepare(g, figure);
+                figure.draw(g, false);
+            } finally {
+                g.dispose();
+            }
+            return new Template(figure, ((DataBufferInt) image.getRaster().getDataBuffer()).getData());
+        }
+
+        /** Whether {@code figure} shares this template's pixels outside its title and cells. */
+        boolean fits(HeatmapFigure figure) {
+            MatrixView a = model.view;
+            MatrixView b = figure.view;
+            return figure.layout == model.layout && figure.options.equals(model.options)
+                    && figure.rowAxis.equals(model.rowAxis) && figure.colAxis.equals(model.colAxis)
+                    && a.causal() == b.causal() && a.masked() == null && b.masked() == null;
+        }
+
+        /** A raster for {@link #draw}: a copy of the template. Reuse it for the next head. */
+        BufferedImage canvas() {
+            BufferedImage image = FigureWriter.blankRaster(model);
+            System.arraycopy(pixels, 0, ((DataBufferInt) image.getRaster().getDataBuffer()).getData(), 0, pixels.length);
+            return image;
+        }
+
+        /**
+         * Draws {@code figure} onto a canvas of this template (left by the previous head or fresh):
+         * the band above the plot (banner and title) is reset from the template and the title drawn
+         * there, the cells are written over the previous head's, and the frame drawn over them, in
+         * the order the whole figure draws them.
+         */
+        void draw(HeatmapFigure figure, BufferedImage canvas) {
+            if (!fits(figure)) {
+                throw new IllegalArgumentException("this heatmap does not fit the template");
+            }
+            Layout L = figure.layout;
+            int width = L.size;
+            int[] out = ((DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
+            System.arraycopy(pixels, 0, out, 0, L.plotY * width);
+            Graphics2D g = canvas.createGraphics();
+            try {
+                FigureWriter.prepare(g);
+                figure.drawTitle(g, FigureStyle.bannerHeight(figure.options.syntheticLabel(), L.unit));
+                figure.writeCells(out, width);
+                FigureStyle.antialias(g, false);
+                figure.drawPlotFrame(g);
+            } finally {
+                g.dispose();
+            }
+        }
+    }
+
+    /**
+     * The cells as drawCells leaves them, written into an RGB raster {@code width} pixels wide:
+     * each visible cell fills its own rectangle (drawCells' 1 px overlaps are always covered by the
+     * neighbour drawn next), masked cells are left as they are (the template has them). Large
+     * matrices are the same {@link CellImage} drawCells draws.
+     */
+    private void writeCells(int[] out, int width) {
+        Layout L = layout;
+        if (!hatched()) {
+            int w = L.xEdges[L.cols] - L.xEdges[0];
+            int h = L.yEdges[L.rows] - L.yEdges[0];
+            BufferedImage cells = CellImage.of(view, options.scale(), w, h);
+            int[] src = ((DataBufferInt) cells.getRaster().getDataBuffer()).getData();
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(src, y * w, out, (L.yEdges[0] + y) * width + L.xEdges[0], w);
+            }
+            return;
+        }
+        for (int r = 0; r < L.rows; r++) {
+            float rowMax = view.rowMax(r);
+            for (int c = 0; c < L.cols; c++) {
+                if (view.isMasked(r, c)) {
+                    continue;
+                }
+                // Java2D's fill writes an opaque alpha byte into TYPE_INT_RGB pixels: so does this.
+                int rgb = 0xFF000000 | view.rgb(r, c, options.scale(), rowMax);
+                for (int y = L.yEdges[r]; y < L.yEdges[r + 1]; y++) {
+                    java.util.Arrays.fill(out, y * width + L.xEdges[c], y * width + L.xEdges[c + 1], rgb);
+                }
+            }
+        }
     }
 
     /**

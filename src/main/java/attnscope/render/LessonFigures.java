@@ -57,12 +57,27 @@ public final class LessonFigures {
         // One layout for all head heatmaps: same tokens, same size, so labels are measured once.
         HeatmapFigure.Layout layout = HeatmapFigure.Layout.of(labels, labels, opts);
 
+        // The head heatmaps' PNGs start from one drawing of what they share; each thread keeps its
+        // own canvas (a raster of 1600² pixels) from head to head.
+        HeatmapFigure first = headFigure(sets.get(0), 0, layout, opts);
+        HeatmapFigure.Template template = opts.formats().contains(FigureFormat.PNG) && HeatmapFigure.Template.possible(first)
+                ? HeatmapFigure.Template.of(first) : null;
+        ThreadLocal<java.awt.image.BufferedImage> canvas = template == null ? null : ThreadLocal.withInitial(template::canvas);
+
         List<Callable<List<Path>>> tasks = new ArrayList<>();
         for (PatternSet set : sets) {
             for (int h = 0; h < set.heads(); h++) {
                 int head = h;
-                tasks.add(() -> FigureWriter.write(headFigure(set, head, layout, opts), figuresDir,
-                        headName(set.layer(), head), opts, sink));
+                tasks.add(() -> {
+                    HeatmapFigure figure = headFigure(set, head, layout, opts);
+                    if (template == null || !template.fits(figure)) {
+                        return FigureWriter.write(figure, figuresDir, headName(set.layer(), head), opts, sink);
+                    }
+                    return FigureWriter.write(figure, () -> {
+                        template.draw(figure, canvas.get());
+                        return canvas.get();
+                    }, figuresDir, headName(set.layer(), head), opts, sink);
+                });
             }
             tasks.add(() -> FigureWriter.write(new LayerGridFigure(set, opts), figuresDir, gridName(set.layer()), opts, sink));
         }

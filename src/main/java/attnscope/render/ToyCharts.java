@@ -254,7 +254,8 @@ public final class ToyCharts {
         return write(pngBytes(image(chart, width, height)), file, sink);
     }
 
-    private static Path write(byte[] bytes, Path file, FileSink sink) {
+    /** Writes PNG bytes to {@code file} through {@code sink}; returns the file. */
+    public static Path write(byte[] bytes, Path file, FileSink sink) {
         try {
             sink.write(file, bytes);
             return file;

@@ -83,6 +83,44 @@ class LessonFiguresTest {
     }
 
     @Test
+    void headsDrawnFromTheTemplateArePixelForPixelTheWholeDrawing() {
+        // Hatched cells (T ≤ 128) and painted cells (T > 128), causal or not, with and without the
+        // banner, each colour scale; heads in an order that leaves other heads' cells on the canvas.
+        record Case(int t, int size, boolean causal, boolean synthetic, ColorScale scale) {
+        }
+        List<Case> cases = List.of(new Case(50, 1600, true, true, ColorScale.LINEAR), new Case(50, 800, false, false, ColorScale.LOG),
+                new Case(30, 600, true, false, ColorScale.ROW), new Case(140, 800, true, true, ColorScale.LINEAR),
+                new Case(140, 600, false, false, ColorScale.ROW));
+        for (Case c : cases) {
+            InspectionResult r = RenderFixtures.inspection(RenderFixtures.config(1, 4, 2, c.synthetic()), RenderFixtures.tokens(c.t()),
+                    c.causal(), c.t());
+            FigureOptions opts = FigureOptions.defaults().withSize(c.size()).withScale(c.scale()).forModel(r.config());
+            PatternSet set = LessonFigures.patternSets(r).get(0);
+            HeatmapFigure.Layout layout = HeatmapFigure.Layout.of(set.labels(), set.labels(), opts);
+            HeatmapFigure.Template template = HeatmapFigure.Template.of(LessonFigures.headFigure(set, 1, layout, opts));
+            BufferedImage canvas = template.canvas();
+            for (int head : new int[] {3, 0, 2, 1}) {
+                HeatmapFigure figure = LessonFigures.headFigure(set, head, layout, opts);
+                template.draw(figure, canvas);
+                assertArrayEquals(pixels(FigureWriter.raster(figure)), pixels(canvas), c + ", head " + head);
+            }
+        }
+    }
+
+    private static int[] pixels(BufferedImage image) {
+        return ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
+    }
+
+    @Test
+    void headsWithNumbersInTheirCellsAreDrawnWhole() {
+        InspectionResult r = RenderFixtures.inspection(RenderFixtures.config(1, 2, 1, false), RenderFixtures.tokens(5), true, 1);
+        PatternSet set = LessonFigures.patternSets(r).get(0);
+        FigureOptions opts = FigureOptions.defaults();
+        HeatmapFigure.Layout layout = HeatmapFigure.Layout.of(set.labels(), set.labels(), opts);
+        assertFalse(HeatmapFigure.Template.possible(LessonFigures.headFigure(set, 0, layout, opts)));
+    }
+
+    @Test
     void everyFigureOfASyntheticModelSaysSo() throws IOException {
         FigureOptions svg = smallOptions().withFormats(EnumSet.of(FigureFormat.SVG));
         List<Path> files = new ArrayList<>(LessonFigures.writeAll(small(true, true), tmp.resolve("synthetic"), svg));

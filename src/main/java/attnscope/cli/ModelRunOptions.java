@@ -4,18 +4,17 @@ import attnscope.InputException;
 import attnscope.capture.HookedModel;
 import attnscope.inspect.InspectionResult;
 import attnscope.inspect.Inspector;
-import attnscope.inspect.MemoryGuard;
 import attnscope.model.DefaultModel;
 import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
 import attnscope.model.TextFile;
 import attnscope.model.TextTokenizer;
 import attnscope.onnx.Device;
-import attnscope.onnx.Sessions;
 import attnscope.tensor.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,11 +90,8 @@ public final class ModelRunOptions {
         ModelConfig config = folder.readConfig();
         int[] chosen = parseLayers(spec, layers, config.layers());
         TextTokenizer.Tokens tokens = tokens(spec, folder, config);
-        config.requireContext(tokens.length());
-        MemoryGuard.require(config, chosen == null ? config.layers() : chosen.length, tokens.length(), limit);
-        Sessions.requireAvailable(dev);
-        HookedModel.Prepared prepared = HookedModel.prepare(modelDir, chosen, line -> progress(err, line));
-        prepared.requireInEmbedding(tokens);
+        HookedModel.Prepared prepared = Inspector.prepare(modelDir, config, chosen, limit, dev, line -> progress(err, line),
+                List.of(tokens));
         beforeRunning.check(config, tokens);
 
         long t0 = System.nanoTime();

@@ -10,11 +10,17 @@ import attnscope.check.Checks;
 import attnscope.check.Comparison;
 import attnscope.check.Tolerance;
 import attnscope.model.ModelConfig;
+import attnscope.model.ModelFolder;
+import attnscope.model.TextTokenizer;
 import attnscope.model.TextTokenizer.Tokens;
 import attnscope.onnx.AttentionSite;
+import attnscope.onnx.Device;
+import attnscope.onnx.Sessions;
 import attnscope.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The inspection pipeline: a hooked forward pass, the reference recomputation of every head from
@@ -36,19 +42,43 @@ public final class Inspector {
      *
      * @param layers the layers to capture, or null for all
      */
-    public static InspectionResult inspect(java.nio.file.Path modelDir, String text, attnscope.onnx.Device device,
-            int[] layers, long memoryLimitBytes) {
-        attnscope.model.ModelFolder folder = attnscope.model.ModelFolder.locate(modelDir);
+    public static InspectionResult inspect(Path modelDir, String text, Device device, int[] layers, long memoryLimitBytes) {
+        ModelFolder folder = ModelFolder.locate(modelDir);
         ModelConfig config = folder.readConfig();
         Tokens tokens;
-        try (attnscope.model.TextTokenizer tokenizer = attnscope.model.TextTokenizer.open(folder.requireTokenizer())) {
+        try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
             tokens = tokenizer.encode(text);
         }
-        config.requireContext(tokens.length());
-        MemoryGuard.require(config, layers == null ? config.layers() : layers.length, tokens.length(), memoryLimitBytes);
-        try (HookedModel model = HookedModel.open(modelDir, device, layers)) {
+        HookedModel.Prepared prepared = prepare(modelDir, config, layers, memoryLimitBytes, device, line -> { }, List.of(tokens));
+        try (HookedModel model = prepared.open(device)) {
             return inspect(model, tokens);
         }
+    }
+
+    /**
+     * Everything that can be checked before a session opens, cheapest first, so that bad input
+     * costs little and writes nothing: each input within the model's context, the largest within
+     * the memory guard, the device available, the graph readable with an attention site per
+     * layer, and every token id inside the embedding.
+     *
+     * @param config the model folder's config.json, read by the caller
+     * @param layers the layers to capture, or null for all
+     * @param inputs the token sequences the run will feed the model
+     */
+    public static HookedModel.Prepared prepare(Path modelDir, ModelConfig config, int[] layers, long memoryLimitBytes,
+            Device device, Consumer<String> progress, List<Tokens> inputs) {
+        int longest = 0;
+        for (Tokens tokens : inputs) {
+            config.requireContext(tokens.length());
+            longest = Math.max(longest, tokens.length());
+        }
+        MemoryGuard.require(config, layers == null ? config.layers() : layers.length, longest, memoryLimitBytes);
+        Sessions.requireAvailable(device);
+        HookedModel.Prepared prepared = HookedModel.prepare(modelDir, layers, progress);
+        for (Tokens tokens : inputs) {
+            prepared.requireInEmbedding(tokens);
+        }
+        return prepared;
     }
 
     /** Everything: capture, untouched forward, reference, checks. */

@@ -7,12 +7,10 @@ import attnscope.capture.Site;
 import attnscope.check.CheckResult;
 import attnscope.inspect.InspectionResult;
 import attnscope.inspect.Inspector;
-import attnscope.inspect.MemoryGuard;
 import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
 import attnscope.model.TextTokenizer;
 import attnscope.onnx.Device;
-import attnscope.onnx.Sessions;
 import attnscope.output.FileSink;
 import attnscope.output.OutputFolder;
 import attnscope.render.FigureOptions;
@@ -98,12 +96,8 @@ public final class Lesson {
         try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
             TextTokenizer.Tokens passage = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
             TextTokenizer.Tokens toySentence = checkedTokens(tokenizer.encode(TOY_SENTENCE), config, "the toy sentence");
-            config.requireContext(passage.length());
-            MemoryGuard.require(config, config.layers(), passage.length(), r.memoryLimitBytes());
-            Sessions.requireAvailable(r.device());
-            HookedModel.Prepared prepared = HookedModel.prepare(r.model(), null, progress);
-            prepared.requireInEmbedding(passage);
-            prepared.requireInEmbedding(toySentence);
+            HookedModel.Prepared prepared = Inspector.prepare(r.model(), config, null, r.memoryLimitBytes(), r.device(), progress,
+                    List.of(passage, toySentence));
             checkOutput(r.out());
             progress.accept("opening " + folder.onnx() + " …");
             try (ModelOpening opening = new ModelOpening(prepared, r.device());

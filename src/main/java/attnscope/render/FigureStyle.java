@@ -134,6 +134,21 @@ final class FigureStyle {
         return h;
     }
 
+    /**
+     * The top of a figure: the synthetic-model banner (if any), then a bold title and a muted
+     * subtitle starting at {@code x}. Returns the banner's height, from which the figure lays out
+     * the rest.
+     */
+    static int header(Graphics2D g, FigureOptions options, int width, double unit, double x, String title, String subtitle) {
+        int bannerH = banner(g, options.syntheticLabel(), width, unit);
+        Font titleFont = font((float) (40 * unit), true);
+        Font sub = font((float) (24 * unit), false);
+        double y = bannerH + 24 * unit + titleFont.getSize2D();
+        text(g, titleFont, TEXT, title, x, y);
+        text(g, sub, MUTED, subtitle, x, y + 12 * unit + sub.getSize2D());
+        return bannerH;
+    }
+
     /** The height of the synthetic-model banner, 0 without a label. */
     static int bannerHeight(String label, double unit) {
         return label == null || label.isEmpty() ? 0 : (int) Math.round(52 * unit);

@@ -58,17 +58,11 @@ final class LayerGridFigure implements Figure {
     @Override
     public void draw(Graphics2D g) {
         double u = unit;
-        int bannerH = FigureStyle.banner(g, options.syntheticLabel(), width, u);
-        Font titleFont = FigureStyle.font((float) (40 * u), true);
-        Font sub = FigureStyle.font((float) (24 * u), false);
-        double y = bannerH + 24 * u + titleFont.getSize2D();
         boolean grouped = set.groupSize() > 1;
-        String title = "layer " + set.layer() + " · all " + set.heads() + " heads"
-                + (grouped ? ", grouped by shared key/value head" : " (each with its own keys and values)");
-        FigureStyle.text(g, titleFont, FigureStyle.TEXT, title, left, y);
-        FigureStyle.text(g, sub, FigureStyle.MUTED, "each panel: T = " + set.tokens()
-                + " tokens, query position down, key position across · " + options.scale().label(), left,
-                y + 12 * u + sub.getSize2D());
+        FigureStyle.header(g, options, width, u, left, "layer " + set.layer() + " · all " + set.heads() + " heads"
+                + (grouped ? ", grouped by shared key/value head" : " (each with its own keys and values)"),
+                "each panel: T = " + set.tokens() + " tokens, query position down, key position across · "
+                        + options.scale().label());
 
         Font groupFont = FigureStyle.font((float) (26 * u), true);
         Font caption = FigureStyle.font((float) (22 * u), false);

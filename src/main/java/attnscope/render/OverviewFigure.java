@@ -72,14 +72,9 @@ final class OverviewFigure implements Figure {
     @Override
     public void draw(Graphics2D g) {
         double u = unit;
-        int bannerH = FigureStyle.banner(g, options.syntheticLabel(), width, u);
-        Font titleFont = FigureStyle.font((float) (40 * u), true);
-        Font sub = FigureStyle.font((float) (24 * u), false);
-        double y = bannerH + 24 * u + titleFont.getSize2D();
-        FigureStyle.text(g, titleFont, FigureStyle.TEXT, "all layers × heads (" + layers.size() + " × " + heads + ")",
-                left, y);
-        FigureStyle.text(g, sub, FigureStyle.MUTED, "each square: one head's pattern, T = " + layers.get(0).tokens()
-                + " tokens, query down, key across · " + options.scale().label(), left, y + 12 * u + sub.getSize2D());
+        int bannerH = FigureStyle.header(g, options, width, u, left, "all layers × heads (" + layers.size() + " × " + heads + ")",
+                "each square: one head's pattern, T = " + layers.get(0).tokens() + " tokens, query down, key across · "
+                        + options.scale().label());
 
         Font groupFont = FigureStyle.font((float) (24 * u), true);
         Font colFont = FigureStyle.font((float) Math.min(22 * u, thumb * 0.3), false);

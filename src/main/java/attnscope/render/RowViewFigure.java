@@ -77,14 +77,9 @@ final class RowViewFigure implements Figure {
     public void draw(Graphics2D g) {
         double u = unit;
         int t = set.tokens();
-        int bannerH = FigureStyle.banner(g, options.syntheticLabel(), width, u);
-        Font titleFont = FigureStyle.font((float) (40 * u), true);
-        Font sub = FigureStyle.font((float) (24 * u), false);
-        double y = bannerH + 24 * u + titleFont.getSize2D();
-        FigureStyle.text(g, titleFont, FigureStyle.TEXT, "layer " + set.layer() + " · query " + query + " “"
-                + set.labels().get(query) + "”: its weights over the keys", 40 * u, y);
-        FigureStyle.text(g, sub, FigureStyle.MUTED, "one row of the pattern per head; each row sums to 1"
-                + (set.causal() ? "; keys after the query are masked" : ""), 40 * u, y + 12 * u + sub.getSize2D());
+        FigureStyle.header(g, options, width, u, 40 * u, "layer " + set.layer() + " · query " + query + " “"
+                + set.labels().get(query) + "”: its weights over the keys", "one row of the pattern per head; each row sums to 1"
+                + (set.causal() ? "; keys after the query are masked" : ""));
 
         int[] xEdges = new int[t + 1];
         for (int k = 0; k <= t; k++) {

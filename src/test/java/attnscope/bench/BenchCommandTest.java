@@ -3,11 +3,10 @@ package attnscope.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import attnscope.cli.AttnscopeCommand;
+import attnscope.testing.Cli.Run;
+import attnscope.testing.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code attnscope bench --quick} end to end: bench.json has exactly CONTRACT.md's keys, types and
@@ -25,18 +23,8 @@ class BenchCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-    }
-
     private static Run bench(String... args) {
-        String[] all = Stream.concat(Stream.of("bench"), Stream.of(args)).toArray(String[]::new);
-        CommandLine cl = AttnscopeCommand.newCommandLine(false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(all);
-        return new Run(exit, out.toString(), err.toString());
+        return Cli.run(Stream.concat(Stream.of("bench"), Stream.of(args)).toArray(String[]::new));
     }
 
     @Test

@@ -11,6 +11,8 @@ import attnscope.output.FileSink;
 import attnscope.synth.ProgressListener;
 import attnscope.synth.SynthSpec;
 import attnscope.synth.SyntheticModelWriter;
+import attnscope.testing.Cli.Run;
+import attnscope.testing.Cli;
 import attnscope.testing.TestAssets;
 import attnscope.testing.WrongModels;
 import java.io.IOException;
@@ -68,23 +70,13 @@ class BadInputTest {
         return SyntheticModelWriter.write(spec, dir, tokenizer, ProgressListener.NONE, true);
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
     /** Runs the command line in this JVM, as {@code java -jar attnscope.jar} would, without --verbose. */
     static Run run(List<String> args) {
         return run(args, cl -> { });
     }
 
     static Run run(List<String> args, Consumer<CommandLine> prepare) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = AttnscopeCommand.newCommandLine(false);
-        prepare.accept(cl);
-        cl.setOut(new PrintWriter(out)); // after prepare: reaches subcommands it added, too
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return Cli.run(prepare, args.toArray(String[]::new));
     }
 
     /** Builds a case's command line in its own scratch folder; {@code out} is the --out to give. */

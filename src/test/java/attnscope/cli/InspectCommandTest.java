@@ -1,5 +1,6 @@
 package attnscope.cli;
 
+import static attnscope.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,35 +10,20 @@ import attnscope.synth.SynthSpec;
 import attnscope.synth.SyntheticModelWriter;
 import attnscope.tensor.Npy;
 import attnscope.tensor.Tensor;
+import attnscope.testing.Cli.Run;
 import attnscope.testing.TestAssets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The inspect command end to end: exit codes, summary.json as CONTRACT.md has it, tensors, messages. */
 class InspectCommandTest {
     @TempDir
     Path tmp;
-
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = AttnscopeCommand.newCommandLine(false);
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     static Path tinyModel(String name, SynthSpec spec) {
         Path dir = TestAssets.projectRoot().resolve("target/test-models/inspect-cli-" + name + "-"

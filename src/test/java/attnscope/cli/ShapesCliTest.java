@@ -1,8 +1,10 @@
 package attnscope.cli;
 
+import static attnscope.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import attnscope.testing.Cli.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,8 +17,8 @@ class ShapesCliTest {
 
     @Test
     void qwenAtFiftyTokens() {
-        ToyCliTest.Run r = ToyCliTest.run("shapes", "--no-plot");
-        assertEquals(0, r.code(), r.err());
+        Run r = run("shapes", "--no-plot");
+        assertEquals(0, r.exit(), r.err());
         String out = r.out();
         assertTrue(out.matches("(?s).*\\nQ\\s+50 × 64\\s+14 × 50 × 64.*"), out);
         assertTrue(out.matches("(?s).*\\nK\\s+50 × 64\\s+2 × 50 × 64\\s+each shared by 7 query heads.*"), out);
@@ -32,26 +34,26 @@ class ShapesCliTest {
 
     @Test
     void optionsAndConfigOverrideTheDefaults() throws Exception {
-        ToyCliTest.Run r = ToyCliTest.run("shapes", "--tokens", "10", "--heads", "4", "--kv-heads", "4", "--head-dim", "8",
+        Run r = run("shapes", "--tokens", "10", "--heads", "4", "--kv-heads", "4", "--head-dim", "8",
                 "--layers", "2", "--up-to", "40", "--no-plot");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("one per query head (multi-head attention)"), r.out());
         assertTrue(r.out().contains("4 × 10 × 10 = 400 per layer = 1.6 KiB"), r.out()); // 1600 bytes
         Path cfg = tmp.resolve("config.json");
         Files.writeString(cfg, "{\"hidden_size\": 384, \"num_hidden_layers\": 6, \"num_attention_heads\": 12, "
                 + "\"vocab_size\": 30522, \"max_position_embeddings\": 512, \"model_type\": \"bert\"}");
-        ToyCliTest.Run bert = ToyCliTest.run("shapes", "--model", tmp.toString(), "--json", "--no-plot");
-        assertEquals(0, bert.code(), bert.err());
+        Run bert = run("shapes", "--model", tmp.toString(), "--json", "--no-plot");
+        assertEquals(0, bert.exit(), bert.err());
         assertTrue(bert.out().contains("\"headDim\" : 32"), bert.out());
         assertTrue(bert.out().contains("\"tokens\" : 512"), bert.out()); // the growth table ends at max_position_embeddings
-        ToyCliTest.Run missing = ToyCliTest.run("shapes", "--model", tmp.resolve("none").toString(), "--no-plot");
-        assertEquals(ExitCodes.INPUT, missing.code());
+        Run missing = run("shapes", "--model", tmp.resolve("none").toString(), "--no-plot");
+        assertEquals(ExitCodes.INPUT, missing.exit());
     }
 
     @Test
     void writesThePlot() {
         Path png = tmp.resolve("sub/memory.png");
-        assertEquals(0, ToyCliTest.run("shapes", "--plot", png.toString()).code());
+        assertEquals(0, run("shapes", "--plot", png.toString()).exit());
         assertTrue(Files.isRegularFile(png));
     }
 }

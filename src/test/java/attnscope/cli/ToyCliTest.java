@@ -1,39 +1,25 @@
 package attnscope.cli;
 
+import static attnscope.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import attnscope.testing.Cli.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The toy and shapes commands as a user meets them: exit codes, one-line messages, files written. */
 class ToyCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = AttnscopeCommand.newCommandLine(false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Run usageError(String... args) {
         Run r = run(args);
-        assertEquals(ExitCodes.USAGE, r.code(), "exit code for " + String.join(" ", args) + "; stderr: " + r.err());
+        assertEquals(ExitCodes.USAGE, r.exit(), "exit code for " + String.join(" ", args) + "; stderr: " + r.err());
         assertOneClearLine(r);
         return r;
     }
@@ -48,12 +34,12 @@ class ToyCliTest {
     @Test
     void handoutRunsAndWritesItsFigures() {
         Run r = run("toy", "--figures", tmp.toString());
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("2*1 + 3*0 = 2"), r.out());
         assertTrue(r.out().contains("[2.25, 1.125]  ← output"), r.out());
         assertTrue(Files.isRegularFile(tmp.resolve("handout_weights.png")));
         assertTrue(Files.isRegularFile(tmp.resolve("handout_vectors.png")));
-        assertEquals(0, run("toy", "handout", "--no-figures").code());
+        assertEquals(0, run("toy", "handout", "--no-figures").exit());
     }
 
     @Test
@@ -96,18 +82,18 @@ class ToyCliTest {
     @Test
     void badFilesAreInputErrorsNamingTheLine() throws Exception {
         Run missing = run("toy", "--input", tmp.resolve("nope.txt").toString(), "--no-figures");
-        assertEquals(ExitCodes.INPUT, missing.code());
+        assertEquals(ExitCodes.INPUT, missing.exit());
         assertOneClearLine(missing);
         Path bad = tmp.resolve("bad.txt");
         Files.writeString(bad, "tokens = a b\nquery = 1 2\nkeys = 1 0; 0 one\nvalues = 1; 2\n");
         Run r = run("toy", "--input", bad.toString(), "--no-figures");
-        assertEquals(ExitCodes.INPUT, r.code(), r.err());
+        assertEquals(ExitCodes.INPUT, r.exit(), r.err());
         assertOneClearLine(r);
         assertTrue(r.err().contains("bad.txt:3: keys row 1: \"one\" is not a number"), r.err());
         Path noEquals = tmp.resolve("noeq.txt");
         Files.writeString(noEquals, "tokens a b\n");
         Run r2 = run("toy", "matrix", "--input", noEquals.toString(), "--no-figures");
-        assertEquals(ExitCodes.INPUT, r2.code());
+        assertEquals(ExitCodes.INPUT, r2.exit());
         assertTrue(r2.err().contains("noeq.txt:1: expected `name = value`"), r2.err());
     }
 
@@ -118,19 +104,19 @@ class ToyCliTest {
             Files.write(heads, in.readAllBytes());
         }
         Run r = run("toy", "matrix", "--input", heads.toString(), "--no-figures");
-        assertEquals(ExitCodes.INPUT, r.code());
+        assertEquals(ExitCodes.INPUT, r.exit());
         assertTrue(r.err().contains("is a \"heads\" example (kind = heads): run `attnscope toy heads --input"), r.err());
-        assertEquals(0, run("toy", "heads", "--input", heads.toString(), "--no-figures").code());
+        assertEquals(0, run("toy", "heads", "--input", heads.toString(), "--no-figures").exit());
     }
 
     @Test
     void searchPrintsTheQueryAndTheProof() {
         Run r = run("toy", "--target", "cat:0.9", "--no-figures");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("Goal: more than 0.9 of the weight on position 1 (\"cat\") with softmax"), r.out());
         assertTrue(r.out().contains("Found: query"), r.out());
         Run split = run("toy", "--split", "cat,chases", "--json", "--no-figures");
-        assertEquals(0, split.code(), split.err());
+        assertEquals(0, split.exit(), split.err());
         assertTrue(split.out().contains("\"satisfied\" : true"), split.out());
     }
 
@@ -138,7 +124,7 @@ class ToyCliTest {
     void everyExampleRuns() {
         for (String example : new String[] {"self-attention", "matrix", "causal", "heads"}) {
             Run r = run("toy", example, "--figures", tmp.toString());
-            assertEquals(0, r.code(), example + ": " + r.err());
+            assertEquals(0, r.exit(), example + ": " + r.err());
             Run json = run("toy", example, "--json", "--no-figures");
             assertTrue(json.out().strip().startsWith("{"), example + " --json: " + json.out());
         }
@@ -148,7 +134,7 @@ class ToyCliTest {
         }
         Run explain = run("toy", "explain", "3", "1", "--figures", tmp.toString());
         assertTrue(Files.isRegularFile(tmp.resolve("explain_3_1.png")));
-        assertEquals(0, explain.code());
+        assertEquals(0, explain.exit());
         assertTrue(explain.out().contains("takes 49.8 % of its output"), explain.out());
     }
 
@@ -159,10 +145,10 @@ class ToyCliTest {
             Files.write(slide, in.readAllBytes());
         }
         Run r = run("toy", "causal", "--input", slide.toString(), "--no-figures");
-        assertEquals(ExitCodes.CHECK_FAILED, r.code());
+        assertEquals(ExitCodes.CHECK_FAILED, r.exit());
         assertTrue(r.out().contains("WRONG: sums to 1.02, not 1"), r.out());
         Run ok = run("toy", "causal", "--tokens", "a,b", "--scores", "0,5;0,0", "--slide-weights", "1,0;0.5,0.5", "--no-figures");
-        assertEquals(ExitCodes.OK, ok.code(), ok.out());
+        assertEquals(ExitCodes.OK, ok.exit(), ok.out());
     }
 
     @Test
@@ -170,9 +156,9 @@ class ToyCliTest {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
         for (Path dir : new Path[] {a, b}) {
-            assertEquals(0, run("toy", "--figures", dir.toString()).code());
-            assertEquals(0, run("toy", "matrix", "--figures", dir.toString()).code());
-            assertEquals(0, run("shapes", "--plot", dir.resolve("memory.png").toString()).code());
+            assertEquals(0, run("toy", "--figures", dir.toString()).exit());
+            assertEquals(0, run("toy", "matrix", "--figures", dir.toString()).exit());
+            assertEquals(0, run("shapes", "--plot", dir.resolve("memory.png").toString()).exit());
         }
         for (String png : new String[] {"handout_weights.png", "handout_vectors.png", "matrix_weights.png", "memory.png"}) {
             byte[] first = Files.readAllBytes(a.resolve(png));
@@ -180,7 +166,7 @@ class ToyCliTest {
             assertArrayEquals(first, Files.readAllBytes(b.resolve(png)), png + " differs between runs");
         }
         // A different input gives a different figure (the comparison above can fail).
-        assertEquals(0, run("toy", "--query", "1,0", "--figures", b.toString()).code());
+        assertEquals(0, run("toy", "--query", "1,0", "--figures", b.toString()).exit());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("handout_weights.png")),
                 Files.readAllBytes(b.resolve("handout_weights.png"))));
     }
@@ -188,17 +174,17 @@ class ToyCliTest {
     @Test
     void everyShippedExampleCanBePrintedEditedAndRun() throws Exception {
         Run list = run("toy", "examples");
-        assertEquals(0, list.code());
+        assertEquals(0, list.exit());
         for (String name : attnscope.toy.ToyInput.BUILT_IN) {
             assertTrue(list.out().contains(name), list.out());
             Run printed = run("toy", "examples", name);
-            assertEquals(0, printed.code());
+            assertEquals(0, printed.exit());
             Path file = tmp.resolve(name + ".txt");
             Files.writeString(file, printed.out());
             String kind = attnscope.toy.ToyInput.parse(name, printed.out()).text("kind");
             Run r = kind.equals("handout") ? run("toy", "--input", file.toString(), "--no-figures")
                     : run("toy", kind, "--input", file.toString(), "--no-figures");
-            assertEquals(name.equals("causal-slide") ? ExitCodes.CHECK_FAILED : ExitCodes.OK, r.code(), name + ": " + r.err());
+            assertEquals(name.equals("causal-slide") ? ExitCodes.CHECK_FAILED : ExitCodes.OK, r.exit(), name + ": " + r.err());
         }
         usageError("toy", "examples", "nope");
     }
@@ -206,8 +192,8 @@ class ToyCliTest {
     @Test
     void helpTeaches() {
         Run r = run("toy", "--help");
-        assertEquals(0, r.code());
+        assertEquals(0, r.exit());
         assertTrue(r.out().contains("--target cat:0.9") && r.out().contains("self-attention") && r.out().contains("explain"), r.out());
-        assertEquals(0, run("shapes", "--help").code());
+        assertEquals(0, run("shapes", "--help").exit());
     }
 }

@@ -1,24 +1,22 @@
 package attnscope.lesson;
 
+import static attnscope.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import attnscope.cli.AttnscopeCommand;
 import attnscope.cli.ExitCodes;
 import attnscope.synth.SynthSpec;
 import attnscope.synth.SyntheticModelWriter;
+import attnscope.testing.Cli.Run;
 import attnscope.testing.HeadlessChromium;
 import attnscope.testing.TestAssets;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The lesson end to end, through the CLI, on synthetic models with the real Qwen2 tokenizer. */
 class LessonCommandTest {
@@ -33,24 +31,11 @@ class LessonCommandTest {
                 TestAssets.qwen2Tokenizer(), null);
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = AttnscopeCommand.newCommandLine(false);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void writesHtmlAndMarkdownWhoseFiguresAllLoadInChromium(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("lesson");
         Run r = run("lesson", "--model", model.toString(), "--out", out.toString());
-        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
         String html = Files.readString(out.resolve("index.html"));
         String md = Files.readString(out.resolve("lesson.md"));
         for (String section : List.of("1. The handout", "2. The same formula, real dimensions", "3. The toy sentence through the real tokenizer",
@@ -88,7 +73,7 @@ class LessonCommandTest {
         // Written again: byte-identical.
         String before = html;
         byte[] overview = Files.readAllBytes(out.resolve("figures/overview.png"));
-        assertEquals(ExitCodes.OK, run("lesson", "--model", model.toString(), "--out", out.toString()).code());
+        assertEquals(ExitCodes.OK, run("lesson", "--model", model.toString(), "--out", out.toString()).exit());
         assertEquals(before, Files.readString(out.resolve("index.html")));
         assertTrue(java.util.Arrays.equals(overview, Files.readAllBytes(out.resolve("figures/overview.png"))));
     }
@@ -99,7 +84,7 @@ class LessonCommandTest {
         Files.createDirectories(out);
         Files.writeString(out.resolve("notes.txt"), "my notes");
         Run r = run("lesson", "--model", model.toString(), "--out", out.toString());
-        assertEquals(ExitCodes.INPUT, r.code());
+        assertEquals(ExitCodes.INPUT, r.exit());
         assertTrue(r.err().contains("already holds files that attnscope did not write"), r.err());
         assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("attnscope:")).count(), r.err());
         try (var s = Files.list(out)) {
@@ -122,11 +107,11 @@ class LessonCommandTest {
     void missingModelIsAnInputErrorBeforeAnythingIsWritten(@TempDir Path dir) {
         Path out = dir.resolve("lesson");
         Run r = run("lesson", "--model", dir.resolve("nope").toString(), "--out", out.toString());
-        assertEquals(ExitCodes.INPUT, r.code());
+        assertEquals(ExitCodes.INPUT, r.exit());
         assertFalse(r.err().contains("Exception"), r.err());
         assertFalse(Files.exists(out), "nothing written for bad input");
         Run noStandIn = run("lesson", "--models-dir", dir.resolve("models").toString(), "--no-stand-in", "--out", out.toString());
-        assertEquals(ExitCodes.INPUT, noStandIn.code());
+        assertEquals(ExitCodes.INPUT, noStandIn.exit());
         assertTrue(noStandIn.err().contains("attnscope fetch"), noStandIn.err());
     }
 
@@ -138,7 +123,7 @@ class LessonCommandTest {
         Files.copy(TestAssets.qwen2Tokenizer(), models.resolve("qwen2-tokenizer/tokenizer.json"));
         Path out = dir.resolve("lesson");
         Run r = run("lesson", "--models-dir", models.toString(), "--out", out.toString());
-        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
         assertTrue(r.out().contains("SYNTHETIC stand-in"), r.out());
         String html = Files.readString(out.resolve("index.html"));
         int banner = html.indexOf("class=\"banner\"");

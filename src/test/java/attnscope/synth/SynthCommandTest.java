@@ -4,35 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import attnscope.cli.AttnscopeCommand;
 import attnscope.model.ModelConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import attnscope.testing.Cli.Run;
+import attnscope.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `attnscope synth` on the command line: the folder it writes, and the exit codes of bad requests. */
 class SynthCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-    }
-
     private static Run synth(String... args) {
-        String[] all = Stream.concat(Stream.of("synth"), Stream.of(args)).toArray(String[]::new);
-        CommandLine cl = AttnscopeCommand.newCommandLine(false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(all);
-        return new Run(exit, out.toString(), err.toString());
+        return Cli.run(Stream.concat(Stream.of("synth"), Stream.of(args)).toArray(String[]::new));
     }
 
     @Test

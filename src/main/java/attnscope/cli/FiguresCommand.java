@@ -197,16 +197,11 @@ public final class FiguresCommand implements Callable<Integer> {
 
     /** The layers to draw: those asked for with --layers, among those the inspection captured. */
     private List<Integer> chosenLayers(InspectionResult result) {
-        if (run.layers.equalsIgnoreCase("all")) {
+        int[] numbers = ModelRunOptions.layerNumbers(spec, run.layers);
+        if (numbers == null) {
             return result.layers();
         }
-        List<Integer> wanted;
-        try {
-            wanted = Arrays.stream(run.layers.split(",")).map(String::strip).map(Integer::valueOf).distinct().sorted().toList();
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--layers takes 'all' or layer numbers like 0,5,23, not '"
-                    + run.layers + "'");
-        }
+        List<Integer> wanted = Arrays.stream(numbers).boxed().toList();
         for (int l : wanted) {
             if (!result.layers().contains(l)) {
                 throw new ParameterException(spec.commandLine(), "--layers: layer " + l + " was not captured (the model has "

@@ -150,21 +150,25 @@ public final class ModelRunOptions {
 
     /** null for all layers. */
     static int[] parseLayers(CommandSpec spec, String value, int count) {
-        if (value.equalsIgnoreCase("all")) {
-            return null;
-        }
-        int[] list;
-        try {
-            list = Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).distinct().sorted().toArray();
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--layers takes 'all' or layer numbers like 0,5,23, not '" + value + "'");
-        }
-        for (int l : list) {
+        int[] list = layerNumbers(spec, value);
+        for (int l : list == null ? new int[0] : list) {
             if (l < 0 || l >= count) {
                 throw new InputException("layer " + l + " does not exist: the model has " + count + " layers (0.." + (count - 1) + ")");
             }
         }
         return list;
+    }
+
+    /** --layers as written: null for all, else the numbers sorted without repeats (not yet checked against a model). */
+    static int[] layerNumbers(CommandSpec spec, String value) {
+        if (value.equalsIgnoreCase("all")) {
+            return null;
+        }
+        try {
+            return Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).distinct().sorted().toArray();
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--layers takes 'all' or layer numbers like 0,5,23, not '" + value + "'");
+        }
     }
 
     private static void progress(PrintWriter err, String line) {

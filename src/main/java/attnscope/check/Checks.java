@@ -104,7 +104,7 @@ public final class Checks {
      */
     public static boolean maskIsVisible(int head, Tensor masked, Tensor unmasked, Tolerance tol) {
         int per = masked.size() / masked.dim(0);
-        return !Comparison.of(masked.data(), head * per, unmasked.data(), head * per, per, tol).passed();
+        return Comparison.anyOutside(masked.data(), head * per, unmasked.data(), head * per, per, tol);
     }
 
     /**

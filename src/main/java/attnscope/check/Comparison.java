@@ -39,6 +39,28 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
     }
 
     /**
+     * Whether some element of a[aOff .. aOff+n) lies outside its allowance around b[bOff .. bOff+n)
+     * (NaN counts as outside): the same answer as {@code !of(...).passed()}, but it stops at the
+     * first such element, for callers that need only that answer.
+     */
+    public static boolean anyOutside(float[] a, int aOff, float[] b, int bOff, int n, Tolerance tol) {
+        double atol = tol.atol();
+        double rtol = tol.rtol();
+        for (int i = 0; i < n; i++) {
+            double x = a[aOff + i];
+            double y = b[bOff + i];
+            double diff = Math.abs(x - y);
+            if (diff != diff) { // NaN: infinitely far off, as in Running
+                diff = Double.POSITIVE_INFINITY;
+            }
+            if (!(diff <= atol + rtol * Math.abs(y))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A comparison fed piece by piece, in order: the negative control compares rows as they are
      * computed instead of holding a whole unmasked pattern. The result equals {@link #of} over the
      * concatenated pieces.

@@ -20,6 +20,8 @@ import attnscope.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -92,8 +94,9 @@ public final class Inspector {
     public static InspectionResult verify(HookedModel model, Tokens tokens, HookedModel.Capture capture, Tensor plainOutput) {
         ModelConfig config = model.config();
         // Layers are independent: recompute and check them in parallel, then list them in layer order.
+        RotaryAngles angles = new RotaryAngles(config.ropeTheta());
         List<CheckedLayer> checked = model.sites().parallelStream()
-                .map(site -> checkLayer(config, site, capture, model.causal()))
+                .map(site -> checkLayer(config, site, capture, model.causal(), angles))
                 .toList();
         ActivationCache reference = new ActivationCache();
         List<CheckResult> checks = new ArrayList<>();
@@ -150,7 +153,7 @@ public final class Inspector {
      * negative control. The reference is computed here, so that the negative control can use the
      * scores it computes anyway.
      */
-    static CheckedLayer checkLayer(ModelConfig c, AttentionSite site, HookedModel.Capture capture, boolean causal) {
+    static CheckedLayer checkLayer(ModelConfig c, AttentionSite site, HookedModel.Capture capture, boolean causal, RotaryAngles angles) {
         int layer = site.layer();
         ActivationCache model = capture.cache();
         Tensor q = model.get(layer, Site.Q);
@@ -173,11 +176,11 @@ public final class Inspector {
         }
         Tensor qBefore = capture.qBeforeRotary().get(layer);
         if (qBefore != null) {
-            out.addAll(rotaryCheck("rotary.q", "query head", c, layer, qBefore, q));
+            out.addAll(rotaryCheck("rotary.q", "query head", c, layer, qBefore, q, angles));
         }
         Tensor kBefore = capture.kBeforeRotary().get(layer);
         if (kBefore != null) {
-            out.addAll(rotaryCheck("rotary.k", "key/value head", c, layer, kBefore, k));
+            out.addAll(rotaryCheck("rotary.k", "key/value head", c, layer, kBefore, k, angles));
         }
         // Inconsistent shapes are reported by the shape checks; there is nothing sound to recompute.
         if (!consistent(q, k, v)) {
@@ -194,22 +197,25 @@ public final class Inspector {
         boolean patternComparable = hasPattern && pattern.rank() == 3 && pattern.dim(0) == q.dim(0)
                 && pattern.dim(1) == t && pattern.dim(2) == t;
         Comparison.Running[] unmaskedVsModel = null;
-        Comparison.Running[] maskedVsUnmasked = null;
+        boolean[] maskVisible = null;
         ReferenceAttention.UnmaskedRows rows = null;
         if (negativeControl && patternComparable) {
             Comparison.Running[] running = new Comparison.Running[q.dim(0)];
-            Comparison.Running[] maskEffect = new Comparison.Running[q.dim(0)];
             for (int h = 0; h < running.length; h++) {
                 running[h] = new Comparison.Running(Tolerance.PATTERN_FP32);
-                maskEffect[h] = new Comparison.Running(Tolerance.PATTERN_FP32);
             }
+            // Whether the mask changes a head is known at its first row that differs (the first
+            // row, as a rule): later rows are not compared for it.
+            boolean[] visible = new boolean[q.dim(0)];
             float[] modelPattern = pattern.data();
             rows = (head, query, weights, masked, off) -> {
                 running[head].add(modelPattern, (head * t + query) * t, weights, 0, t);
-                maskEffect[head].add(masked, off, weights, 0, t);
+                if (!visible[head]) {
+                    visible[head] = Comparison.anyOutside(masked, off, weights, 0, t, Tolerance.PATTERN_FP32);
+                }
             };
             unmaskedVsModel = running;
-            maskedVsUnmasked = maskEffect;
+            maskVisible = visible;
         }
         ReferenceAttention.Result ref = ReferenceAttention.compute(q, k, v, causal, null, rows);
         // A pattern of an unexpected shape (the shape check has failed) is compared as the checks did
@@ -232,7 +238,7 @@ public final class Inspector {
             // input, or for a head that puts (almost) no weight on later keys anyway, masked and
             // unmasked agree and no comparison can tell a masked model from an unmasked one.
             if (negativeControl && hasPattern) {
-                boolean visible = maskedVsUnmasked != null ? !maskedVsUnmasked[h].result().passed()
+                boolean visible = maskVisible != null ? maskVisible[h]
                         : Checks.maskIsVisible(h, refPattern, unmaskedWhole.pattern(), Tolerance.PATTERN_FP32);
                 if (visible) {
                     out.add(unmaskedVsModel != null
@@ -257,7 +263,8 @@ public final class Inspector {
      * tensor. This is how a wrong rope_theta in config.json shows, for decomposed graphs (which rotate
      * Q and K themselves) and fused ones (whose present.N.key is rotated inside the op) alike.
      */
-    static List<CheckResult> rotaryCheck(String check, String headKind, ModelConfig c, int layer, Tensor before, Tensor after) {
+    static List<CheckResult> rotaryCheck(String check, String headKind, ModelConfig c, int layer, Tensor before, Tensor after,
+            RotaryAngles angles) {
         List<CheckResult> out = new ArrayList<>();
         if (!java.util.Arrays.equals(before.shape(), after.shape())) {
             out.add(new CheckResult(layer, -1, check, false, Double.NaN, 0, "layer " + layer + ": the tensors before "
@@ -271,7 +278,7 @@ public final class Inspector {
             return out;
         }
         Rotary rotary = new Rotary(before.dim(2), c.ropeTheta());
-        Tensor ours = new Tensor(before.shape(), rotary.apply(before.data(), Rotary.positions(before.dim(1))));
+        Tensor ours = new Tensor(before.shape(), rotary.applyInPlace(before.data().clone(), angles.of(before.dim(2), before.dim(1))));
         for (int g = 0; g < before.dim(0); g++) {
             CheckResult r = Checks.agreement(check, layer, g, after, ours, Tolerance.OUTPUT_FP32);
             out.add(new CheckResult(r.layer(), r.head(), r.check(), r.passed(), r.value(), r.limit(),
@@ -280,4 +287,21 @@ public final class Inspector {
         return out;
     }
 
+    /**
+     * The rotary angles of positions 0..T−1 (cos and sin, see {@link Rotary.Angles}), made once per
+     * head dimension and T and shared by every layer's rotary checks: computing them per layer cost
+     * more than the rotations.
+     */
+    static final class RotaryAngles {
+        private final double theta;
+        private final Map<Long, Rotary.Angles> made = new ConcurrentHashMap<>();
+
+        RotaryAngles(double theta) {
+            this.theta = theta;
+        }
+
+        Rotary.Angles of(int headDim, int t) {
+            return made.computeIfAbsent(((long) headDim << 32) | t, key -> new Rotary(headDim, theta).angles(Rotary.positions(t)));
+        }
+    }
 }

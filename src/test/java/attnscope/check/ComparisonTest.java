@@ -94,6 +94,36 @@ class ComparisonTest {
         assertEquals(elementByElement(ab[0], 0, ab[1], 0, rows * cols, Tolerance.PATTERN_FP32), running.result());
     }
 
+    /** The early-stopping test answers as the whole comparison does, NaN and ±∞ included. */
+    @Property(tries = 200)
+    void anyOutsideIsTheWholeComparisonFailing(@ForAll @IntRange(min = 0, max = 3000) int n, @ForAll @IntRange(min = 0, max = 2) int kind,
+            @ForAll long seed) {
+        Random r = new Random(seed);
+        float[][] ab = pair(r, n + 5);
+        if (kind == 1) {
+            ab[0] = ab[1].clone(); // equal everywhere, ∞ = ∞ and NaN = NaN included
+        } else if (kind == 2) {
+            for (int i = 0; i < ab[0].length; i++) { // within tolerance except, rarely, one value
+                ab[1][i] = Float.isFinite(ab[1][i]) ? ab[1][i] : 2f;
+                ab[0][i] = r.nextInt(4000) == 0 ? ab[1][i] + 1 : ab[1][i];
+            }
+        }
+        for (Tolerance tol : new Tolerance[] {Tolerance.PATTERN_FP32, new Tolerance(0, 1e-3), new Tolerance(1e-6, 0)}) {
+            assertEquals(!Comparison.of(ab[0], 5, ab[1], 0, n, tol).passed(), Comparison.anyOutside(ab[0], 5, ab[1], 0, n, tol));
+        }
+    }
+
+    @Test
+    void anyOutsideFindsOneValueOutside() {
+        float[] model = {0.25f, 0.75f, 0f};
+        float[] expected = {0.25f, 0.75f, 0f};
+        assertEquals(false, Comparison.anyOutside(model, 0, expected, 0, 3, Tolerance.PATTERN_FP32));
+        model[2] = 1e-3f; // a weight where the expected one is 0: the mask's effect
+        assertEquals(true, Comparison.anyOutside(model, 0, expected, 0, 3, Tolerance.PATTERN_FP32));
+        model[2] = Float.NaN;
+        assertEquals(true, Comparison.anyOutside(model, 0, expected, 0, 3, Tolerance.PATTERN_FP32));
+    }
+
     @Test
     void longStretchesInParallelChunksGiveTheSerialResult() {
         Random r = new Random(5);

@@ -15,6 +15,16 @@ final class CellImage {
 
     /** The matrix as a {@code width × height} RGB image, masked cells in the masked grey. */
     static BufferedImage of(MatrixView view, ColorScale scale, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        paint(view, scale, width, height, ((DataBufferInt) image.getRaster().getDataBuffer()).getData(), width, 0, 0);
+        return image;
+    }
+
+    /**
+     * The same pixels as {@link #of}, written straight into an RGB raster {@code outWidth} pixels
+     * wide with the top-left corner at (x0, y0): what drawing that image there writes.
+     */
+    static void paint(MatrixView view, ColorScale scale, int width, int height, int[] out, int outWidth, int x0, int y0) {
         int rows = view.rows();
         int cols = view.cols();
         // Colours per cell first (rows·cols), then pixels copy them: each cell's colour is computed once.
@@ -29,22 +39,19 @@ final class CellImage {
         for (int x = 0; x < width; x++) {
             colOfX[x] = (int) ((long) x * cols / width);
         }
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         int previousRow = -1;
         for (int y = 0; y < height; y++) {
             int r = (int) ((long) y * rows / height);
+            int o = (y0 + y) * outWidth + x0;
             if (r == previousRow) {
-                System.arraycopy(pixels, (y - 1) * width, pixels, y * width, width);
+                System.arraycopy(out, o - outWidth, out, o, width);
                 continue;
             }
             int base = r * cols;
-            int o = y * width;
             for (int x = 0; x < width; x++) {
-                pixels[o + x] = cellRgb[base + colOfX[x]];
+                out[o + x] = cellRgb[base + colOfX[x]];
             }
             previousRow = r;
         }
-        return image;
     }
 }

@@ -141,12 +141,21 @@ final class FigureStyle {
      */
     static int header(Graphics2D g, FigureOptions options, int width, double unit, double x, String title, String subtitle) {
         int bannerH = banner(g, options.syntheticLabel(), width, unit);
-        Font titleFont = font((float) (40 * unit), true);
+        double y = headerTitle(g, options, unit, x, title);
         Font sub = font((float) (24 * unit), false);
-        double y = bannerH + 24 * unit + titleFont.getSize2D();
-        text(g, titleFont, TEXT, title, x, y);
         text(g, sub, MUTED, subtitle, x, y + 12 * unit + sub.getSize2D());
         return bannerH;
+    }
+
+    /**
+     * Only the title line of {@link #header}, at the same place: for a figure drawn from a template
+     * that has the rest of the header. Returns the title's baseline.
+     */
+    static double headerTitle(Graphics2D g, FigureOptions options, double unit, double x, String title) {
+        Font titleFont = font((float) (40 * unit), true);
+        double y = bannerHeight(options.syntheticLabel(), unit) + 24 * unit + titleFont.getSize2D();
+        text(g, titleFont, TEXT, title, x, y);
+        return y;
     }
 
     /** The height of the synthetic-model banner, 0 without a label. */

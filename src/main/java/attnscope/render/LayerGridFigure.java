@@ -3,6 +3,8 @@ package attnscope.render;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 
 /**
  * All heads of one layer side by side, grouped by the key/value head they share: with grouped-
@@ -57,49 +59,148 @@ final class LayerGridFigure implements Figure {
 
     @Override
     public void draw(Graphics2D g) {
+        draw(g, true);
+        // The heads, each framed: in a PNG these come from a Template, which writes them itself.
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        for (int h = 0; h < set.heads(); h++) {
+            g.drawImage(CellImage.of(set.head(h), options.scale(), panel, panel), panelX(h), panelY(h), null);
+            drawFrame(g, h);
+        }
+    }
+
+    /**
+     * Everything but the heads' cells and frames; without {@code ownText}, also without what names
+     * the layer (the title and the legend), which leaves what all layers' grids share: a
+     * {@link Template}. Nothing drawn here overlaps a panel.
+     */
+    private void draw(Graphics2D g, boolean ownText) {
         double u = unit;
         boolean grouped = set.groupSize() > 1;
-        FigureStyle.header(g, options, width, u, left, "layer " + set.layer() + " · all " + set.heads() + " heads"
-                + (grouped ? ", grouped by shared key/value head" : " (each with its own keys and values)"),
-                "each panel: T = " + set.tokens() + " tokens, query position down, key position across · "
-                        + options.scale().label());
+        FigureStyle.header(g, options, width, u, left, ownText ? title() : "", subtitle());
 
         Font groupFont = FigureStyle.font((float) (26 * u), true);
         Font caption = FigureStyle.font((float) (22 * u), false);
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-        int rowTop = top;
         for (int r = 0; r < rows; r++) {
-            int panelTop = rowTop + rowBand;
             if (grouped) {
                 int first = r * set.groupSize();
                 int last = first + set.groupSize() - 1;
                 FigureStyle.text(g, groupFont, FigureStyle.TEXT, "KV head " + r + ": heads " + first + "–" + last,
-                        left, rowTop + groupFont.getSize2D());
+                        left, rowTop(r) + groupFont.getSize2D());
             }
-            for (int c = 0; c < cols; c++) {
-                int h = r * cols + c;
-                if (h >= set.heads()) {
-                    break;
-                }
-                int x = left + c * (panel + gap);
-                FigureStyle.text(g, caption, FigureStyle.MUTED, "head " + h, x, panelTop - 8 * u);
-                g.drawImage(CellImage.of(set.head(h), options.scale(), panel, panel), x, panelTop, null);
-                g.setColor(FigureStyle.FRAME);
-                FigureStyle.hairline(g, 1f);
-                g.drawRect(x, panelTop, panel, panel);
-            }
-            rowTop = panelTop + panel + gap;
+        }
+        for (int h = 0; h < set.heads(); h++) {
+            FigureStyle.text(g, caption, FigureStyle.MUTED, "head " + h, panelX(h), panelY(h) - 8 * u);
         }
         int plotRight = left + cols * panel + (cols - 1) * gap;
         int barTop = top + rowBand;
-        int barBottom = top + rows * (rowBand + panel) + (rows - 1) * gap;
+        int barBottom = barBottom();
         FigureStyle.colorBar(g, options.scale(), (int) Math.round(plotRight + 40 * u), barTop, (int) Math.round(34 * u),
                 barBottom - barTop, u);
-        Font note = FigureStyle.font((float) (22 * u), false);
+        if (ownText) {
+            drawLegend(g);
+        }
+    }
+
+    private String title() {
+        return "layer " + set.layer() + " · all " + set.heads() + " heads"
+                + (set.groupSize() > 1 ? ", grouped by shared key/value head" : " (each with its own keys and values)");
+    }
+
+    private String subtitle() {
+        return "each panel: T = " + set.tokens() + " tokens, query position down, key position across · " + options.scale().label();
+    }
+
+    private void drawLegend(Graphics2D g) {
+        Font note = FigureStyle.font((float) (22 * unit), false);
         String legend = set.causal() ? "grey: masked (key after the query, weight exactly 0) · open layer"
                 + String.format("%02d", set.layer()) + "_headHH.png for token labels"
                 : "no mask: every query sees every key · open layer" + String.format("%02d", set.layer())
                 + "_headHH.png for token labels";
-        FigureStyle.text(g, note, FigureStyle.MUTED, legend, left, barBottom + 50 * u);
+        FigureStyle.text(g, note, FigureStyle.MUTED, legend, left, barBottom() + 50 * unit);
+    }
+
+    private void drawFrame(Graphics2D g, int head) {
+        g.setColor(FigureStyle.FRAME);
+        FigureStyle.hairline(g, 1f);
+        g.drawRect(panelX(head), panelY(head), panel, panel);
+    }
+
+    /** The top of row r's band (its KV-head label, then the captions, then the panels). */
+    private int rowTop(int r) {
+        return top + r * (rowBand + panel + gap);
+    }
+
+    private int panelX(int head) {
+        return left + (head % cols) * (panel + gap);
+    }
+
+    private int panelY(int head) {
+        return rowTop(head / cols) + rowBand;
+    }
+
+    private int barBottom() {
+        return top + rows * (rowBand + panel) + (rows - 1) * gap;
+    }
+
+    /**
+     * What the grids of all layers of a lesson share (banner, subtitle, group labels, captions,
+     * colour bar), drawn once: a layer's grid is this plus its title, its heads' cells written
+     * straight into the raster, their frames and its legend, the same pixels as the whole
+     * drawing (a test holds it to that). Drawing the text and colour bar of 24 grids took longer
+     * than encoding them.
+     */
+    static final class Template {
+        private final LayerGridFigure model;
+        private final int[] pixels;
+
+        private Template(LayerGridFigure model, int[] pixels) {
+            this.model = model;
+            this.pixels = pixels;
+        }
+
+        static Template of(LayerGridFigure figure) {
+            BufferedImage image = FigureWriter.blankRaster(figure);
+            Graphics2D g = image.createGraphics();
+            try {
+                FigureWriter.prepare(g, figure);
+                figure.draw(g, false);
+            } finally {
+                g.dispose();
+            }
+            return new Template(figure, ((DataBufferInt) image.getRaster().getDataBuffer()).getData());
+        }
+
+        /** Whether {@code figure} shares this template's pixels outside its title, cells, frames and legend. */
+        boolean fits(LayerGridFigure figure) {
+            LayerGridFigure m = model;
+            return figure.options.equals(m.options) && figure.width == m.width && figure.height == m.height
+                    && figure.set.heads() == m.set.heads() && figure.set.groupSize() == m.set.groupSize()
+                    && figure.subtitle().equals(m.subtitle()) && figure.panel == m.panel;
+        }
+
+        /** The figure's raster: the template, then what belongs to this layer. */
+        BufferedImage draw(LayerGridFigure figure) {
+            if (!fits(figure)) {
+                throw new IllegalArgumentException("this grid does not fit the template");
+            }
+            BufferedImage canvas = FigureWriter.blankRaster(figure);
+            int[] out = ((DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
+            System.arraycopy(pixels, 0, out, 0, pixels.length);
+            Graphics2D g = canvas.createGraphics();
+            try {
+                FigureWriter.prepare(g);
+                double u = figure.unit;
+                FigureStyle.headerTitle(g, figure.options, u, figure.left, figure.title());
+                for (int h = 0; h < figure.set.heads(); h++) {
+                    CellImage.paint(figure.set.head(h), figure.options.scale(), figure.panel, figure.panel, out, figure.width,
+                            figure.panelX(h), figure.panelY(h));
+                    figure.drawFrame(g, h);
+                }
+                figure.drawLegend(g);
+            } finally {
+                g.dispose();
+            }
+            return canvas;
+        }
     }
 }

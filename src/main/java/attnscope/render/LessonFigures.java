@@ -64,6 +64,10 @@ public final class LessonFigures {
                 ? HeatmapFigure.Template.of(first) : null;
         ThreadLocal<java.awt.image.BufferedImage> canvas = template == null ? null : ThreadLocal.withInitial(template::canvas);
 
+        // The layer grids likewise start from one drawing of what they share.
+        LayerGridFigure.Template gridTemplate = opts.formats().contains(FigureFormat.PNG)
+                ? LayerGridFigure.Template.of(new LayerGridFigure(sets.get(0), opts)) : null;
+
         List<Callable<List<Path>>> tasks = new ArrayList<>();
         for (PatternSet set : sets) {
             for (int h = 0; h < set.heads(); h++) {
@@ -79,10 +83,18 @@ public final class LessonFigures {
                     }, figuresDir, headName(set.layer(), head), opts, sink);
                 });
             }
-            tasks.add(() -> FigureWriter.write(new LayerGridFigure(set, opts), figuresDir, gridName(set.layer()), opts, sink));
+            tasks.add(() -> {
+                LayerGridFigure grid = new LayerGridFigure(set, opts);
+                if (gridTemplate == null || !gridTemplate.fits(grid)) {
+                    return FigureWriter.write(grid, figuresDir, gridName(set.layer()), opts, sink);
+                }
+                return FigureWriter.write(grid, () -> gridTemplate.draw(grid), figuresDir, gridName(set.layer()), opts, sink);
+            });
         }
         tasks.add(() -> FigureWriter.write(new OverviewFigure(sets, opts), figuresDir, OVERVIEW, opts, sink));
-        return runAll(tasks, opts.threads());
+        // The overview is the largest figure by far (all heads of all layers): started first, it is
+        // not left for one thread to draw while the others wait.
+        return runAll(tasks, opts.threads(), tasks.size() - 1);
     }
 
     /** The heatmap of one head, titled "layer L · head H (KV head h)". */
@@ -113,8 +125,11 @@ public final class LessonFigures {
         return sets;
     }
 
-    /** Runs the tasks on {@code threads} threads and returns their results in task order. */
-    static List<Path> runAll(List<Callable<List<Path>>> tasks, int threads) {
+    /**
+     * Runs the tasks on {@code threads} threads, task {@code startFirst} before the others, and
+     * returns their results in task order.
+     */
+    static List<Path> runAll(List<Callable<List<Path>>> tasks, int threads, int startFirst) {
         List<Path> out = new ArrayList<>();
         if (threads <= 1) {
             for (Callable<List<Path>> t : tasks) {
@@ -134,9 +149,12 @@ public final class LessonFigures {
             return th;
         });
         try {
-            List<Future<List<Path>>> futures = new ArrayList<>();
-            for (Callable<List<Path>> t : tasks) {
-                futures.add(pool.submit(t));
+            List<Future<List<Path>>> futures = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
+            futures.set(startFirst, pool.submit(tasks.get(startFirst)));
+            for (int i = 0; i < tasks.size(); i++) {
+                if (i != startFirst) {
+                    futures.set(i, pool.submit(tasks.get(i)));
+                }
             }
             for (Future<List<Path>> f : futures) {
                 out.addAll(f.get());

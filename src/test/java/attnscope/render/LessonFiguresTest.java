@@ -107,6 +107,39 @@ class LessonFiguresTest {
         }
     }
 
+    @Test
+    void gridsDrawnFromTheTemplateArePixelForPixelTheWholeDrawing() {
+        // Grouped heads (14/2 as in Qwen2.5) and ungrouped, causal or not, with and without the
+        // banner, each colour scale; the template is made from one layer and used for every layer.
+        record Case(int layers, int heads, int kvHeads, int t, int size, boolean causal, boolean synthetic, ColorScale scale) {
+        }
+        List<Case> cases = List.of(new Case(3, 14, 2, 50, 1600, true, true, ColorScale.LINEAR),
+                new Case(2, 4, 4, 30, 800, false, false, ColorScale.LOG), new Case(2, 6, 2, 140, 600, true, false, ColorScale.ROW));
+        for (Case c : cases) {
+            InspectionResult r = RenderFixtures.inspection(RenderFixtures.config(c.layers(), c.heads(), c.kvHeads(), c.synthetic()),
+                    RenderFixtures.tokens(c.t()), c.causal(), c.t());
+            FigureOptions opts = FigureOptions.defaults().withSize(c.size()).withScale(c.scale()).forModel(r.config());
+            List<PatternSet> sets = LessonFigures.patternSets(r);
+            LayerGridFigure.Template template = LayerGridFigure.Template.of(new LayerGridFigure(sets.get(sets.size() - 1), opts));
+            for (PatternSet set : sets) {
+                LayerGridFigure grid = new LayerGridFigure(set, opts);
+                assertTrue(template.fits(grid), c.toString());
+                assertArrayEquals(pixels(FigureWriter.raster(grid)), pixels(template.draw(grid)), c + ", layer " + set.layer());
+            }
+        }
+    }
+
+    @Test
+    void aGridOfOtherTokensDoesNotFitTheTemplate() {
+        InspectionResult a = RenderFixtures.inspection(RenderFixtures.config(1, 4, 2, false), RenderFixtures.tokens(20), true, 20);
+        InspectionResult b = RenderFixtures.inspection(RenderFixtures.config(1, 4, 2, false), RenderFixtures.tokens(21), true, 21);
+        FigureOptions opts = FigureOptions.defaults().withSize(800).forModel(a.config());
+        LayerGridFigure.Template template = LayerGridFigure.Template.of(new LayerGridFigure(LessonFigures.patternSets(a).get(0), opts));
+        LayerGridFigure other = new LayerGridFigure(LessonFigures.patternSets(b).get(0), opts);
+        assertFalse(template.fits(other));
+        assertThrows(IllegalArgumentException.class, () -> template.draw(other));
+    }
+
     private static int[] pixels(BufferedImage image) {
         return ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
     }

@@ -90,15 +90,28 @@ public final class FigureWriter {
 
     /** Draws the figure on a white RGB image of its size. */
     public static BufferedImage raster(Figure figure) {
+        return raster(figure, figure::draw);
+    }
+
+    /**
+     * A raster of the figure's size, white, on which {@code draw} has drawn with the figures'
+     * rendering hints: the whole figure, or the part a template keeps.
+     */
+    static BufferedImage raster(Figure figure, java.util.function.Consumer<Graphics2D> draw) {
         BufferedImage image = blankRaster(figure);
         Graphics2D g = image.createGraphics();
         try {
             prepare(g, figure);
-            figure.draw(g);
+            draw.accept(g);
         } finally {
             g.dispose();
         }
         return image;
+    }
+
+    /** The pixels of an RGB raster, 0xRRGGBB row by row. */
+    static int[] pixels(BufferedImage rgb) {
+        return ((java.awt.image.DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
     }
 
     /** An RGB raster of the figure's size (black until drawn on). */

@@ -270,15 +270,7 @@ public final class HeatmapFigure implements Figure {
             if (!possible(figure)) {
                 throw new IllegalArgumentException("heatmaps with numbers in their cells are drawn whole");
             }
-            BufferedImage image = FigureWriter.blankRaster(figure);
-            Graphics2D g = image.createGraphics();
-            try {
-                FigureWriter.prepare(g, figure);
-                figure.draw(g, false);
-            } finally {
-                g.dispose();
-            }
-            return new Template(figure, ((DataBufferInt) image.getRaster().getDataBuffer()).getData());
+            return new Template(figure, FigureWriter.pixels(FigureWriter.raster(figure, g -> figure.draw(g, false))));
         }
 
         /** Whether {@code figure} shares this template's pixels outside its title and cells. */

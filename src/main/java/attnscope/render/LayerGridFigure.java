@@ -159,15 +159,7 @@ final class LayerGridFigure implements Figure {
         }
 
         static Template of(LayerGridFigure figure) {
-            BufferedImage image = FigureWriter.blankRaster(figure);
-            Graphics2D g = image.createGraphics();
-            try {
-                FigureWriter.prepare(g, figure);
-                figure.draw(g, false);
-            } finally {
-                g.dispose();
-            }
-            return new Template(figure, ((DataBufferInt) image.getRaster().getDataBuffer()).getData());
+            return new Template(figure, FigureWriter.pixels(FigureWriter.raster(figure, g -> figure.draw(g, false))));
         }
 
         /** Whether {@code figure} shares this template's pixels outside its title, cells, frames and legend. */

@@ -44,14 +44,17 @@ public final class Checks {
                 }
             }
         }
+        double largest = worst;
         if (!causalModel) {
             return new CheckResult(layer, head, "causal", true, worst, Double.POSITIVE_INFINITY,
-                    "not causal (bidirectional): every token may see later tokens; largest weight above the diagonal " + worst);
+                    () -> "not causal (bidirectional): every token may see later tokens; largest weight above the diagonal " + largest);
         }
         boolean ok = worst == 0;
+        int query = wi;
+        int key = wj;
         return new CheckResult(layer, head, "causal", ok, worst, 0,
-                ok ? "every weight above the diagonal is exactly 0: no token sees the future"
-                        : "query " + wi + " puts weight " + worst + " on the later key " + wj + ": the mask lets a token see the future");
+                () -> ok ? "every weight above the diagonal is exactly 0: no token sees the future"
+                        : "query " + query + " puts weight " + largest + " on the later key " + key + ": the mask lets a token see the future");
     }
 
     /** "rowsum": each query's weights sum to 1, |Σ_j w_ij − 1| ≤ limit for every row i. */
@@ -74,8 +77,10 @@ public final class Checks {
             }
         }
         boolean ok = worst <= limit;
+        double error = worst;
+        int row = worstRow;
         return new CheckResult(layer, head, "rowsum", ok, worst, limit,
-                ok ? "every row sums to 1 within " + limit : "row " + worstRow + " sums to 1 ± " + worst + ", more than " + limit);
+                () -> ok ? "every row sums to 1 within " + limit : "row " + row + " sums to 1 ± " + error + ", more than " + limit);
     }
 
     /**
@@ -86,13 +91,10 @@ public final class Checks {
         int per = model.size() / model.dim(0);
         Comparison c = Comparison.of(model.data(), head * per, reference.data(), head * per, per, tol);
         int cols = model.dim(2);
-        int row = c.worstAt() / cols;
-        int col = c.worstAt() % cols;
-        String detail = c.passed()
+        return new CheckResult(layer, head, check, c.passed(), c.maxError(), c.worstLimit(), () -> c.passed()
                 ? "model and reference agree: largest |a − b| " + c.maxError() + " (" + tol + ")"
-                : c.failures() + " of " + per + " values differ; worst at (" + row + ", " + col + "): |a − b| = "
-                        + c.worstDiff() + " > " + c.worstLimit() + " (" + tol + ")";
-        return new CheckResult(layer, head, check, c.passed(), c.maxError(), c.worstLimit(), detail);
+                : c.failures() + " of " + per + " values differ; worst at (" + c.worstAt() / cols + ", " + c.worstAt() % cols
+                        + "): |a − b| = " + c.worstDiff() + " > " + c.worstLimit() + " (" + tol + ")");
     }
 
     /**
@@ -121,7 +123,7 @@ public final class Checks {
     public static CheckResult negativeControl(int layer, int head, String site, Comparison c) {
         boolean ok = !c.passed();
         return new CheckResult(layer, head, "negative-control", ok, c.maxError(), c.worstLimit(),
-                ok ? "recomputing " + site + " WITHOUT the mask disagrees with the model (largest |a − b| " + c.maxError()
+                () -> ok ? "recomputing " + site + " WITHOUT the mask disagrees with the model (largest |a − b| " + c.maxError()
                         + "), so the agreement with the mask is not an accident"
                         : "recomputing " + site + " without the mask agrees with the model too: the comparison cannot see the mask");
     }
@@ -133,7 +135,7 @@ public final class Checks {
     public static CheckResult scale(int layer, double graphScale, int headDim, double limit) {
         double error = Math.abs(graphScale * Math.sqrt(headDim) - 1);
         boolean ok = error <= limit;
-        return new CheckResult(layer, -1, "scale", ok, error, limit, "layer " + layer + ": the graph scales Q·Kᵀ by "
+        return new CheckResult(layer, -1, "scale", ok, error, limit, () -> "layer " + layer + ": the graph scales Q·Kᵀ by "
                 + graphScale + (ok ? ", which is 1/√d for d = " : ", which is not 1/√d = " + (1 / Math.sqrt(headDim)) + " for d = ")
                 + headDim);
     }

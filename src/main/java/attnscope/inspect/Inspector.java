@@ -281,8 +281,9 @@ public final class Inspector {
         Tensor ours = new Tensor(before.shape(), rotary.applyInPlace(before.data().clone(), angles.of(before.dim(2), before.dim(1))));
         for (int g = 0; g < before.dim(0); g++) {
             CheckResult r = Checks.agreement(check, layer, g, after, ours, Tolerance.OUTPUT_FP32);
+            int head = g;
             out.add(new CheckResult(r.layer(), r.head(), r.check(), r.passed(), r.value(), r.limit(),
-                    headKind + " " + g + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));
+                    () -> headKind + " " + head + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));
         }
         return out;
     }

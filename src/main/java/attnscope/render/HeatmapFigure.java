@@ -336,15 +336,33 @@ public final class HeatmapFigure implements Figure {
         }
         for (int r = 0; r < L.rows; r++) {
             float rowMax = view.rowMax(r);
+            int top = L.yEdges[r];
+            // The band's first pixel row is filled cell by cell; every later row of the band is the
+            // same, so each run of visible cells is copied down whole (one copy per row and run, not
+            // one fill per row and cell: a causal row's visible cells are a single run).
             for (int c = 0; c < L.cols; c++) {
                 if (view.isMasked(r, c)) {
                     continue;
                 }
                 // Java2D's fill writes an opaque alpha byte into TYPE_INT_RGB pixels: so does this.
                 int rgb = 0xFF000000 | view.rgb(r, c, options.scale(), rowMax);
-                for (int y = L.yEdges[r]; y < L.yEdges[r + 1]; y++) {
-                    java.util.Arrays.fill(out, y * width + L.xEdges[c], y * width + L.xEdges[c + 1], rgb);
+                java.util.Arrays.fill(out, top * width + L.xEdges[c], top * width + L.xEdges[c + 1], rgb);
+            }
+            for (int c = 0; c < L.cols; ) {
+                if (view.isMasked(r, c)) {
+                    c++;
+                    continue;
                 }
+                int end = c + 1;
+                while (end < L.cols && !view.isMasked(r, end)) {
+                    end++;
+                }
+                int from = top * width + L.xEdges[c];
+                int length = L.xEdges[end] - L.xEdges[c];
+                for (int y = top + 1; y < L.yEdges[r + 1]; y++) {
+                    System.arraycopy(out, from, out, y * width + L.xEdges[c], length);
+                }
+                c = end;
             }
         }
     }

@@ -107,16 +107,11 @@ public final class ReferenceAttention {
         private final double[][] valueRows;
         /** A row's dot products as partial sums, PARTIALS × (T). */
         private final double[][] partial;
-        /** The dimensions each partial sum adds, ascending (see {@link #query}). */
-        private final int[][] partialDims;
         /** The row's scaled scores (T), its exponentials (T), its unmasked weights (T) and its output (d). */
         private final float[] scores;
         private final double[] e;
         private final float[] unmaskedWeights;
         private final double[] acc;
-        /** The row's nonzero weights and their keys, in key order (T each). */
-        private final double[] nonzeroWeight;
-        private final int[] nonzeroKey;
 
         Rows(int t, int d, boolean causal, boolean[] keep, double scale, UnmaskedRows unmasked) {
             this.t = t;
@@ -128,35 +123,10 @@ public final class ReferenceAttention {
             this.keyColumns = new double[d][t];
             this.valueRows = new double[t][d];
             this.partial = new double[PARTIALS][t];
-            this.partialDims = partialDimensions(d);
             this.scores = new float[t];
             this.e = new double[t];
             this.unmaskedWeights = unmasked == null ? null : new float[t];
             this.acc = new double[d];
-            this.nonzeroWeight = new double[t];
-            this.nonzeroKey = new int[t];
-        }
-
-        /**
-         * As in Scores.dot: dimension c goes to partial c mod 4 for c below the last whole block of
-         * four, and the dimensions after it to partial 0; each partial adds its dimensions in
-         * ascending order.
-         */
-        static int[][] partialDimensions(int d) {
-            int blocked = d - d % PARTIALS;
-            int[][] dims = new int[PARTIALS][];
-            for (int r = 0; r < PARTIALS; r++) {
-                int tail = r == 0 ? d - blocked : 0;
-                dims[r] = new int[blocked / PARTIALS + tail];
-                int k = 0;
-                for (int c = r; c < blocked; c += PARTIALS) {
-                    dims[r][k++] = c;
-                }
-                for (int c = blocked; r == 0 && c < d; c++) {
-                    dims[r][k++] = c;
-                }
-            }
-            return dims;
         }
 
         /** Loads key/value head (T, d) starting at {@code off} in k and v. */
@@ -181,22 +151,12 @@ public final class ReferenceAttention {
             // Scores: s_j = (q_i · k_j) / √d for keys j < n. As in Scores.dot, partial sum c mod 4
             // gets q_ic·k_jc for c in ascending order, and the dimensions after the last whole block
             // of four go to the first partial, so each partial holds the same sum.
-            for (int r = 0; r < PARTIALS; r++) {
-                double[] p = partial[r];
+            for (double[] p : partial) {
                 java.util.Arrays.fill(p, 0, n, 0);
-                int[] dims = partialDims[r];
-                int g = 0;
-                for (; g + 4 <= dims.length; g += 4) { // four dimensions per pass over the keys, same order
-                    int c0 = dims[g];
-                    int c1 = dims[g + 1];
-                    int c2 = dims[g + 2];
-                    int c3 = dims[g + 3];
-                    axpy4(p, q[qOff + c0], keyColumns[c0], q[qOff + c1], keyColumns[c1], q[qOff + c2], keyColumns[c2],
-                            q[qOff + c3], keyColumns[c3], n);
-                }
-                for (; g < dims.length; g++) {
-                    axpy(p, q[qOff + dims[g]], keyColumns[dims[g]], n);
-                }
+            }
+            int blocked = d - d % PARTIALS;
+            for (int c = 0; c < d; c++) {
+                axpy(partial[c < blocked ? c % PARTIALS : 0], q[qOff + c], keyColumns[c], n);
             }
             double[] s0 = partial[0];
             double[] s1 = partial[1];
@@ -233,24 +193,13 @@ public final class ReferenceAttention {
             }
             java.util.Arrays.fill(pattern, pOff + visibleEnd, pOff + t, 0f);
 
-            // z_i = Σ_j w_ij · v_j, keys in order; a weight of 0 adds nothing and is skipped (a
-            // peaked row skips most keys), the others are added four keys per pass over the d values.
-            int m = 0;
-            for (int j = 0; j < visibleEnd; j++) {
-                float w = pattern[pOff + j];
-                if (w != 0) {
-                    nonzeroWeight[m] = w;
-                    nonzeroKey[m++] = j;
-                }
-            }
+            // z_i = Σ_j w_ij · v_j, keys in order; a weight of 0 adds nothing.
             java.util.Arrays.fill(acc, 0);
-            int g = 0;
-            for (; g + 4 <= m; g += 4) {
-                axpy4(acc, nonzeroWeight[g], valueRows[nonzeroKey[g]], nonzeroWeight[g + 1], valueRows[nonzeroKey[g + 1]],
-                        nonzeroWeight[g + 2], valueRows[nonzeroKey[g + 2]], nonzeroWeight[g + 3], valueRows[nonzeroKey[g + 3]], d);
-            }
-            for (; g < m; g++) {
-                axpy(acc, nonzeroWeight[g], valueRows[nonzeroKey[g]], d);
+            for (int j = 0; j < visibleEnd; j++) {
+                double w = pattern[pOff + j];
+                if (w != 0) {
+                    axpy(acc, w, valueRows[j], d);
+                }
             }
             for (int x = 0; x < d; x++) {
                 z[zOff + x] = (float) acc[x];
@@ -258,18 +207,6 @@ public final class ReferenceAttention {
 
             if (unmasked != null) {
                 unmaskedRow(h, i, max, sum, pattern, pOff);
-            }
-        }
-
-        /**
-         * y[j] = (((y[j] + a·x[j]) + b·u[j]) + c·v[j]) + e·w[j] for j in [0, n): four of the
-         * sequential axpy's in one pass, the same additions in the same order (so the same bits),
-         * with y loaded and stored once instead of four times.
-         */
-        private static void axpy4(double[] y, double a, double[] x, double b, double[] u, double c, double[] v, double e, double[] w,
-                int n) {
-            for (int j = 0; j < n; j++) {
-                y[j] = (((y[j] + a * x[j]) + b * u[j]) + c * v[j]) + e * w[j];
             }
         }
 

@@ -34,27 +34,46 @@ public final class Rotary {
     }
 
     /**
-     * cos and sin of every (position, pair) angle, (T, d/2) each: all heads and all layers share
-     * them, and Math.cos/sin cost more than the rotation itself, so they are computed once per
-     * input and handed to {@link #applyInPlace(float[], Angles)}. Immutable, so layers checked in
-     * parallel may share one.
+     * cos and sin of every (position, pair) angle, (T, d/2) each, and the rotation by them: all
+     * heads and all layers share them, and Math.cos/sin cost more than the rotation itself, so
+     * they are computed once per input. Immutable, so layers checked in parallel may share one.
      */
     public static final class Angles {
-        private final int headDim;
+        private final int d;
         private final int positions;
         private final double[] cos;
         private final double[] sin;
 
-        private Angles(int headDim, int positions, double[] cos, double[] sin) {
-            this.headDim = headDim;
+        private Angles(int d, int positions, double[] cos, double[] sin) {
+            this.d = d;
             this.positions = positions;
             this.cos = cos;
             this.sin = sin;
         }
 
-        /** T, the number of positions. */
-        public int positions() {
-            return positions;
+        /**
+         * Rotates rows of x in place.
+         *
+         * @param x (rows, d): one head's vectors, or (heads·T, d); row r uses the angles of position r % T
+         */
+        public float[] rotateInPlace(float[] x) {
+            Scores.requireRows("rotary input", x, d);
+            int rows = x.length / d;
+            int half = d / 2;
+            for (int r = 0; r < rows; r++) {
+                int at = (r % positions) * half;
+                int base = r * d;
+                for (int i = 0; i < half; i++) {
+                    double c = cos[at + i];
+                    double s = sin[at + i];
+                    double a = x[base + i];
+                    double b = x[base + i + half];
+                    // x' = x·cos + rotate_half(x)·sin, with rotate_half = (−b, a) on the pair (a, b).
+                    x[base + i] = (float) (a * c - b * s);
+                    x[base + i + half] = (float) (b * c + a * s);
+                }
+            }
+            return x;
         }
     }
 
@@ -83,38 +102,7 @@ public final class Rotary {
      * @param positions (T) position of each row; row r uses positions[r % T]
      */
     public float[] applyInPlace(float[] x, int[] positions) {
-        return applyInPlace(x, angles(positions));
-    }
-
-    /**
-     * Rotates rows of x in place with angles made by {@link #angles} for this head dimension.
-     *
-     * @param x (rows, d): row r uses the angles of position r % T
-     */
-    public float[] applyInPlace(float[] x, Angles angles) {
-        Scores.requireRows("rotary input", x, d);
-        if (angles.headDim != d) {
-            throw new IllegalArgumentException("Expected rotary angles for head dimension " + d + " but found " + angles.headDim);
-        }
-        int rows = x.length / d;
-        int half = d / 2;
-        int t = angles.positions;
-        double[] cos = angles.cos;
-        double[] sin = angles.sin;
-        for (int r = 0; r < rows; r++) {
-            int at = (r % t) * half;
-            int base = r * d;
-            for (int i = 0; i < half; i++) {
-                double c = cos[at + i];
-                double s = sin[at + i];
-                double a = x[base + i];
-                double b = x[base + i + half];
-                // x' = x·cos + rotate_half(x)·sin, with rotate_half = (−b, a) on the pair (a, b).
-                x[base + i] = (float) (a * c - b * s);
-                x[base + i + half] = (float) (b * c + a * s);
-            }
-        }
-        return x;
+        return angles(positions).rotateInPlace(x);
     }
 
     /** A rotated copy of x; see {@link #applyInPlace}. */

@@ -44,16 +44,13 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
      * first such element, for callers that need only that answer.
      */
     public static boolean anyOutside(float[] a, int aOff, float[] b, int bOff, int n, Tolerance tol) {
-        double atol = tol.atol();
-        double rtol = tol.rtol();
         for (int i = 0; i < n; i++) {
-            double x = a[aOff + i];
             double y = b[bOff + i];
-            double diff = Math.abs(x - y);
+            double diff = Math.abs(a[aOff + i] - y);
             if (diff != diff) { // NaN: infinitely far off, as in Running
                 diff = Double.POSITIVE_INFINITY;
             }
-            if (!(diff <= atol + rtol * Math.abs(y))) {
+            if (!(diff <= tol.limitFor(y))) {
                 return true;
             }
         }

@@ -277,8 +277,7 @@ public final class Inspector {
                     + ": the graph applies a rotary embedding but config.json gives no usable rope_theta (" + c.ropeTheta() + ")"));
             return out;
         }
-        Rotary rotary = new Rotary(before.dim(2), c.ropeTheta());
-        Tensor ours = new Tensor(before.shape(), rotary.applyInPlace(before.data().clone(), angles.of(before.dim(2), before.dim(1))));
+        Tensor ours = new Tensor(before.shape(), angles.of(before.dim(2), before.dim(1)).rotateInPlace(before.data().clone()));
         for (int g = 0; g < before.dim(0); g++) {
             CheckResult r = Checks.agreement(check, layer, g, after, ours, Tolerance.OUTPUT_FP32);
             int head = g;

@@ -1,7 +1,6 @@
 package attnscope.render;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
 
 /**
  * A matrix painted straight into a raster at its display size: each pixel takes the colour of
@@ -16,7 +15,7 @@ final class CellImage {
     /** The matrix as a {@code width × height} RGB image, masked cells in the masked grey. */
     static BufferedImage of(MatrixView view, ColorScale scale, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        paint(view, scale, width, height, ((DataBufferInt) image.getRaster().getDataBuffer()).getData(), width, 0, 0);
+        paint(view, scale, width, height, FigureWriter.pixels(image), width, 0, 0);
         return image;
     }
 

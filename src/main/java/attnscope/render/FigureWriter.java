@@ -111,7 +111,7 @@ public final class FigureWriter {
 
     /** The pixels of an RGB raster, 0xRRGGBB row by row. */
     static int[] pixels(BufferedImage rgb) {
-        return ((java.awt.image.DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+        return ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
     }
 
     /** An RGB raster of the figure's size (black until drawn on). */

@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
 import java.util.List;
 
 /**
@@ -285,7 +284,7 @@ public final class HeatmapFigure implements Figure {
         /** A raster for {@link #draw}: a copy of the template. Reuse it for the next head. */
         BufferedImage canvas() {
             BufferedImage image = FigureWriter.blankRaster(model);
-            System.arraycopy(pixels, 0, ((DataBufferInt) image.getRaster().getDataBuffer()).getData(), 0, pixels.length);
+            System.arraycopy(pixels, 0, FigureWriter.pixels(image), 0, pixels.length);
             return image;
         }
 
@@ -301,7 +300,7 @@ public final class HeatmapFigure implements Figure {
             }
             Layout L = figure.layout;
             int width = L.size;
-            int[] out = ((DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
+            int[] out = FigureWriter.pixels(canvas);
             System.arraycopy(pixels, 0, out, 0, L.plotY * width);
             Graphics2D g = canvas.createGraphics();
             try {
@@ -327,11 +326,7 @@ public final class HeatmapFigure implements Figure {
         if (!hatched()) {
             int w = L.xEdges[L.cols] - L.xEdges[0];
             int h = L.yEdges[L.rows] - L.yEdges[0];
-            BufferedImage cells = CellImage.of(view, options.scale(), w, h);
-            int[] src = ((DataBufferInt) cells.getRaster().getDataBuffer()).getData();
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(src, y * w, out, (L.yEdges[0] + y) * width + L.xEdges[0], w);
-            }
+            CellImage.paint(view, options.scale(), w, h, out, width, L.xEdges[0], L.yEdges[0]);
             return;
         }
         for (int r = 0; r < L.rows; r++) {

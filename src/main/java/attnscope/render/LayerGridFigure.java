@@ -4,7 +4,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
 
 /**
  * All heads of one layer side by side, grouped by the key/value head they share: with grouped-
@@ -176,7 +175,7 @@ final class LayerGridFigure implements Figure {
                 throw new IllegalArgumentException("this grid does not fit the template");
             }
             BufferedImage canvas = FigureWriter.blankRaster(figure);
-            int[] out = ((DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
+            int[] out = FigureWriter.pixels(canvas);
             System.arraycopy(pixels, 0, out, 0, pixels.length);
             Graphics2D g = canvas.createGraphics();
             try {

@@ -22,7 +22,7 @@ import attnscope.tensor.Tensor;
  *       keys that the JIT turns into vector instructions. Every row is an array of its own: a loop
  *       over two stretches of one array is not vectorised (the JIT cannot rule out that they
  *       overlap);</li>
- *   <li>the scores of a row are computed once and serve both the masked pattern and, when asked
+ *   <li>the scores of a row are computed once and serve both the masked pattern and, while asked
  *       for, the unmasked one of the negative control (see {@link UnmaskedRows}).</li>
  * </ul>
  */
@@ -36,6 +36,17 @@ public final class ReferenceAttention {
      * softmax(Q·Kᵀ/√d): the negative control's input, from the scores already computed.
      */
     public interface UnmaskedRows {
+        /**
+         * Whether head h's next row is still wanted. Once the receiver has what it needs of a head
+         * (the negative control is settled at its first row that disagrees, as a rule), the rest of
+         * that head's rows are computed with the mask alone: a causal row then scores only the keys
+         * it can see, about half of them, and no unmasked softmax is made. Asked before each row;
+         * rows not wanted are not handed over.
+         */
+        default boolean wantsMore(int head) {
+            return true;
+        }
+
         /**
          * @param head    the query head
          * @param query   the query row, ascending within a head; heads ascending
@@ -112,6 +123,9 @@ public final class ReferenceAttention {
         private final double[] e;
         private final float[] unmaskedWeights;
         private final double[] acc;
+        /** The last row's largest visible score and sum of exponentials (see {@link #softmax}). */
+        private double rowMax;
+        private double rowSum;
 
         Rows(int t, int d, boolean causal, boolean[] keep, double scale, UnmaskedRows unmasked) {
             this.t = t;
@@ -142,15 +156,30 @@ public final class ReferenceAttention {
 
         /**
          * Query i of head h, its (d) values at q[qOff]: writes its pattern row (T) at pattern[pOff]
-         * and its output (d) at z[zOff].
+         * and its output (d) at z[zOff]. Each step is a method of its own: small methods called
+         * once per row are compiled by the JIT early and whole, where one large method with
+         * many loops waits for several partial (on-stack) compilations first.
          */
         void query(int h, int i, float[] q, int qOff, float[] pattern, int pOff, float[] z, int zOff) {
             // Keys a causal row cannot see need no score, unless the negative control wants them.
-            int n = causal && keep == null && unmasked == null ? i + 1 : t;
+            boolean wantUnmasked = unmasked != null && unmasked.wantsMore(h);
+            int n = causal && keep == null && !wantUnmasked ? i + 1 : t;
+            scores(q, qOff, n);
+            // Without padding the visible keys are 0..visibleEnd−1.
+            int visibleEnd = causal ? i + 1 : t;
+            softmax(i, visibleEnd, pattern, pOff);
+            weightedSum(visibleEnd, pattern, pOff, z, zOff);
+            if (wantUnmasked) {
+                unmaskedRow(h, i, rowMax, rowSum, pattern, pOff);
+            }
+        }
 
-            // Scores: s_j = (q_i · k_j) / √d for keys j < n. As in Scores.dot, partial sum c mod 4
-            // gets q_ic·k_jc for c in ascending order, and the dimensions after the last whole block
-            // of four go to the first partial, so each partial holds the same sum.
+        /**
+         * scores[0..n) = (q_i · k_j) / √d for keys j &lt; n. As in Scores.dot, partial sum c mod 4
+         * gets q_ic·k_jc for c in ascending order, and the dimensions after the last whole block of
+         * four go to the first partial, so each partial holds the same sum.
+         */
+        private void scores(float[] q, int qOff, int n) {
             for (double[] p : partial) {
                 java.util.Arrays.fill(p, 0, n, 0);
             }
@@ -165,11 +194,15 @@ public final class ReferenceAttention {
             for (int j = 0; j < n; j++) {
                 scores[j] = (float) (((s0[j] + s1[j]) + (s2[j] + s3[j])) * scale);
             }
+        }
 
-            // + mask, softmax: masked keys (−∞) get exp(−∞) = 0, so they are skipped, and the
-            // sum over the visible keys in key order is the one over all keys. Without padding the
-            // visible keys are 0..visibleEnd−1 and need no test each.
-            int visibleEnd = causal ? i + 1 : t;
+        /**
+         * + mask, softmax of row i into pattern[pOff .. pOff + T), leaving the row's largest visible
+         * score in rowMax and the sum of its exponentials in rowSum. Masked keys (−∞) get exp(−∞) =
+         * 0, so they are skipped, and the sum over the visible keys in key order is the one over all
+         * keys.
+         */
+        private void softmax(int i, int visibleEnd, float[] pattern, int pOff) {
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < visibleEnd; j++) {
                 if (keep == null || keep[j]) {
@@ -192,8 +225,12 @@ public final class ReferenceAttention {
                 pattern[pOff + j] = (float) (e[j] / sum);
             }
             java.util.Arrays.fill(pattern, pOff + visibleEnd, pOff + t, 0f);
+            rowMax = max;
+            rowSum = sum;
+        }
 
-            // z_i = Σ_j w_ij · v_j, keys in order; a weight of 0 adds nothing.
+        /** z_i = Σ_j w_ij · v_j into z[zOff .. zOff + d), keys in order; a weight of 0 adds nothing. */
+        private void weightedSum(int visibleEnd, float[] pattern, int pOff, float[] z, int zOff) {
             java.util.Arrays.fill(acc, 0);
             for (int j = 0; j < visibleEnd; j++) {
                 double w = pattern[pOff + j];
@@ -203,10 +240,6 @@ public final class ReferenceAttention {
             }
             for (int x = 0; x < d; x++) {
                 z[zOff + x] = (float) acc[x];
-            }
-
-            if (unmasked != null) {
-                unmaskedRow(h, i, max, sum, pattern, pOff);
             }
         }
 

@@ -116,15 +116,22 @@ public final class Checks {
      */
     public static CheckResult negativeControl(int layer, int head, String site, Tensor model, Tensor unmasked, Tolerance tol) {
         int per = model.size() / model.dim(0);
-        return negativeControl(layer, head, site, Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol));
+        int rows = model.dim(1);
+        return negativeControl(layer, head, site, Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol), rows, rows);
     }
 
-    /** "negative-control" from a comparison already made (model against the unmasked recomputation, under its tolerance). */
-    public static CheckResult negativeControl(int layer, int head, String site, Comparison c) {
+    /**
+     * "negative-control" from a comparison already made (model against the unmasked recomputation,
+     * under its tolerance) of the head's first {@code rowsCompared} query rows out of {@code rows}:
+     * the comparison may stop at the first row that disagrees, as the verdict is known there, and
+     * the value is then the largest |a − b| up to that row.
+     */
+    public static CheckResult negativeControl(int layer, int head, String site, Comparison c, int rowsCompared, int rows) {
         boolean ok = !c.passed();
+        String compared = rowsCompared >= rows ? "" : rowsCompared == 1 ? " in query row 0" : " in query rows 0–" + (rowsCompared - 1);
         return new CheckResult(layer, head, "negative-control", ok, c.maxError(), c.worstLimit(),
                 () -> ok ? "recomputing " + site + " WITHOUT the mask disagrees with the model (largest |a − b| " + c.maxError()
-                        + "), so the agreement with the mask is not an accident"
+                        + compared + "), so the agreement with the mask is not an accident"
                         : "recomputing " + site + " without the mask agrees with the model too: the comparison cannot see the mask");
     }
 

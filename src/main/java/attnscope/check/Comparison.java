@@ -169,6 +169,11 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
             seen += later.seen;
         }
 
+        /** Whether every element added so far lies within its allowance. */
+        public boolean passed() {
+            return failures == 0;
+        }
+
         public Comparison result() {
             return new Comparison(maxError, worstAt, worstDiff, worstLimit, failures);
         }

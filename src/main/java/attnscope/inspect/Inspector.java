@@ -196,27 +196,7 @@ public final class Inspector {
         boolean negativeControl = causal && t > 1;
         boolean patternComparable = hasPattern && pattern.rank() == 3 && pattern.dim(0) == q.dim(0)
                 && pattern.dim(1) == t && pattern.dim(2) == t;
-        Comparison.Running[] unmaskedVsModel = null;
-        boolean[] maskVisible = null;
-        ReferenceAttention.UnmaskedRows rows = null;
-        if (negativeControl && patternComparable) {
-            Comparison.Running[] running = new Comparison.Running[q.dim(0)];
-            for (int h = 0; h < running.length; h++) {
-                running[h] = new Comparison.Running(Tolerance.PATTERN_FP32);
-            }
-            // Whether the mask changes a head is known at its first row that differs (the first
-            // row, as a rule): later rows are not compared for it.
-            boolean[] visible = new boolean[q.dim(0)];
-            float[] modelPattern = pattern.data();
-            rows = (head, query, weights, masked, off) -> {
-                running[head].add(modelPattern, (head * t + query) * t, weights, 0, t);
-                if (!visible[head]) {
-                    visible[head] = Comparison.anyOutside(masked, off, weights, 0, t, Tolerance.PATTERN_FP32);
-                }
-            };
-            unmaskedVsModel = running;
-            maskVisible = visible;
-        }
+        UnmaskedControl rows = negativeControl && patternComparable ? new UnmaskedControl(pattern) : null;
         ReferenceAttention.Result ref = ReferenceAttention.compute(q, k, v, causal, null, rows);
         // A pattern of an unexpected shape (the shape check has failed) is compared as the checks did
         // before, against a whole unmasked recomputation.
@@ -238,11 +218,10 @@ public final class Inspector {
             // input, or for a head that puts (almost) no weight on later keys anyway, masked and
             // unmasked agree and no comparison can tell a masked model from an unmasked one.
             if (negativeControl && hasPattern) {
-                boolean visible = maskVisible != null ? maskVisible[h]
+                boolean visible = rows != null ? rows.maskVisible(h)
                         : Checks.maskIsVisible(h, refPattern, unmaskedWhole.pattern(), Tolerance.PATTERN_FP32);
                 if (visible) {
-                    out.add(unmaskedVsModel != null
-                            ? Checks.negativeControl(layer, h, "the pattern", unmaskedVsModel[h].result())
+                    out.add(rows != null ? rows.check(layer, h)
                             : Checks.negativeControl(layer, h, "the pattern", pattern, unmaskedWhole.pattern(), Tolerance.PATTERN_FP32));
                 }
             } else if (negativeControl && Checks.maskIsVisible(h, refZ, unmaskedWhole.z(), Tolerance.OUTPUT_FP32)) {
@@ -255,6 +234,61 @@ public final class Inspector {
                     + attnscope.tensor.Shapes.format(refZ.shape())));
         }
         return new CheckedLayer(out, ref);
+    }
+
+    /**
+     * The negative control of one layer with a captured pattern, fed row by row by the reference
+     * (heads ascending, rows ascending): per head, the model's pattern rows against the unmasked
+     * recomputation's, and whether the mask visibly changes the head at all (the reference's
+     * masked row against its unmasked one). A head is settled at the first row that shows both —
+     * row 0 as a rule, where the mask leaves all weight on the first key. Its later rows are not
+     * wanted: the verdict cannot change any more, so the reference computes them with the mask
+     * alone. The check's value is then the largest |a − b| of the rows compared, a lower bound of
+     * the whole head's; a head never settled (an unmasked model) is compared row by row to the end.
+     */
+    static final class UnmaskedControl implements ReferenceAttention.UnmaskedRows {
+        private final float[] modelPattern;
+        private final int t;
+        /** Per head: the model's rows against the unmasked weights, the rows compared, the mask seen to change a row. */
+        private final Comparison.Running[] modelVsUnmasked;
+        private final int[] rowsCompared;
+        private final boolean[] maskVisible;
+
+        /** @param pattern the model's pattern (H, T, T) */
+        UnmaskedControl(Tensor pattern) {
+            int heads = pattern.dim(0);
+            this.modelPattern = pattern.data();
+            this.t = pattern.dim(1);
+            this.modelVsUnmasked = new Comparison.Running[heads];
+            for (int h = 0; h < heads; h++) {
+                modelVsUnmasked[h] = new Comparison.Running(Tolerance.PATTERN_FP32);
+            }
+            this.rowsCompared = new int[heads];
+            this.maskVisible = new boolean[heads];
+        }
+
+        @Override
+        public boolean wantsMore(int head) {
+            return !(maskVisible[head] && !modelVsUnmasked[head].passed());
+        }
+
+        @Override
+        public void row(int head, int query, float[] weights, float[] masked, int maskedOffset) {
+            modelVsUnmasked[head].add(modelPattern, (head * t + query) * t, weights, 0, t);
+            rowsCompared[head]++;
+            if (!maskVisible[head]) {
+                maskVisible[head] = Comparison.anyOutside(masked, maskedOffset, weights, 0, t, Tolerance.PATTERN_FP32);
+            }
+        }
+
+        /** Whether the mask changes head h visibly (only then can the control show anything). */
+        boolean maskVisible(int head) {
+            return maskVisible[head];
+        }
+
+        CheckResult check(int layer, int head) {
+            return Checks.negativeControl(layer, head, "the pattern", modelVsUnmasked[head].result(), rowsCompared[head], t);
+        }
     }
 
     /**

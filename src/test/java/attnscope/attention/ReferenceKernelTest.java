@@ -106,6 +106,51 @@ class ReferenceKernelTest {
         assertArrayEquals(ReferenceAttention.compute(q, k, v, true, keep).z().data(), withRows.z().data());
     }
 
+    @Property(tries = 60)
+    void rowsNoLongerWantedAreNotHandedOverAndChangeNothing(@ForAll @IntRange(min = 1, max = 40) int t,
+            @ForAll @IntRange(min = 1, max = 70) int d, @ForAll boolean padded, @ForAll long seed) {
+        Random r = new Random(seed);
+        int heads = 4;
+        int kvHeads = 2;
+        Tensor q = new Tensor(new int[] {heads, t, d}, random(r, heads * t * d, 4));
+        Tensor k = new Tensor(new int[] {kvHeads, t, d}, random(r, kvHeads * t * d, 4));
+        Tensor v = new Tensor(new int[] {kvHeads, t, d}, random(r, kvHeads * t * d, 1));
+        boolean[] keep = null;
+        if (padded) {
+            keep = new boolean[t];
+            Arrays.fill(keep, true);
+            keep[t - 1] = t == 1;
+        }
+        // Head h wants its rows up to lastWanted[h] (−1: none, t − 1: all), as a receiver that is
+        // settled after some row would.
+        int[] lastWanted = new int[heads];
+        for (int h = 0; h < heads; h++) {
+            lastWanted[h] = r.nextInt(t + 1) - 1;
+        }
+        float[] expectedUnmasked = stepByStep(q, k, v, false, null).pattern().data();
+        int[] handedOver = new int[heads];
+        ReferenceAttention.Result stopping = ReferenceAttention.compute(q, k, v, true, keep, new ReferenceAttention.UnmaskedRows() {
+            @Override
+            public boolean wantsMore(int head) {
+                return handedOver[head] <= lastWanted[head];
+            }
+
+            @Override
+            public void row(int head, int query, float[] weights, float[] masked, int off) {
+                assertEquals(handedOver[head], query, "a head's rows are handed over from row 0, in order");
+                handedOver[head]++;
+                assertArrayEquals(Arrays.copyOfRange(expectedUnmasked, (head * t + query) * t, (head * t + query + 1) * t), weights);
+            }
+        });
+        for (int h = 0; h < heads; h++) {
+            assertEquals(lastWanted[h] + 1, handedOver[h], "head " + h + ": exactly the rows it wanted");
+        }
+        // Rows computed with the mask alone are the same bits as rows that also served the control.
+        ReferenceAttention.Result plain = ReferenceAttention.compute(q, k, v, true, keep);
+        assertArrayEquals(plain.pattern().data(), stopping.pattern().data());
+        assertArrayEquals(plain.z().data(), stopping.z().data());
+    }
+
     @Test
     void aFullyMaskedRowIsRefusedAsBefore() {
         Tensor q = new Tensor(new int[] {1, 2, 2}, new float[] {1, 0, 0, 1});

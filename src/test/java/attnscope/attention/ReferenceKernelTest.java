@@ -74,21 +74,37 @@ class ReferenceKernelTest {
         assertArrayEquals(expected.z().data(), actual.z().data());
     }
 
+    /**
+     * Q (4, T, d), K and V (2, T, d) of random values, and, when padded, a padding mask that drops the
+     * last key (unless it is the only one): the input of the tests of the unmasked rows.
+     */
+    record Grouped(Tensor q, Tensor k, Tensor v, boolean[] keep) {
+        static final int HEADS = 4;
+        static final int KV_HEADS = 2;
+
+        static Grouped of(int t, int d, boolean padded, Random r) {
+            Tensor q = new Tensor(new int[] {HEADS, t, d}, random(r, HEADS * t * d, 4));
+            Tensor k = new Tensor(new int[] {KV_HEADS, t, d}, random(r, KV_HEADS * t * d, 4));
+            Tensor v = new Tensor(new int[] {KV_HEADS, t, d}, random(r, KV_HEADS * t * d, 1));
+            boolean[] keep = null;
+            if (padded) {
+                keep = new boolean[t];
+                Arrays.fill(keep, true);
+                keep[t - 1] = t == 1;
+            }
+            return new Grouped(q, k, v, keep);
+        }
+    }
+
     @Property(tries = 60)
     void unmaskedRowsAreTheSoftmaxOfAllScores(@ForAll @IntRange(min = 1, max = 40) int t, @ForAll @IntRange(min = 1, max = 70) int d,
             @ForAll boolean padded, @ForAll long seed) {
-        Random r = new Random(seed);
-        int heads = 4;
-        int kvHeads = 2;
-        Tensor q = new Tensor(new int[] {heads, t, d}, random(r, heads * t * d, 4));
-        Tensor k = new Tensor(new int[] {kvHeads, t, d}, random(r, kvHeads * t * d, 4));
-        Tensor v = new Tensor(new int[] {kvHeads, t, d}, random(r, kvHeads * t * d, 1));
-        boolean[] keep = null;
-        if (padded) {
-            keep = new boolean[t];
-            Arrays.fill(keep, true);
-            keep[t - 1] = t == 1;
-        }
+        Grouped in = Grouped.of(t, d, padded, new Random(seed));
+        int heads = Grouped.HEADS;
+        Tensor q = in.q();
+        Tensor k = in.k();
+        Tensor v = in.v();
+        boolean[] keep = in.keep();
         float[] unmasked = new float[heads * t * t];
         float[] maskedRows = new float[heads * t * t];
         int[] next = {0};
@@ -110,17 +126,12 @@ class ReferenceKernelTest {
     void rowsNoLongerWantedAreNotHandedOverAndChangeNothing(@ForAll @IntRange(min = 1, max = 40) int t,
             @ForAll @IntRange(min = 1, max = 70) int d, @ForAll boolean padded, @ForAll long seed) {
         Random r = new Random(seed);
-        int heads = 4;
-        int kvHeads = 2;
-        Tensor q = new Tensor(new int[] {heads, t, d}, random(r, heads * t * d, 4));
-        Tensor k = new Tensor(new int[] {kvHeads, t, d}, random(r, kvHeads * t * d, 4));
-        Tensor v = new Tensor(new int[] {kvHeads, t, d}, random(r, kvHeads * t * d, 1));
-        boolean[] keep = null;
-        if (padded) {
-            keep = new boolean[t];
-            Arrays.fill(keep, true);
-            keep[t - 1] = t == 1;
-        }
+        Grouped in = Grouped.of(t, d, padded, r);
+        int heads = Grouped.HEADS;
+        Tensor q = in.q();
+        Tensor k = in.k();
+        Tensor v = in.v();
+        boolean[] keep = in.keep();
         // Head h wants its rows up to lastWanted[h] (−1: none, t − 1: all), as a receiver that is
         // settled after some row would.
         int[] lastWanted = new int[heads];

@@ -10,6 +10,7 @@ import attnscope.render.FigureOptions;
 import attnscope.render.LessonFigures;
 import attnscope.render.RowView;
 import attnscope.render.TokenLabels;
+import attnscope.report.ExplorerPage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ import picocli.CommandLine.Spec;
             "      first-token \"attention sink\" show up at a glance",
             "  OUT/figures/row_layer{LL}_q{QQ}.png   (with --row-query)",
             "      one query's weights over the keys, a bar per key",
+            "  OUT/explorer.html   (with --html)",
+            "      every layer × head in one self-contained page to explore in a browser",
             "Figures of a synthetic model (random weights) carry a red banner saying so.",
             "The same input gives byte-identical files; figures of the same name are",
             "replaced.",
@@ -95,6 +98,10 @@ public final class FiguresCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N",
             description = "Figures drawn in parallel (default: one per core).")
     Integer threads;
+
+    @Option(names = "--html",
+            description = "Also write OUT/explorer.html: every drawn layer × head to explore in a browser (one self-contained file).")
+    boolean html;
 
     /** Where figure bytes go; tests replace it to simulate a full disk. */
     FileSink sink = FileSink.ATOMIC;
@@ -179,6 +186,9 @@ public final class FiguresCommand implements Callable<Integer> {
                     files.addAll(RowView.write(selected, layer, query, heads, staged, options, folder.sink()));
                 }
             }
+            if (html) {
+                folder.write(ExplorerPage.FILE, ExplorerPage.html(selected).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             folder.commit();
             count = files.size();
         }
@@ -187,6 +197,9 @@ public final class FiguresCommand implements Callable<Integer> {
         stdout.println("  heads    " + dir.resolve(LessonFigures.headName(drawn.get(0), 0) + ".png") + " …");
         stdout.println("  grids    " + dir.resolve(LessonFigures.gridName(drawn.get(0)) + ".png") + " …");
         stdout.println("  overview " + dir.resolve(LessonFigures.OVERVIEW + ".png"));
+        if (html) {
+            stdout.println("  explorer " + out.resolve(ExplorerPage.FILE));
+        }
         if (query >= 0) {
             stdout.println("  rows     " + dir.resolve(RowView.fileName(drawn.get(0), query) + ".png") + " … (query "
                     + query + " \"" + TokenLabels.display(result.tokens().get(query)) + "\")");

@@ -18,6 +18,7 @@ import attnscope.render.LessonFigures;
 import attnscope.render.MemoryPlot;
 import attnscope.render.RowView;
 import attnscope.render.ToyCharts;
+import attnscope.report.ExplorerPage;
 import attnscope.report.HtmlWriter;
 import attnscope.report.MarkdownWriter;
 import attnscope.report.Report;
@@ -260,6 +261,7 @@ public final class Lesson {
             Report report = content.build();
             Path html = output.write("index.html", HtmlWriter.render(report).getBytes(StandardCharsets.UTF_8));
             Path md = output.write("lesson.md", MarkdownWriter.render(report).getBytes(StandardCharsets.UTF_8));
+            output.write(ExplorerPage.FILE, ExplorerPage.html(result).getBytes(StandardCharsets.UTF_8));
             output.write(MARKER, "written by attnscope lesson; the folder may be replaced by the next run\n"
                     .getBytes(StandardCharsets.UTF_8));
             List<CheckResult> failed = result.checks().stream().filter(c -> !c.passed()).toList();

@@ -7,6 +7,7 @@ import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
 import attnscope.render.LessonFigures;
 import attnscope.render.TokenLabels;
+import attnscope.report.ExplorerPage;
 import attnscope.report.Report;
 import attnscope.tensor.Shapes;
 import attnscope.toy.AttentionShapes;
@@ -71,6 +72,7 @@ final class LessonReport {
         r.paragraph("Model: " + modelName + " (" + config.modelType() + ", run on " + provider + "). Every number below was "
                 + "computed by attnscope in this run: the toy by hand-sized arithmetic, the model by ONNX Runtime, and each "
                 + "head again by attnscope's own reference implementation of pattern = softmax(Q·Kᵀ/√d + mask), z = pattern·V.");
+        r.link(ExplorerPage.FILE, "Explore every layer × head interactively (explorer.html: hover a token, arrows change head and layer).");
         toySection(r);
         dimensionsSection(r);
         toySentenceSection(r);

@@ -28,6 +28,8 @@ public final class HtmlWriter {
                 h.append("<p>").append(escape(x.text())).append("</p>\n");
             } else if (b instanceof Banner x) {
                 h.append("<div class=\"banner\" role=\"alert\">").append(escape(x.text())).append("</div>\n");
+            } else if (b instanceof Report.Link x) {
+                h.append("<p><a href=\"").append(escape(x.relativePath())).append("\">").append(escape(x.text())).append("</a></p>\n");
             } else if (b instanceof Preformatted x) {
                 h.append("<pre>").append(escape(x.text())).append("</pre>\n");
             } else if (b instanceof Figure x) {

@@ -22,6 +22,8 @@ public final class MarkdownWriter {
                 m.append(inline(x.text())).append("\n\n");
             } else if (b instanceof Banner x) {
                 m.append("> **").append(inline(x.text())).append("**\n\n");
+            } else if (b instanceof Report.Link x) {
+                m.append('[').append(inline(x.text())).append("](").append(x.relativePath().replace(" ", "%20")).append(")\n\n");
             } else if (b instanceof Preformatted x) {
                 m.append("```\n").append(x.text().replace("```", "ʼʼʼ")).append(x.text().endsWith("\n") ? "" : "\n").append("```\n\n");
             } else if (b instanceof Figure x) {

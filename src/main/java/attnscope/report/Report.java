@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class Report {
     /** One block of the report. */
-    public sealed interface Block permits Heading, Paragraph, Table, Figure, Banner, Preformatted {
+    public sealed interface Block permits Heading, Paragraph, Table, Figure, Banner, Preformatted, Link {
     }
 
     /** A section heading; level 1 is the title. */
@@ -44,6 +44,10 @@ public final class Report {
 
     /** Monospaced text, kept as is (the toy handout table). */
     public record Preformatted(String text) implements Block {
+    }
+
+    /** A link to a file relative to the report's folder (the explorer page), as a paragraph of its own. */
+    public record Link(String relativePath, String text) implements Block {
     }
 
     private final String title;
@@ -84,6 +88,10 @@ public final class Report {
 
     public Report banner(String text) {
         return add(new Banner(text));
+    }
+
+    public Report link(String relativePath, String text) {
+        return add(new Link(relativePath, text));
     }
 
     public Report preformatted(String text) {

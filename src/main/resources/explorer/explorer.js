@@ -250,7 +250,7 @@
 
   // ---- the line view (bertviz's head view: queries left, keys right) ----------------------------
 
-  let linesGeometry = null;
+  let linesScrolledTo = '';
   function renderLines() {
     const src = current();
     const p = currentPattern();
@@ -264,7 +264,6 @@
     const left = Math.max(0, (W - 2 * labelW - gap) / 2);
     const ax = left + labelW;                // where the query lines start
     const bx = ax + gap;                     // where the key lines end
-    linesGeometry = { rowH };
     $('lines-labels').style.height = (p.t * rowH) + 'px';
     const elements = labels('lines-labels', src, '');
     // Two labels per token: the query (left) and the key (right) column; built once per source.
@@ -289,6 +288,13 @@
     markLabels(elements.slice(0, p.t));
     markLabels(elements.slice(p.t));
 
+    // A newly clicked token is scrolled into view (the line view scrolls when T is large).
+    const shown = state.source + ':' + state.token;
+    if (state.token >= 0 && shown !== linesScrolledTo) {
+      const at = state.token * rowH;
+      if (at < scroll.scrollTop || at > scroll.scrollTop + H - rowH) scroll.scrollTop = Math.max(0, at - H / 2);
+    }
+    linesScrolledTo = shown;
     const ctx = sized($('lines-canvas'), W, H);
     const top = scroll.scrollTop;
     const y = i => i * rowH + rowH / 2 - top;
@@ -758,6 +764,7 @@
   }
   fromHash();
   render();
+  root.dataset.firstRenderMs = String(Math.round(performance.now())); // parsed, decoded and drawn
   // Time to first paint, for the benchmark: the frame after the first render has been drawn.
   requestAnimationFrame(() => requestAnimationFrame(() => { root.dataset.firstPaintMs = String(Math.round(performance.now())); }));
 })();

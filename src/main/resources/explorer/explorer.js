@@ -602,18 +602,31 @@
 
   // ---- render: everything from state ----------------------------------------------------------
 
+  // The panels that do not follow the pointer are redrawn only when what they show has changed,
+  // so hovering over a large matrix redraws the matrix and nothing else.
+  const drawnFor = {};
+  function when(part, key, draw) {
+    if (drawnFor[part] !== key) {
+      drawnFor[part] = key;
+      draw();
+    }
+  }
+
   function render() {
     document.body.classList.toggle('large', state.large);
     renderHeader();
     if (state.view === 'overview') renderOverview();
     else if (state.view === 'matrix') renderMatrix();
     else renderLines();
-    renderLegend();
-    renderSelection();
-    renderChecks();
-    renderPicker();
-    renderToyMini();
-    renderStorage();
+    const s = state;
+    const screen = [s.large, window.innerWidth, window.innerHeight].join();
+    const head = [s.source, s.layer, s.head].join();
+    when('legend', [s.scale, screen].join(), renderLegend);
+    when('selection', [head, s.token, s.view, screen].join(), renderSelection);
+    when('checks', head, renderChecks);
+    when('picker', [head, s.view, screen].join(), renderPicker);
+    when('toy', [s.source, s.scale, screen].join(), renderToyMini);
+    when('storage', s.source, renderStorage);
   }
 
   // ---- input ------------------------------------------------------------------------------------

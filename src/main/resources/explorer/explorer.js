@@ -192,12 +192,13 @@
   // ---- the matrix view ---------------------------------------------------------------------------
 
   let matrixGeometry = null;
+  let matrixLabelsAt = '';
   function renderMatrix() {
     const src = current();
     const p = currentPattern();
     const pane = $('matrix-pane');
     const px = fontPx();
-    const margin = Math.min(labelWidth(src, px), 14 * px);
+    const margin = Math.min(labelWidth(src, px), (state.large ? 9 : 14) * px);
     const size = Math.max(40, Math.floor(Math.min(pane.clientWidth, pane.clientHeight) - margin - px));
     const x0 = margin;
     const y0 = margin;
@@ -223,18 +224,22 @@
     const step = Math.max(1, Math.ceil(px * 1.15 / cell));
     const queries = labels('matrix-queries', src, '');
     const keys = labels('matrix-keys', src, '');
-    queries.forEach((e, i) => {
-      e.style.left = '0px';
-      e.style.width = (x0 - 6) + 'px';
-      e.style.top = (y0 + (i + 0.5) * cell - px / 2) + 'px';
-      e.classList.toggle('decimated', i % step !== 0 && i !== k);
-    });
-    keys.forEach((e, i) => {
-      e.style.left = (x0 + (i + 0.5) * cell - px / 2) + 'px';
-      e.style.top = '0px';
-      e.style.height = (y0 - 6) + 'px';
-      e.classList.toggle('decimated', i % step !== 0 && i !== k);
-    });
+    const geometry = [src.index, x0, cell, px].join();
+    if (geometry !== matrixLabelsAt) {     // placed when the layout changes, not on every hover
+      matrixLabelsAt = geometry;
+      queries.forEach((e, i) => {
+        e.style.left = '0px';
+        e.style.width = (x0 - 6) + 'px';
+        e.style.top = (y0 + (i + 0.5) * cell - px / 2) + 'px';
+      });
+      keys.forEach((e, i) => {
+        e.style.left = (x0 + (i + 0.5) * cell - px / 2) + 'px';
+        e.style.top = '0px';
+        e.style.height = (y0 - 6) + 'px';
+      });
+    }
+    queries.forEach((e, i) => e.classList.toggle('decimated', i % step !== 0 && i !== k));
+    keys.forEach((e, i) => e.classList.toggle('decimated', i % step !== 0 && i !== k));
     markLabels(queries);
     markLabels(keys);
   }
@@ -251,6 +256,7 @@
   // ---- the line view (bertviz's head view: queries left, keys right) ----------------------------
 
   let linesScrolledTo = '';
+  let linesLabelsAt = '';
   function renderLines() {
     const src = current();
     const p = currentPattern();
@@ -278,13 +284,17 @@
         elements.push(e);
       });
     }
-    elements.forEach((e, n) => {
-      const i = n % p.t;
-      e.style.top = (i * rowH) + 'px';
-      e.style.lineHeight = rowH + 'px';
-      e.style.width = labelW + 'px';
-      e.style.left = (n < p.t ? left : bx) + 'px';
-    });
+    const geometry = [src.index, left, bx, labelW, rowH].join();
+    if (geometry !== linesLabelsAt) {      // placed when the layout changes, not on every hover
+      linesLabelsAt = geometry;
+      elements.forEach((e, n) => {
+        const i = n % p.t;
+        e.style.top = (i * rowH) + 'px';
+        e.style.lineHeight = rowH + 'px';
+        e.style.width = labelW + 'px';
+        e.style.left = (n < p.t ? left : bx) + 'px';
+      });
+    }
     markLabels(elements.slice(0, p.t));
     markLabels(elements.slice(p.t));
 

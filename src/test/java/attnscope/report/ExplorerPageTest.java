@@ -115,6 +115,21 @@ class ExplorerPageTest {
     }
 
     @Test
+    void anEncoderIsStoredWholeWithNothingMasked() throws Exception {
+        int t = 5;
+        float[] w = new float[t * t];
+        java.util.Arrays.fill(w, 1f / t); // a bidirectional head: every key, before and after
+        ExplorerPage.Source encoder = new ExplorerPage.Source("model", "bert", java.util.Collections.nCopies(t, "a"), List.of(0), 1,
+                false, List.of(new Tensor(new int[] {1, t, t}, w)), List.of());
+        JsonNode model = data(ExplorerPage.html("t", false, encoder, ExplorerPage.handoutToy())).get("sources").get(0);
+        assertFalse(model.get("causal").asBoolean());
+        JsonNode head = model.get("patterns").get(0);
+        assertFalse(head.get("lower").asBoolean(), "the upper triangle holds real weights");
+        assertFalse(head.has("aboveNonzero"), "weights after the query are no fault in an encoder");
+        assertEquals(0.2f, decode(head, t)[0][4], 1e-6);
+    }
+
+    @Test
     void hostileTokensStayInsideTheDataAsText() throws Exception {
         int t = 3;
         List<String> tokens = List.of("a", HOSTILE, "{{JS}}");

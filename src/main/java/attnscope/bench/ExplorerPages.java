@@ -25,10 +25,10 @@ public final class ExplorerPages {
     private ExplorerPages() {
     }
 
+    /** The entry point of scripts/explorer-bench.sh (as a command's call is of the CLI): the only place here that prints. */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: ExplorerPages DIR 50,500");
-            System.exit(2);
+            throw new IllegalArgumentException("usage: ExplorerPages DIR 50,500");
         }
         Path dir = Files.createDirectories(Path.of(args[0]));
         for (String t : args[1].split(",")) {

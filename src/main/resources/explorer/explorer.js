@@ -204,7 +204,9 @@
     const y0 = margin;
     const cell = size / p.t;
     matrixGeometry = { x0, y0, size, cell, t: p.t };
-    const ctx = sized($('matrix-canvas'), x0 + size + 2, y0 + size + 2);
+    const canvas = $('matrix-canvas');
+    canvas.dataset.cells = [x0, y0, size].join(); // where the cells are in the canvas, for tests and scripts
+    const ctx = sized(canvas, x0 + size + 2, y0 + size + 2);
     drawMatrix(ctx, p, x0, y0, size);
     const k = focus();
     if (k >= 0) {                          // its row (where it attends) and its column (who attends to it)
@@ -238,8 +240,9 @@
         e.style.height = (y0 - 6) + 'px';
       });
     }
-    queries.forEach((e, i) => e.classList.toggle('decimated', i % step !== 0 && i !== k));
-    keys.forEach((e, i) => e.classList.toggle('decimated', i % step !== 0 && i !== k));
+    const hidden = i => i !== k && (i % step !== 0 || (k >= 0 && Math.abs(i - k) < step)); // the focused one reads clear
+    queries.forEach((e, i) => e.classList.toggle('decimated', hidden(i)));
+    keys.forEach((e, i) => e.classList.toggle('decimated', hidden(i)));
     markLabels(queries);
     markLabels(keys);
   }

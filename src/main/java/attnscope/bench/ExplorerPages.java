@@ -60,7 +60,7 @@ public final class ExplorerPages {
     }
 
     /** (H, T, T): softmax over keys 0..i of Gaussian scores, key 0 raised (an attention sink). */
-    static Tensor causalPattern(int heads, int t, Random random) {
+    public static Tensor causalPattern(int heads, int t, Random random) {
         float[] w = new float[heads * t * t];
         double[] e = new double[t];
         for (int h = 0; h < heads; h++) {

@@ -244,6 +244,56 @@ class ExplorerBrowserTest {
         }
     }
 
+    /** T = 300 at 1024 × 768: every token keeps its label element, the shown ones do not overlap, the rest are one hover away. */
+    @Test
+    void aLongInputThinsItsLabelsAndStaysExactUnderThePointer() throws Exception {
+        int t = 300;
+        Tensor pattern = attnscope.bench.ExplorerPages.causalPattern(4, t, new java.util.Random(3)); // (H, T, T)
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < t; i++) {
+            tokens.add("Ġtok" + i);
+        }
+        Path longPage = dir.resolve("explorer-long.html");
+        Files.writeString(longPage, ExplorerPage.html("long", false, new ExplorerPage.Source("model", "long", tokens, List.of(0), 2, true,
+                List.of(pattern), List.of()), ExplorerPage.handoutToy()), StandardCharsets.UTF_8);
+        browser.manage().window().setSize(new Dimension(1024, 768));
+        browser.get(longPage.toUri() + "#view=matrix&head=1");
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d -> d.findElement(By.id("explorer")).getAttribute("data-first-paint-ms") != null);
+        assertEquals(t, browser.findElements(By.cssSelector("#matrix-queries [data-token]")).size(), "a label element per token");
+        List<WebElement> shown = browser.findElements(By.cssSelector("#matrix-queries [data-token]:not(.decimated)"));
+        assertTrue(shown.size() > 10 && shown.size() < t, "thinned, not gone: " + shown.size() + " shown");
+        double previous = -1e9;
+        for (WebElement e : shown) {
+            double top = e.getRect().getY();
+            assertTrue(top - previous >= e.getRect().getHeight() * 0.9, "shown labels do not overlap at token " + e.getAttribute("data-token"));
+            previous = top;
+        }
+        // Point at cell (query 200, key 0): the tooltip gives its weight within half a step of the row.
+        Map<?, ?> canvas = rect("#matrix-canvas");
+        String[] cells = browser.findElement(By.id("matrix-canvas")).getAttribute("data-cells").split(",");
+        double left = num(canvas.get("left")) + Double.parseDouble(cells[0]);
+        double top = num(canvas.get("top")) + Double.parseDouble(cells[1]);
+        double step = Double.parseDouble(cells[2]) / t;
+        int query = 200;
+        int key = 0;
+        new Actions(browser).moveToLocation((int) Math.round(left + (key + 0.5) * step), (int) Math.round(top + (query + 0.5) * step)).perform();
+        String tip = browser.findElement(By.id("tooltip")).getText();
+        java.util.regex.Matcher w = java.util.regex.Pattern.compile("query (\\d+) .*→ key (\\d+) .*\\nweight ([0-9.]+)", java.util.regex.Pattern.DOTALL)
+                .matcher(tip);
+        assertTrue(w.find(), tip);
+        int i = Integer.parseInt(w.group(1));
+        int j = Integer.parseInt(w.group(2));
+        assertTrue(Math.abs(i - query) <= 1 && j == key, "the cell under the pointer: " + tip);
+        float[] row = java.util.Arrays.copyOfRange(pattern.data(), (t + i) * t, (t + i + 1) * t); // head 1
+        float max = 0;
+        for (float x : row) {
+            max = Math.max(max, x);
+        }
+        assertEquals(row[j], Double.parseDouble(w.group(3)), max / 255 / 2 + 5e-5, "shown with 4 decimals: " + tip);
+        screenshot("matrix-T300-1024x768.png", 1024, 768);
+    }
+
     private Map<?, ?> rect(String selector) {
         return (Map<?, ?>) browser.executeScript("const r = document.querySelector(arguments[0]).getBoundingClientRect();"
                 + "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width};", selector);

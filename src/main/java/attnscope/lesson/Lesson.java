@@ -378,8 +378,8 @@ public final class Lesson {
             }
             byte[] bars = png(ToyCharts.weightBars("Toy: weights of the query \"" + ex.tokens().get(ex.queryPosition())
                     + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()), 900, 560);
-            byte[] vectors = png(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
-                    ex.query(), r.softmax().output(), "output (softmax)"), 760, 760);
+            byte[] vectors = png(ToyCharts.vectors("Toy: keys, values, the query and the output (softmax)", ex.tokens(), ex.keys(),
+                    ex.values(), ex.query(), r.softmax().output(), "output (softmax)"), 760, 760);
 
             AttentionShapes shapes = new AttentionShapes(config, 50);
             int last = config.maxPositions() > 0 ? config.maxPositions() : 32768;

@@ -137,7 +137,7 @@ public final class HtmlWriter {
 
     private static final String CSS = """
             body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 0; background: #fafafa; color: #1a1a1a; }
-            main { max-width: 1100px; margin: 0 auto; padding: 1.5rem 2rem 4rem; background: #fff; }
+            main { max-width: 1400px; margin: 0 auto; padding: 1.5rem 2rem 4rem; background: #fff; }
             h1 { font-size: 2.2rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; padding-bottom: .3rem; }
             .banner { font-size: 1.8rem; font-weight: bold; background: #fff3cd; border: 3px solid #d39e00;
                       color: #5c4400; padding: 1rem 1.5rem; margin: 1rem 0 2rem; border-radius: 6px; }

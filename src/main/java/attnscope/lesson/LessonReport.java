@@ -433,12 +433,12 @@ final class LessonReport {
             }
         }
         g.heading(2, "Layer grids: all heads of each layer");
-        g.gallery(grids);
+        g.gallery(grids, true);
         g.heading(2, "Heads with a heatmap of their own");
-        g.gallery(heads);
+        g.gallery(heads, false);
         if (!others.isEmpty()) {
             g.heading(2, "Other figures and formats");
-            g.gallery(others);
+            g.gallery(others, true);
         }
         return g;
     }

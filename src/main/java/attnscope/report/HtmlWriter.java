@@ -40,7 +40,7 @@ public final class HtmlWriter {
                 }
                 h.append("</nav>\n");
             } else if (b instanceof Gallery x) {
-                h.append("<div class=\"gallery\">\n");
+                h.append(x.wide() ? "<div class=\"gallery wide\">\n" : "<div class=\"gallery\">\n");
                 for (Link l : x.images()) {
                     if (l.href().endsWith(".pdf")) {
                         h.append("<a href=\"").append(escape(l.href())).append("\">").append(escape(l.text())).append("</a>\n");
@@ -151,6 +151,7 @@ public final class HtmlWriter {
             nav.toc { background: #f6f8fa; border: 1px solid #ddd; padding: .6rem 1.2rem; margin: 1rem 0 2rem; }
             nav.toc ol, nav.toc ul { margin: .3rem 0; } nav.toc li { margin: .15rem 0; }
             .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: .6rem; }
+            .gallery.wide { grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); }
             .gallery a { display: block; text-align: center; font-size: .85rem; color: #333; text-decoration: none; }
             .gallery img { width: 100%; height: auto; border: 1px solid #ddd; }
             .gallery span { display: block; }

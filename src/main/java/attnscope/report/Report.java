@@ -60,8 +60,11 @@ public final class Report {
     public record Link(String text, String href) {
     }
 
-    /** Many figures as small linked thumbnails (a gallery page); each opens the full figure. */
-    public record Gallery(List<Link> images) implements Block {
+    /**
+     * Many figures as linked thumbnails (a gallery page); each opens the full figure. Wide ones (a
+     * layer's grid of heads) get wider thumbnails.
+     */
+    public record Gallery(List<Link> images, boolean wide) implements Block {
         public Gallery {
             images = List.copyOf(images);
         }
@@ -116,8 +119,8 @@ public final class Report {
         return add(new Contents(2, extra));
     }
 
-    public Report gallery(List<Link> images) {
-        return add(new Gallery(images));
+    public Report gallery(List<Link> images, boolean wide) {
+        return add(new Gallery(images, wide));
     }
 
     /** The headings of {@code level} that follow block {@code from}, in order. */

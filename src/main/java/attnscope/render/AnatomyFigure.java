@@ -166,8 +166,8 @@ public final class AnatomyFigure implements Figure {
         Font label = FigureStyle.font(26, true);
         Font small = FigureStyle.font(MIN_TEXT_PX, false);
         double y = top + 20 + 38;
-        text(g, title, FigureStyle.TEXT, "Anatomy of one head: layer " + d.layer() + " · head " + d.head() + " (KV head " + d.kvHead()
-                + "), T = " + t, 40, y);
+        text(g, title, FigureStyle.TEXT, "Anatomy of one head: layer " + d.layer() + " · head " + d.head()
+                + (d.groupSize() > 1 ? " (KV head " + d.kvHead() + ")" : "") + ", T = " + t, 40, y);
         y += 36;
         text(g, small, FigureStyle.MUTED, "every block is this run's values, labelled with its shape · X and the output are not captured: "
                 + "shapes only", 40, y);
@@ -188,8 +188,14 @@ public final class AnatomyFigure implements Figure {
         int h0 = d.kvHead() * d.groupSize();
         int h1 = h0 + d.groupSize() - 1;
         below(g, qb, label, small, "Q = X·W_Q + b", "T × d = " + t + " × " + d.headDim());
-        below(g, kb, label, small, "K = X·W_K + b (KV head " + d.kvHead() + ")", "T × d, shared by heads " + h0 + "–" + h1);
-        below(g, vb, label, small, "V = X·W_V + b (KV head " + d.kvHead() + ")", "T × d, shared by heads " + h0 + "–" + h1);
+        if (d.groupSize() > 1) {
+            below(g, kb, label, small, "K = X·W_K + b (KV head " + d.kvHead() + ")", "T × d, shared by heads " + h0 + "–" + h1);
+            below(g, vb, label, small, "V = X·W_V + b (KV head " + d.kvHead() + ")", "T × d, shared by heads " + h0 + "–" + h1);
+        } else {
+            // No grouped-query attention (H = Hkv): every head has keys and values of its own.
+            below(g, kb, label, small, "K = X·W_K + b", "T × d = " + t + " × " + d.headDim() + ", this head's own");
+            below(g, vb, label, small, "V = X·W_V + b", "T × d = " + t + " × " + d.headDim() + ", this head's own");
+        }
         // One arrow from X fans out to the three projections.
         int fanX = 260;
         arrow(g, x.right(), x.midY(), fanX, x.midY());
@@ -201,7 +207,7 @@ public final class AnatomyFigure implements Figure {
             arrow(g, b.midX(), rowTop - 18, b.midX(), rowTop - 2);
         }
         text(g, small, FigureStyle.MUTED, "W_Q: " + d.hidden() + " × " + d.headDim() + " per head · W_K, W_V: " + d.hidden() + " × "
-                + d.headDim() + " per KV head", fanX + 20, rowTop - 28);
+                + d.headDim() + (d.groupSize() > 1 ? " per KV head" : " per head"), fanX + 20, rowTop - 28);
 
         // Row 2: scores → pattern → z → concat → o_proj → output.
         int row2 = rowTop + blockH + 120;
@@ -242,8 +248,8 @@ public final class AnatomyFigure implements Figure {
         arrow(g, ob.right() + 8, ob.midY(), outb.x - 8, outb.midY());
 
         double legendY = row2 + sq + 110;
-        text(g, small, FigureStyle.MUTED, "Colours: blue < 0 < red, each block scaled to its own largest |value|; the pattern 0 → 1 (viridis); "
-                + "hatched: masked.", 40, legendY);
+        text(g, small, FigureStyle.MUTED, "Colours: blue < 0 < red, each block scaled to its own largest |value|; the pattern 0 → 1 (viridis)"
+                + (d.causal() ? "; hatched: masked." : "; no causal mask."), 40, legendY);
         text(g, small, FigureStyle.MUTED, (d.capturedScores() ? "Scores: the graph's own tensor, scaled, before the mask."
                 : "Scores: Q·Kᵀ/√d from the captured Q and K (this graph holds no scores tensor).")
                 + " Red frame in the concat: this head's " + d.headDim() + " columns.", 40, legendY + 34);

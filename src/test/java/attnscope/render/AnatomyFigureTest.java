@@ -104,6 +104,26 @@ class AnatomyFigureTest {
     }
 
     @Test
+    void aRealEncoderWithoutGroupingOrMaskIsDrawnAsItIs() {
+        Path minilm = TestAssets.Encoder.MINILM_L6_V2.modelDir();
+        try (HookedModel model = HookedModel.open(minilm, Device.CPU, new int[] {2});
+                TextTokenizer tok = TextTokenizer.open(minilm.resolve("tokenizer.json"))) {
+            InspectionResult r = Inspector.inspect(model, tok.encode("the cat chases the mouse"));
+            AnatomyFigure.Data d = AnatomyFigure.Data.of(r, 2, 3);
+            assertTrue(d.capturedScores() && !d.causal());
+            AnatomyFigure f = new AnatomyFigure(d, FigureOptions.defaults());
+            BufferedImage img = new BufferedImage(f.width(), f.height(), BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            f.draw(g);
+            g.dispose();
+            String all = f.texts().stream().map(AnatomyFigure.Text::text).reduce("", (a, b) -> a + "\n" + b);
+            assertTrue(all.contains("T × H·d = 7 × 384"), all);
+            assertFalse(all.contains("KV head") || all.contains("shared by"), "12 heads, 12 KV heads: nothing is shared: " + all);
+            assertFalse(all.contains("−∞") || all.contains("hatched"), "an encoder has no causal mask: " + all);
+        }
+    }
+
+    @Test
     void divergingColoursAreWhiteAtZeroAndSymmetric() {
         assertEquals(0xFFFFFF, AnatomyFigure.diverging(0));
         assertEquals(0x2166AC, AnatomyFigure.diverging(-1));

@@ -115,7 +115,8 @@ public final class Lesson {
         CompletableFuture<ToySection> toyDrawing = onOwnThread("attnscope-toy-section", () -> ToySection.draw(config));
         try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
             TextTokenizer.Tokens whole = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
-            TextTokenizer.Tokens passage = r.tokens() == null ? whole : TokenCut.first(whole, r.tokens(), "the passage");
+            TextTokenizer.Tokens passage = r.tokens() == null ? whole
+                    : checkedTokens(TokenCut.first(whole, r.tokens(), "the passage"), config, "the passage cut to --tokens " + r.tokens());
             String cutNotice = TokenCut.notice(whole.length(), passage.length(), "the passage");
             if (cutNotice != null) {
                 progress.accept(cutNotice);

@@ -188,6 +188,9 @@ class LessonCommandTest {
                 "the cat", "--tokens", "50").exit());
         assertEquals(ExitCodes.USAGE, run("lesson", "--model", model.toString(), "--out", dir.resolve("y").toString(), "--text",
                 "the cat", "--text-file", "passage.txt").exit());
+        Run one = run("lesson", "--model", model.toString(), "--out", dir.resolve("w").toString(), "--tokens", "1");
+        assertEquals(ExitCodes.INPUT, one.exit(), one.err());
+        assertTrue(one.err().contains("the passage cut to --tokens 1 has 1 token(s): the lesson needs at least 2"), one.err());
         Run badHead = run("lesson", "--model", model.toString(), "--out", dir.resolve("z").toString(), "--heads", "99");
         assertEquals(ExitCodes.INPUT, badHead.exit());
         assertFalse(Files.exists(dir.resolve("z")));

@@ -166,7 +166,7 @@ public final class LessonCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        Lesson.Outcome o = Lesson.write(Lesson.request(modelDir, passage, out, dev, figures, rowQuery, notice, limit, tokens,
+        Lesson.Outcome o = Lesson.write(new Lesson.Request(modelDir, passage, out, dev, figures, rowQuery, notice, limit, tokens,
                         ModelRunOptions.layerNumbers(spec, layers), headNumbers()),
                 line -> progress(err, line), sink);
         stdout.println("wrote " + o.html() + " and " + o.markdown() + " with " + o.figureCount() + " figures"

@@ -67,6 +67,11 @@ public final class Lesson {
      * @param out       the report folder
      * @param rowQuery  the query token of the row view ("it"), or a position
      * @param fallbackNotice shown at the top in large type when the model is a stand-in, or null
+     * @param tokens    cut the passage to exactly this many tokens ({@code --tokens}), or null for all of it
+     * @param layers    the layers to capture and draw, or null for all
+     * @param heads     the heads that get a heatmap of their own in every drawn layer (besides those the
+     *                  lesson discusses): null for only those, empty for every head; every head is in its
+     *                  layer's grid anyway
      */
     public record Request(Path model, String passage, Path out, Device device, FigureOptions figures, String rowQuery,
             String fallbackNotice, long memoryLimitBytes, Integer tokens, int[] layers, List<Integer> heads) {
@@ -76,18 +81,6 @@ public final class Lesson {
                 String fallbackNotice, long memoryLimitBytes) {
             this(model, passage, out, device, figures, rowQuery, fallbackNotice, memoryLimitBytes, null, null, null);
         }
-    }
-
-    /**
-     * @param tokens cut the passage to exactly this many tokens ({@code --tokens}), or null for all of it
-     * @param layers the layers to capture and draw, or null for all
-     * @param heads  the heads that get a heatmap of their own in every drawn layer (besides those the
-     *               lesson discusses): null for only those, empty for every head; every head is in its
-     *               layer's grid anyway
-     */
-    public static Request request(Path model, String passage, Path out, Device device, FigureOptions figures, String rowQuery,
-            String fallbackNotice, long memoryLimitBytes, Integer tokens, int[] layers, List<Integer> heads) {
-        return new Request(model, passage, out, device, figures, rowQuery, fallbackNotice, memoryLimitBytes, tokens, layers, heads);
     }
 
     /** What was written, and whether inspect's checks all passed. */

@@ -77,7 +77,7 @@ public final class ToyOptions {
     CommandSpec mixee;
 
     /** Options that only say where or how output goes: they never change a figure, so they never name one. */
-    private static final java.util.Set<String> OUTPUT_ONLY = java.util.Set.of("--figures", "--no-figures", "--json", "--verbose", "-v");
+    private static final java.util.Set<String> OUTPUT_ONLY = java.util.Set.of("--figures", "--out", "--format", "--no-figures", "--json", "--verbose", "-v");
 
     /** Figures are drawn unless --no-figures, or --json (which writes JSON and nothing else). */
     boolean drawFigures() {

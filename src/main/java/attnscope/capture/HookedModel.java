@@ -303,6 +303,7 @@ public final class HookedModel implements AutoCloseable {
             taps.add(s.k().tensor());
             taps.add(s.v().tensor());
             s.pattern().ifPresent(p -> taps.add(p.tensor()));
+            ScoresTap.find(graph, s).ifPresent(t -> taps.add(t.tensor()));
             taps.add(s.z().tensor());
             s.qBeforeRotary().ifPresent(q -> taps.add(q.tensor()));
             s.kBeforeRotary().ifPresent(k -> taps.add(k.tensor()));
@@ -452,6 +453,7 @@ public final class HookedModel implements AutoCloseable {
             wanted.add(s.k().tensor());
             wanted.add(s.v().tensor());
             s.pattern().ifPresent(p -> wanted.add(p.tensor()));
+            ScoresTap.find(graph, s).ifPresent(t -> wanted.add(t.tensor()));
             wanted.add(s.z().tensor());
             s.qBeforeRotary().ifPresent(q -> wanted.add(q.tensor()));
             s.kBeforeRotary().ifPresent(k -> wanted.add(k.tensor()));
@@ -469,6 +471,16 @@ public final class HookedModel implements AutoCloseable {
                 cache.put(layer, Site.V, read(r, s.v(), heads, "layer " + layer + " v"));
                 if (s.pattern().isPresent()) {
                     cache.put(layer, Site.PATTERN, read(r, s.pattern().get(), heads, "layer " + layer + " pattern"));
+                    Optional<ScoresTap> scores = ScoresTap.find(graph, s);
+                    if (scores.isPresent()) {
+                        // Laid out like the pattern it feeds: (B, H, T, T) → (H, T, T).
+                        Tensor raw = read(r, new Tap(scores.get().tensor(), s.pattern().get().layout()), heads, "layer " + layer + " scores");
+                        float[] scaled = raw.data();
+                        for (int i = 0; scores.get().factor() != 1.0 && i < scaled.length; i++) {
+                            scaled[i] *= (float) scores.get().factor(); // a scale the graph applies after its mask
+                        }
+                        cache.put(layer, Site.SCORES, raw);
+                    }
                 }
                 cache.put(layer, Site.Z, read(r, s.z(), heads, "layer " + layer + " z"));
                 if (s.qBeforeRotary().isPresent()) {

@@ -11,6 +11,11 @@ public enum Site {
     K("k"),
     /** Values, (Hkv, T, d). */
     V("v"),
+    /**
+     * Pre-softmax scores Q·Kᵀ/√d, scaled and before the mask, (H, T, T): where the graph holds them
+     * as a tensor (decomposed attention; cf. TransformerLens's hook_attn_scores).
+     */
+    SCORES("scores"),
     /** Attention weights softmax(Q·Kᵀ/√d + mask), (H, T, T); rows sum to 1. */
     PATTERN("pattern"),
     /** Per-head output pattern·V before the output projection, (H, T, d). */

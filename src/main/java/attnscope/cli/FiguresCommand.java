@@ -4,6 +4,7 @@ import attnscope.InputException;
 import attnscope.inspect.InspectionResult;
 import attnscope.output.FileSink;
 import attnscope.output.OutputFolder;
+import attnscope.render.AnatomyFigure;
 import attnscope.render.ColorScale;
 import attnscope.render.FigureFormat;
 import attnscope.render.FigureOptions;
@@ -95,6 +96,11 @@ public final class FiguresCommand implements Callable<Integer> {
             description = "Heads shown in the row view (default: all heads of the layer).")
     List<Integer> rowHeads;
 
+    @Option(names = "--anatomy", paramLabel = "L:H", split = ",",
+            description = {"Also draw the anatomy of head H of layer L (X → Q, K, V → scores → pattern → z → concat → o_proj,",
+                "each block with its real values and shape), landscape 1920 × 1080: anatomy_layer{LL}_head{HH}.png."})
+    List<String> anatomy;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Figures drawn in parallel (default: one per core).")
     Integer threads;
@@ -114,6 +120,7 @@ public final class FiguresCommand implements Callable<Integer> {
         InspectionResult result = run.run(spec, spec.commandLine().getErr(), (config, tokens) -> {
             rowQueryPosition(tokens.tokens());
             rowHeadsOf(config.heads());
+            anatomyHeads(config.layers(), config.heads());
         }).result();
         return drawFigures(result, options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
@@ -156,6 +163,35 @@ public final class FiguresCommand implements Callable<Integer> {
         return heads;
     }
 
+    /** The (layer, head) pairs of --anatomy: "L:H" each; a malformed one is a usage error, a missing layer or head an input error. */
+    List<int[]> anatomyHeads(int modelLayers, int modelHeads) {
+        List<int[]> out = new ArrayList<>();
+        for (String a : anatomy == null ? List.<String>of() : anatomy) {
+            String[] parts = a.trim().split(":");
+            int layer;
+            int head;
+            try {
+                if (parts.length != 2) {
+                    throw new NumberFormatException();
+                }
+                layer = Integer.parseInt(parts[0].trim());
+                head = Integer.parseInt(parts[1].trim());
+            } catch (NumberFormatException e) {
+                throw new ParameterException(spec.commandLine(), "--anatomy takes LAYER:HEAD like 3:5, not '" + a + "'");
+            }
+            if (layer < 0 || layer >= modelLayers) {
+                throw new InputException("--anatomy: layer " + layer + " does not exist: the model has " + modelLayers + " layers (0.."
+                        + (modelLayers - 1) + ")");
+            }
+            if (head < 0 || head >= modelHeads) {
+                throw new InputException("--anatomy: head " + head + " does not exist; the model has " + modelHeads + " heads (0.."
+                        + (modelHeads - 1) + ")");
+            }
+            out.add(new int[] {layer, head});
+        }
+        return out;
+    }
+
     /**
      * Draws every figure of an inspection into OUT/figures and lists them; the part after the model
      * run. The figures are written into a staging folder and moved into place together, so a
@@ -168,6 +204,12 @@ public final class FiguresCommand implements Callable<Integer> {
                         result.ids(), drawn, result.model(), result.reference(), result.checks());
         int query = rowQueryPosition(result.tokens());
         List<Integer> heads = rowHeadsOf(result.config().heads());
+        List<int[]> anatomyHeads = anatomyHeads(result.config().layers(), result.config().heads());
+        for (int[] lh : anatomyHeads) {
+            if (!result.layers().contains(lh[0])) {
+                throw new ParameterException(spec.commandLine(), "--anatomy: layer " + lh[0] + " was not captured (see --layers)");
+            }
+        }
         Path dir = out.resolve("figures");
         if (result.config().synthetic()) {
             err.println("attnscope: synthetic model (random weights): every figure is labelled "
@@ -186,6 +228,9 @@ public final class FiguresCommand implements Callable<Integer> {
                     files.addAll(RowView.write(selected, layer, query, heads, staged, options, folder.sink()));
                 }
             }
+            for (int[] lh : anatomyHeads) {
+                files.addAll(AnatomyFigure.write(result, lh[0], lh[1], staged, options, folder.sink()));
+            }
             if (html) {
                 folder.write(ExplorerPage.FILE, ExplorerPage.html(selected).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
@@ -197,6 +242,9 @@ public final class FiguresCommand implements Callable<Integer> {
         stdout.println("  heads    " + dir.resolve(LessonFigures.headName(drawn.get(0), 0) + ".png") + " …");
         stdout.println("  grids    " + dir.resolve(LessonFigures.gridName(drawn.get(0)) + ".png") + " …");
         stdout.println("  overview " + dir.resolve(LessonFigures.OVERVIEW + ".png"));
+        for (int[] lh : anatomyHeads) {
+            stdout.println("  anatomy  " + dir.resolve(AnatomyFigure.fileName(lh[0], lh[1]) + ".png"));
+        }
         if (html) {
             stdout.println("  explorer " + out.resolve(ExplorerPage.FILE));
         }

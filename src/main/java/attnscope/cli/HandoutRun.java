@@ -152,8 +152,8 @@ public final class HandoutRun {
             QueryAttention.Normalized shown = soft != null ? r.softmax() : r.sum();
             double[] output = shown.defined() ? shown.output() : null;
             String outLabel = shown.kind() == Normalize.SOFTMAX ? "output (softmax)" : "output (÷ sum)";
-            err.println("wrote " + ToyCharts.writePng(ToyCharts.vectors("Keys, query and output in 2-D", ex.tokens(),
-                    ex.keys(), ex.query(), output, outLabel), 700, 700, common.figure(prefix + "vectors.png")));
+            err.println("wrote " + ToyCharts.writePng(ToyCharts.vectors("Keys, values, the query and the output in 2-D", ex.tokens(),
+                    ex.keys(), ex.values(), ex.query(), output, outLabel), 700, 700, common.figure(prefix + "vectors.png")));
         } else {
             err.println("no vector plot: it needs 2-D keys, query and values (found d_k = " + ex.query().length
                     + ", d_v = " + ex.values()[0].length + ")");

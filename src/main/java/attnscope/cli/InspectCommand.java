@@ -60,7 +60,7 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for summary.json and tensors/ (created if missing).")
     Path out;
 
-    @Option(names = "--save-tensors", description = "Also write OUT/tensors/layer{L}.{q,k,v,pattern,z}.npy and layer{L}.pattern.ref.npy.")
+    @Option(names = "--save-tensors", description = "Also write OUT/tensors/layer{L}.{q,k,v,pattern,z}.npy, layer{L}.pattern.ref.npy and, where the graph holds them, layer{L}.scores.npy (pre-softmax, before the mask).")
     boolean saveTensors;
 
     /** Where output bytes go; tests replace it to simulate a full disk. */

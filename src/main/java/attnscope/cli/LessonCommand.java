@@ -37,11 +37,13 @@ import picocli.CommandLine.Spec;
             "  2. the real model's dimensions (from its config.json) beside the toy's;",
             "  3. the toy sentence through the real tokenizer, and the real attention",
             "     of the last \"the\";",
-            "  4. the checked shape table for a ~50-token passage, with inspect's checks",
-            "     and their numbers;",
+            "  2b. the key/value cache and the attention's parameters, from config.json;",
+            "  4. the checked shape table for a 50-token passage, with inspect's checks",
+            "     and their numbers, and the anatomy of one head (every tensor, its shape);",
             "  5. heads worth discussing, chosen by measured entropy, previous-token and",
-            "     first-token weight;",
+            "     first-token weight (a role only at >= 50 %, none on random weights);",
             "  6. the complexity question: score memory against T.",
+            "A table of contents heads the page; gallery.html links every figure.",
             "",
             "The model is models/qwen2.5-0.5b-instruct (get it with `attnscope fetch`)",
             "unless --model says otherwise. Without it, the report says so at the top in",
@@ -51,7 +53,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  attnscope lesson",
             "  attnscope lesson --model models/qwen2.5-0.5b-instruct \\",
-            "      --text-file my-passage.txt --format png,svg",
+            "      --text-file my-passage.txt --tokens 50 --format png,svg",
             ""},
         footer = {"", "Exit codes: 0 written and every check passed · 3 written, but a check",
             "failed · 4 input problem."})
@@ -74,8 +76,24 @@ public final class LessonCommand implements Callable<Integer> {
     @Option(names = "--no-stand-in", description = "Fail (exit 4) instead of using a synthetic stand-in when the default model is missing.")
     boolean noStandIn;
 
-    @Option(names = "--text-file", paramLabel = "FILE", description = "The passage of section 4 (UTF-8). Default: a shipped passage of about 50 tokens.")
+    @Option(names = "--text-file", paramLabel = "FILE", description = "The passage of section 4 (UTF-8). Default: a shipped passage of 50 tokens (Qwen2's tokenizer).")
     Path textFile;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "The passage of section 4, given directly (instead of --text-file).")
+    String text;
+
+    @Option(names = "--tokens", paramLabel = "T",
+            description = "Cut the passage to exactly its first T tokens (the report says so); a passage with fewer is refused (exit 4).")
+    Integer tokens;
+
+    @Option(names = "--layers", paramLabel = "all|0,5,23", defaultValue = "all",
+            description = "Layers to capture and draw: all (default) or a comma-separated list.")
+    String layers;
+
+    @Option(names = "--heads", paramLabel = "all|0,3",
+            description = {"Heads that get a heatmap of their own in every drawn layer, besides those the lesson discusses",
+                "(default: only those; every head is in its layer's grid and the gallery)."})
+    String heads;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "reports/lesson",
             description = "Report folder (default: ${DEFAULT-VALUE}). A folder holding files attnscope did not write is refused.")
@@ -116,6 +134,14 @@ public final class LessonCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (text != null && textFile != null) {
+            throw new ParameterException(spec.commandLine(), "give the passage once: --text or --text-file, not both");
+        }
+        if (tokens != null && tokens < 1) {
+            throw new ParameterException(spec.commandLine(), "--tokens takes a count of at least 1, not " + tokens);
+        }
+        ModelRunOptions.layerNumbers(spec, layers); // a malformed list is a usage error before anything runs
+        headNumbers();
         Device dev = Options.device(spec, device);
         long limit = Options.size(spec, "--max-memory", maxMemory);
         String passage = passage();
@@ -140,7 +166,8 @@ public final class LessonCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        Lesson.Outcome o = Lesson.write(new Lesson.Request(modelDir, passage, out, dev, figures, rowQuery, notice, limit),
+        Lesson.Outcome o = Lesson.write(new Lesson.Request(modelDir, passage, out, dev, figures, rowQuery, notice, limit, tokens,
+                        ModelRunOptions.layerNumbers(spec, layers), headNumbers()),
                 line -> progress(err, line), sink);
         stdout.println("wrote " + o.html() + " and " + o.markdown() + " with " + o.figureCount() + " figures"
                 + String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
@@ -156,7 +183,25 @@ public final class LessonCommand implements Callable<Integer> {
         return o.passed() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 
+    /** --heads as written: null when not given, empty for all (the model's head count is not known yet), else the numbers. */
+    private java.util.List<Integer> headNumbers() {
+        if (heads == null) {
+            return null;
+        }
+        if (heads.equalsIgnoreCase("all")) {
+            return java.util.List.of();
+        }
+        try {
+            return java.util.Arrays.stream(heads.split(",")).map(String::trim).map(Integer::parseInt).distinct().sorted().toList();
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--heads takes 'all' or head numbers like 0,3, not '" + heads + "'");
+        }
+    }
+
     private String passage() throws IOException {
+        if (text != null) {
+            return text.strip();
+        }
         if (textFile != null) {
             return TextFile.read(textFile).strip();
         }

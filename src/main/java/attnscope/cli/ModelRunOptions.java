@@ -9,6 +9,7 @@ import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
 import attnscope.model.TextFile;
 import attnscope.model.TextTokenizer;
+import attnscope.model.TokenCut;
 import attnscope.onnx.Device;
 import attnscope.tensor.Tensor;
 import java.io.PrintWriter;
@@ -59,6 +60,10 @@ public final class ModelRunOptions {
             description = "Refuse when the captured and recomputed tensors would exceed this (e.g. 512M, 2G; default 2G).")
     String maxMemory;
 
+    @Option(names = "--tokens", paramLabel = "T",
+            description = "Cut the text to exactly its first T tokens (says so on stderr); a text with fewer is refused (exit 4).")
+    Integer tokenCount;
+
     /** What one run found, with the folder it came from. */
     public record Outcome(ModelFolder folder, InspectionResult result) {
     }
@@ -89,7 +94,7 @@ public final class ModelRunOptions {
         ModelFolder folder = ModelFolder.locate(modelDir);
         ModelConfig config = folder.readConfig();
         int[] chosen = parseLayers(spec, layers, config.layers());
-        TextTokenizer.Tokens tokens = tokens(spec, folder, config);
+        TextTokenizer.Tokens tokens = cut(spec, err, tokens(spec, folder, config));
         HookedModel.Prepared prepared = Inspector.prepare(modelDir, config, chosen, limit, dev, line -> progress(err, line),
                 List.of(tokens));
         beforeRunning.check(config, tokens);
@@ -112,6 +117,22 @@ public final class ModelRunOptions {
             progress(err, String.format(Locale.ROOT, "checked in %.2f s", seconds(t2)));
             return new Outcome(folder, result);
         }
+    }
+
+    /** The tokens cut to --tokens T when it is given, with a line on stderr when the cut removed any. */
+    private TextTokenizer.Tokens cut(CommandSpec spec, PrintWriter err, TextTokenizer.Tokens tokens) {
+        if (tokenCount == null) {
+            return tokens;
+        }
+        if (tokenCount < 1) {
+            throw new ParameterException(spec.commandLine(), "--tokens takes a count of at least 1, not " + tokenCount);
+        }
+        TextTokenizer.Tokens cut = TokenCut.first(tokens, tokenCount, "the text");
+        String notice = TokenCut.notice(tokens.length(), cut.length(), "the text");
+        if (notice != null) {
+            progress(err, notice);
+        }
+        return cut;
     }
 
     private TextTokenizer.Tokens tokens(CommandSpec spec, ModelFolder folder, ModelConfig config) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every toy example shares: where the input comes from, JSON, and where figures go. */
 public final class ToyOptions {
@@ -22,7 +23,7 @@ public final class ToyOptions {
                     + "print one with `attnscope toy examples NAME`). Options given as well override the file's fields.")
     Path input;
 
-    @Option(names = "--json", description = "Print every number as JSON instead of the tables.")
+    @Option(names = "--json", description = "Print every number as JSON instead of the tables (JSON only: no figures).")
     boolean json;
 
     @Option(names = "--figures", paramLabel = "DIR", defaultValue = "reports/toy",
@@ -71,12 +72,59 @@ public final class ToyOptions {
         return new CommandLine.ParameterException(spec.commandLine(), msg);
     }
 
+    /** The command these options belong to, for the options it was run with. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** Options that only say where or how output goes: they never change a figure, so they never name one. */
+    private static final java.util.Set<String> OUTPUT_ONLY = java.util.Set.of("--figures", "--out", "--format", "--no-figures", "--json", "--verbose", "-v");
+
+    /** Figures are drawn unless --no-figures, or --json (which writes JSON and nothing else). */
     boolean drawFigures() {
-        return !noFigures;
+        return !noFigures && !json;
     }
 
+    /**
+     * {@code DIR/name}, the options that produced the figure added to its name ("handout_weights.png"
+     * with --query 1,0 --scaled is "handout_weights-query=1,0-scaled.png"): a run never overwrites the
+     * figure of a run with other options, and the file says what it shows.
+     */
     Path figure(String name) {
-        return figures.resolve(name);
+        return figures.resolve(named(name, optionsOfThisRun()));
+    }
+
+    /** "name.png" with "-option=value" for each option given, in option-name order; long ones end in a hash. */
+    static String named(String name, java.util.SortedMap<String, String> options) {
+        StringBuilder suffix = new StringBuilder();
+        for (var e : options.entrySet()) {
+            suffix.append('-').append(e.getKey().replaceFirst("^-+", ""));
+            if (e.getValue() != null) {
+                suffix.append('=').append(e.getValue());
+            }
+        }
+        // Letters, digits and , . = + - only: safe in a file name on every system and in a URL.
+        String safe = suffix.toString().replaceAll("[^A-Za-z0-9,.=+\\-]", "_");
+        if (safe.length() > 80) {
+            safe = safe.substring(0, 60) + "-" + String.format("%08x", suffix.toString().hashCode());
+        }
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? name + safe : name.substring(0, dot) + safe + name.substring(dot);
+    }
+
+    /** Option name → its value as typed (null for a flag), for the options given on this command line. */
+    private java.util.SortedMap<String, String> optionsOfThisRun() {
+        java.util.SortedMap<String, String> given = new java.util.TreeMap<>();
+        if (mixee == null || mixee.commandLine() == null || mixee.commandLine().getParseResult() == null) {
+            return given;
+        }
+        for (CommandLine.Model.OptionSpec o : mixee.commandLine().getParseResult().matchedOptions()) {
+            if (OUTPUT_ONLY.contains(o.longestName()) || o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            java.util.List<String> typed = o.stringValues();
+            given.put(o.longestName(), o.arity().max() == 0 || typed.isEmpty() ? null : String.join(",", typed));
+        }
+        return given;
     }
 
     /**

@@ -5,8 +5,9 @@ import attnscope.model.ModelConfig;
 
 /**
  * Refuses an inspection whose captured tensors would not fit: patterns grow with T², and every
- * captured layer keeps H·T² weights on the model side and again on the reference side, plus
- * Q, K, V and z (H·T·d + 2·Hkv·T·d + H·T·d each side). 24 × 14 × 1000² × 4 B × 2 ≈ 2.7 GB.
+ * captured layer keeps H·T² weights and H·T² pre-softmax scores on the model side and H·T² weights
+ * on the reference side, plus Q, K, V and z (H·T·d + 2·Hkv·T·d + H·T·d each side).
+ * 24 × 14 × 1000² × 4 B × 3 ≈ 4.0 GB.
  */
 public final class MemoryGuard {
     /** The default limit: 2 GiB of captured and recomputed tensors. */
@@ -18,7 +19,7 @@ public final class MemoryGuard {
     /** Bytes of float32 tensors an inspection keeps (model side and reference side). */
     public static long estimateBytes(ModelConfig c, int layers, int tokens) {
         long t = tokens;
-        long patterns = 2L * c.heads() * t * t;                                  // model + reference (H, T, T)
+        long patterns = 3L * c.heads() * t * t;                                  // model pattern and scores + reference (H, T, T)
         long vectors = (long) c.heads() * t * c.headDim() * 3                   // q, z model, z reference
                 + 2L * c.kvHeads() * t * c.headDim();                           // k, v
         return layers * (patterns + vectors) * Float.BYTES;

@@ -65,24 +65,47 @@ public record HeadStatistics(int layer, int head, double entropyBits, double pre
     }
 
     /**
-     * Up to four distinct heads that show a behaviour worth a slide: the strongest previous-token
-     * head, the strongest first-token "sink", the sharpest (lowest entropy) and the broadest
-     * (highest entropy). The reasons quote the measured numbers.
+     * A head is called a previous-token head only when at least this share of each query's weight
+     * (on average) goes to the token just before it, and an attention sink only when at least this
+     * share goes to the first token. Below it a head mixes several behaviours and gets no role name.
      */
+    public static final double ROLE_THRESHOLD = 0.5;
+
+    /** The words a synthetic model's heads get instead of a role. */
+    public static final String NO_ROLES = "random weights: no learned roles";
+
+    /** As {@link #pick(List, boolean)} for a trained model. */
     public static List<Pick> pick(List<HeadStatistics> stats) {
+        return pick(stats, false);
+    }
+
+    /**
+     * Up to four distinct heads that show a behaviour worth a slide. A role is named only at or above
+     * {@link #ROLE_THRESHOLD}: the strongest previous-token head, the strongest first-token "sink";
+     * then the sharpest (lowest entropy) and the broadest (highest entropy) heads, which are
+     * measurements, not roles. A synthetic model's heads get no role at all ({@link #NO_ROLES}): their
+     * weights are random, so a high share on the previous token is chance. The reasons quote the
+     * measured numbers.
+     */
+    public static List<Pick> pick(List<HeadStatistics> stats, boolean synthetic) {
         List<Pick> picks = new ArrayList<>();
-        choose(picks, stats, Comparator.comparingDouble(HeadStatistics::previousToken).reversed(),
-                s -> String.format(java.util.Locale.ROOT, "previous-token head: on average %.0f %% of each query's weight goes to the token just before it",
-                        100 * s.previousToken()));
-        choose(picks, stats, Comparator.comparingDouble(HeadStatistics::firstToken).reversed(),
-                s -> String.format(java.util.Locale.ROOT, "attention sink: on average %.0f %% of each query's weight goes to the first token",
-                        100 * s.firstToken()));
+        if (!synthetic) {
+            choose(picks, stats.stream().filter(s -> s.previousToken() >= ROLE_THRESHOLD).toList(),
+                    Comparator.comparingDouble(HeadStatistics::previousToken).reversed(),
+                    s -> String.format(java.util.Locale.ROOT, "previous-token head: on average %.0f %% of each query's weight goes to the token just before it",
+                            100 * s.previousToken()));
+            choose(picks, stats.stream().filter(s -> s.firstToken() >= ROLE_THRESHOLD).toList(),
+                    Comparator.comparingDouble(HeadStatistics::firstToken).reversed(),
+                    s -> String.format(java.util.Locale.ROOT, "attention sink: on average %.0f %% of each query's weight goes to the first token",
+                            100 * s.firstToken()));
+        }
+        String suffix = synthetic ? " (" + NO_ROLES + ")" : "";
         choose(picks, stats, Comparator.comparingDouble(HeadStatistics::entropyBits),
                 s -> String.format(java.util.Locale.ROOT, "sharpest head: mean row entropy %.2f bits (0 bits = all weight on one key)",
-                        s.entropyBits()));
+                        s.entropyBits()) + suffix);
         choose(picks, stats, Comparator.comparingDouble(HeadStatistics::entropyBits).reversed(),
                 s -> String.format(java.util.Locale.ROOT, "broadest head: mean row entropy %.2f bits (weight spread over many keys)",
-                        s.entropyBits()));
+                        s.entropyBits()) + suffix);
         return picks;
     }
 

@@ -10,9 +10,11 @@ import attnscope.inspect.Inspector;
 import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
 import attnscope.model.TextTokenizer;
+import attnscope.model.TokenCut;
 import attnscope.onnx.Device;
 import attnscope.output.FileSink;
 import attnscope.output.OutputFolder;
+import attnscope.render.AnatomyFigure;
 import attnscope.render.FigureOptions;
 import attnscope.render.LessonFigures;
 import attnscope.render.MemoryPlot;
@@ -66,9 +68,20 @@ public final class Lesson {
      * @param out       the report folder
      * @param rowQuery  the query token of the row view ("it"), or a position
      * @param fallbackNotice shown at the top in large type when the model is a stand-in, or null
+     * @param tokens    cut the passage to exactly this many tokens ({@code --tokens}), or null for all of it
+     * @param layers    the layers to capture and draw, or null for all
+     * @param heads     the heads that get a heatmap of their own in every drawn layer (besides those the
+     *                  lesson discusses): null for only those, empty for every head; every head is in its
+     *                  layer's grid anyway
      */
     public record Request(Path model, String passage, Path out, Device device, FigureOptions figures, String rowQuery,
-            String fallbackNotice, long memoryLimitBytes) {
+            String fallbackNotice, long memoryLimitBytes, Integer tokens, int[] layers, List<Integer> heads) {
+
+        /** The whole passage, every layer, a heatmap only for the heads the lesson discusses. */
+        public Request(Path model, String passage, Path out, Device device, FigureOptions figures, String rowQuery,
+                String fallbackNotice, long memoryLimitBytes) {
+            this(model, passage, out, device, figures, rowQuery, fallbackNotice, memoryLimitBytes, null, null, null);
+        }
     }
 
     /** What was written, and whether inspect's checks all passed. */
@@ -95,15 +108,34 @@ public final class Lesson {
         // chart alone takes about 0.5 s): they are drawn into memory beside the rest from the start.
         CompletableFuture<ToySection> toyDrawing = onOwnThread("attnscope-toy-section", () -> ToySection.draw(config));
         try (TextTokenizer tokenizer = TextTokenizer.open(folder.requireTokenizer())) {
-            TextTokenizer.Tokens passage = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
+            TextTokenizer.Tokens whole = checkedTokens(tokenizer.encode(r.passage()), config, "the passage");
+            TextTokenizer.Tokens passage = r.tokens() == null ? whole
+                    : checkedTokens(TokenCut.first(whole, r.tokens(), "the passage"), config, "the passage cut to --tokens " + r.tokens());
+            String cutNotice = TokenCut.notice(whole.length(), passage.length(), "the passage");
+            if (cutNotice != null) {
+                progress.accept(cutNotice);
+            }
             TextTokenizer.Tokens toySentence = checkedTokens(tokenizer.encode(TOY_SENTENCE), config, "the toy sentence");
-            HookedModel.Prepared prepared = Inspector.prepare(r.model(), config, null, r.memoryLimitBytes(), r.device(), progress,
+            int[] layers = r.layers();
+            for (int l : layers == null ? new int[0] : layers) {
+                if (l < 0 || l >= config.layers()) {
+                    throw new InputException("--layers: layer " + l + " does not exist: the model has " + config.layers()
+                            + " layers (0.." + (config.layers() - 1) + ")");
+                }
+            }
+            for (int h : r.heads() == null ? List.<Integer>of() : r.heads()) {
+                if (h < 0 || h >= config.heads()) {
+                    throw new InputException("--heads: head " + h + " does not exist; the model has " + config.heads()
+                            + " heads (0.." + (config.heads() - 1) + ")");
+                }
+            }
+            HookedModel.Prepared prepared = Inspector.prepare(r.model(), config, layers, r.memoryLimitBytes(), r.device(), progress,
                     List.of(passage, toySentence));
             checkOutput(r.out());
             progress.accept("opening " + folder.onnx() + " …");
             try (ModelOpening opening = new ModelOpening(prepared, r.device());
                     OutputFolder output = OutputFolder.open(r.out(), sink)) {
-                Outcome outcome = write(r, progress, folder, opening, join(toyDrawing), passage, toySentence, output);
+                Outcome outcome = write(r, progress, folder, opening, join(toyDrawing), passage, cutNotice, toySentence, output);
                 // The figures of an earlier lesson go with it: none of them stays among the new ones.
                 output.commitReplacing("figures");
                 return outcome;
@@ -198,7 +230,7 @@ public final class Lesson {
     }
 
     private static Outcome write(Request r, Consumer<String> progress, ModelFolder folder, ModelOpening opening,
-            ToySection toySection, TextTokenizer.Tokens passage, TextTokenizer.Tokens toySentence, OutputFolder output)
+            ToySection toySection, TextTokenizer.Tokens passage, String cutNotice, TextTokenizer.Tokens toySentence, OutputFolder output)
             throws IOException {
         ModelConfig config = folder.readConfig();
         FileSink sink = output.sink();
@@ -222,12 +254,30 @@ public final class Lesson {
             InspectionResult toyReal = new InspectionResult(config, result.attentionStyle(), result.causal(),
                     toySentence.tokens(), toySentence.ids(), result.layers(), toyCapture.cache(), new ActivationCache(), List.of());
 
-            progress.accept("drawing " + (config.layers() * (config.heads() + 1) + 1) + " figures …");
-            FigureOptions opts = r.figures().forModel(config);
-            written.addAll(LessonFigures.writeAll(result, figures, opts, sink));
-
             List<HeadStatistics> stats = HeadStatistics.of(result);
-            List<HeadStatistics.Pick> picks = HeadStatistics.pick(stats);
+            List<HeadStatistics.Pick> picks = HeadStatistics.pick(stats, config.synthetic());
+            // A heatmap of its own for each head the page discusses (and those asked for with --heads);
+            // every other head is in its layer's grid. All 336 heatmaps of Qwen2.5-0.5B would be about
+            // 95 MB at T = 50, too much for a page that must load on a lecture-room laptop.
+            java.util.Set<List<Integer>> ownHeatmap = new java.util.HashSet<>();
+            for (HeadStatistics.Pick p : picks) {
+                ownHeatmap.add(List.of(p.head().layer(), p.head().head()));
+            }
+            List<Integer> extraHeads = r.heads() == null ? List.of()
+                    : r.heads().isEmpty() ? java.util.stream.IntStream.range(0, config.heads()).boxed().toList() : r.heads();
+            for (int layer : result.layers()) {
+                for (int h : extraHeads) {
+                    ownHeatmap.add(List.of(layer, h));
+                }
+            }
+            progress.accept("drawing " + (ownHeatmap.size() + result.layers().size() + 1) + " figures …");
+            FigureOptions opts = r.figures().forModel(config);
+            List<Path> heatmaps = LessonFigures.writeAll(result, figures, opts, sink, (layer, head) -> ownHeatmap.contains(List.of(layer, head)));
+            written.addAll(heatmaps);
+            // The anatomy of the first head the page discusses: every tensor of one head, with its shape.
+            HeadStatistics anatomyHead = picks.isEmpty() ? stats.get(0) : picks.get(0).head();
+            List<Path> anatomy = AnatomyFigure.write(result, anatomyHead.layer(), anatomyHead.head(), figures, opts, sink);
+            written.addAll(anatomy);
             int rowQuery;
             try {
                 rowQuery = RowView.resolveQuery(result.tokens(), r.rowQuery());
@@ -257,11 +307,15 @@ public final class Lesson {
             written.add(toySection.writeMemoryPlot(figures, sink));
 
             LessonReport content = new LessonReport(staged, config, folder, hooked.provider(), r.fallbackNotice(), toy,
-                    toyResult, result, toyReal, stats, picks, rowQuery, rowViews, toyRowViews);
+                    toyResult, result, toyReal, stats, picks, rowQuery, rowViews, toyRowViews, cutNotice, heatmaps, anatomy.get(0),
+                    anatomyHead);
             Report report = content.build();
             Path html = output.write("index.html", HtmlWriter.render(report).getBytes(StandardCharsets.UTF_8));
             Path md = output.write("lesson.md", MarkdownWriter.render(report).getBytes(StandardCharsets.UTF_8));
             output.write(ExplorerPage.FILE, ExplorerPage.html(result).getBytes(StandardCharsets.UTF_8));
+            Report gallery = content.gallery();
+            output.write(LessonReport.GALLERY + ".html", HtmlWriter.render(gallery).getBytes(StandardCharsets.UTF_8));
+            output.write(LessonReport.GALLERY + ".md", MarkdownWriter.render(gallery).getBytes(StandardCharsets.UTF_8));
             output.write(MARKER, "written by attnscope lesson; the folder may be replaced by the next run\n"
                     .getBytes(StandardCharsets.UTF_8));
             List<CheckResult> failed = result.checks().stream().filter(c -> !c.passed()).toList();
@@ -320,8 +374,8 @@ public final class Lesson {
             }
             byte[] bars = png(ToyCharts.weightBars("Toy: weights of the query \"" + ex.tokens().get(ex.queryPosition())
                     + "\" (÷ sum vs softmax)", labels, r.sum().defined() ? r.sum().weights() : null, r.softmax().weights()), 900, 560);
-            byte[] vectors = png(ToyCharts.vectors("Toy: keys, the query and the output (softmax)", ex.tokens(), ex.keys(),
-                    ex.query(), r.softmax().output(), "output (softmax)"), 760, 760);
+            byte[] vectors = png(ToyCharts.vectors("Toy: keys, values, the query and the output (softmax)", ex.tokens(), ex.keys(),
+                    ex.values(), ex.query(), r.softmax().output(), "output (softmax)"), 760, 760);
 
             AttentionShapes shapes = new AttentionShapes(config, 50);
             int last = config.maxPositions() > 0 ? config.maxPositions() : 32768;

@@ -41,10 +41,26 @@ final class LessonReport {
     private final int rowQuery;
     private final Map<Integer, Path> rowViews;
     private final Map<Integer, Path> toyRowViews;
+    private final String cutNotice;
+    private final List<Path> heatmaps;
+    private final Path anatomy;
+    private final HeadStatistics anatomyHead;
 
+    /** Base name of the page that links every head's figure: gallery.html and gallery.md. */
+    static final String GALLERY = "gallery";
+
+    /**
+     * @param cutNotice "cut the passage from 53 to its first 50 tokens", or null when --tokens cut nothing
+     * @param heatmaps  the head heatmaps, grids and overview written (every format), for the gallery
+     */
     LessonReport(Path out, ModelConfig config, ModelFolder folder, String provider, String fallbackNotice, HandoutExample toy,
             QueryAttention.Result toyResult, InspectionResult passage, InspectionResult toySentence, List<HeadStatistics> stats,
-            List<HeadStatistics.Pick> picks, int rowQuery, Map<Integer, Path> rowViews, Map<Integer, Path> toyRowViews) {
+            List<HeadStatistics.Pick> picks, int rowQuery, Map<Integer, Path> rowViews, Map<Integer, Path> toyRowViews,
+            String cutNotice, List<Path> heatmaps, Path anatomy, HeadStatistics anatomyHead) {
+        this.anatomy = anatomy;
+        this.anatomyHead = anatomyHead;
+        this.cutNotice = cutNotice;
+        this.heatmaps = List.copyOf(heatmaps);
         this.out = out;
         this.config = config;
         this.folder = folder;
@@ -69,12 +85,14 @@ final class LessonReport {
         if (fallbackNotice != null) {
             r.banner(fallbackNotice);
         }
+        r.contents(List.of(new Report.Link("Gallery: every layer's heads, and every figure of this lesson", GALLERY + ".html")));
         r.paragraph("Model: " + modelName + " (" + config.modelType() + ", run on " + provider + "). Every number below was "
                 + "computed by attnscope in this run: the toy by hand-sized arithmetic, the model by ONNX Runtime, and each "
                 + "head again by attnscope's own reference implementation of pattern = softmax(Q·Kᵀ/√d + mask), z = pattern·V.");
         r.link(ExplorerPage.FILE, "Explore every layer × head interactively (explorer.html: hover a token, arrows change head and layer).");
         toySection(r);
         dimensionsSection(r);
+        costSection(r);
         toySentenceSection(r);
         shapesSection(r);
         headsSection(r);
@@ -106,7 +124,68 @@ final class LessonReport {
         rows.add(List.of("score entries in the whole model", String.valueOf(toy.length()),
                 String.format(Locale.ROOT, "%,d", (long) config.layers() * config.heads() * t * t)));
         rows.add(List.of("causal mask", "no (one query)", passage.causal() ? "yes: a token sees only itself and earlier tokens" : "no"));
+        AttentionBudget budget = new AttentionBudget(config, t);
+        rows.add(List.of("batch (texts per run)", "—", "1: the graph's tensors carry it as a leading axis, Q is "
+                + Shapes.times(budget.batchedQueryShape()) + " = (batch, H, T, d)"));
         r.table(List.of("", "toy (handout)", "real model"), rows, "Dimensions from config.json and from this run's tokens.");
+
+        List<List<String>> groups = new ArrayList<>();
+        for (int g = 0; g < config.kvHeads(); g++) {
+            groups.add(List.of("KV head " + g, "query heads " + g * config.groupSize() + "–" + ((g + 1) * config.groupSize() - 1),
+                    "K and V of layer L: " + config.headDim() + " numbers per token, read by " + config.groupSize() + " query heads"));
+        }
+        r.paragraph("Grouped-query attention: query head h reads key/value head ⌊h / " + config.groupSize() + "⌋ (H / Hkv = "
+                + config.heads() + " / " + config.kvHeads() + ").");
+        r.table(List.of("key/value head", "query heads that share it", "what it holds"), groups,
+                "Head → KV-head map from config.json (num_attention_heads / num_key_value_heads).");
+    }
+
+    /** The KV cache and the attention's parameters: why grouped-query attention exists, and what attention weighs. */
+    private void costSection(Report r) {
+        int t = passage.ids().length;
+        AttentionBudget b = new AttentionBudget(config, t);
+        r.heading(2, "2b. The key/value cache and the attention's parameters");
+        r.paragraph("A model that generates text keeps every layer's keys and values (present." + "N.key and present.N.value) so that "
+                + "the next token attends to them without recomputing them. Each is " + Shapes.times(b.cacheShape())
+                + " = (batch, Hkv, T, d) per layer: only the " + config.kvHeads() + " key/value heads are kept, not the "
+                + config.heads() + " query heads. That saving is the reason grouped-query attention exists.");
+        List<List<String>> cache = new ArrayList<>();
+        cache.add(List.of("this model: Hkv = " + config.kvHeads(), "2 × " + config.kvHeads() + " × " + t + " × " + config.headDim() + " × 4 bytes",
+                AttentionBudget.mebibytes(b.cacheBytesPerLayer(config.kvHeads())), AttentionBudget.mebibytes(b.cacheBytes())));
+        cache.add(List.of("one key/value head per query head: Hkv = " + config.heads(),
+                "2 × " + config.heads() + " × " + t + " × " + config.headDim() + " × 4 bytes",
+                AttentionBudget.mebibytes(b.cacheBytesPerLayer(config.heads())), AttentionBudget.mebibytes(b.cacheBytesWithoutGrouping())));
+        r.table(List.of("key/value heads", "K and V per layer", "per layer", "all " + config.layers() + " layers"), cache,
+                String.format(Locale.ROOT, "fp32 cache at T = %d: grouping saves %.0f× (H / Hkv = %d / %d). The cache grows linearly in T.",
+                        t, (double) b.cacheBytesWithoutGrouping() / b.cacheBytes(), config.heads(), config.kvHeads()));
+
+        int hd = config.heads() * config.headDim();
+        int kvd = config.kvHeads() * config.headDim();
+        List<List<String>> params = new ArrayList<>();
+        params.add(List.of("q_proj", config.hidden() + " × " + hd + (b.qkvBias() ? " + " + hd + " (bias)" : ""), count(b.queryParameters())));
+        params.add(List.of("k_proj", config.hidden() + " × " + kvd + (b.qkvBias() ? " + " + kvd + " (bias)" : ""), count(b.keyParameters())));
+        params.add(List.of("v_proj", config.hidden() + " × " + kvd + (b.qkvBias() ? " + " + kvd + " (bias)" : ""), count(b.keyParameters())));
+        params.add(List.of("o_proj", hd + " × " + config.hidden() + " (no bias)", count(b.outputParameters())));
+        params.add(List.of("attention, one layer", "", count(b.attentionParametersPerLayer())));
+        params.add(List.of("attention, all " + config.layers() + " layers", "", count(b.attentionParameters()) + " ("
+                + AttentionBudget.millions(b.attentionParameters()) + ")"));
+        String caption;
+        if (b.totalParameters().isPresent()) {
+            long total = b.totalParameters().getAsLong();
+            params.add(List.of("whole model", "embedding " + config.vocab() + " × " + config.hidden() + ", per layer attention + MLP 3 × "
+                    + config.hidden() + " × " + config.intermediate() + " + 2 norms, final norm" + (config.tiedEmbeddings() ? ", lm_head tied" : ", lm_head"),
+                    count(total) + " (" + AttentionBudget.millions(total) + ")"));
+            caption = String.format(Locale.ROOT, "Attention is %.1f %% of the model's parameters; the MLPs and the embedding hold the rest.",
+                    100.0 * b.attentionParameters() / total);
+        } else {
+            caption = "The whole model is not counted: its family (" + config.modelType() + ") has a layout this formula does not describe.";
+        }
+        r.table(List.of("weights", "shape", "parameters"), params, "Computed from config.json (" + (b.qkvBias() ? "Qwen2: q, k and v have biases"
+                : "no biases") + "). " + caption);
+    }
+
+    private static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 
     private void toySentenceSection(Report r) {
@@ -198,6 +277,9 @@ final class LessonReport {
     private void shapesSection(Report r) {
         int t = passage.ids().length;
         r.heading(2, "4. The shapes, checked: a passage of " + t + " tokens");
+        if (cutNotice != null) {
+            r.paragraph("The passage was " + cutNotice.replaceFirst("^cut the passage", "cut") + ": exactly " + t + " tokens, so every shape below has T = " + t + ".");
+        }
         r.paragraph("Passage tokens: " + String.join(" ", TokenLabels.display(passage.tokens())));
         int layer = passage.layers().get(0);
         AttentionShapes expected = new AttentionShapes(config, t);
@@ -213,6 +295,17 @@ final class LessonReport {
         r.table(List.of("tensor (layer " + layer + ")", "expected from config.json", "captured from the model", "", "note"), rows,
                 "Per head: " + t + " × " + config.headDim() + " vectors and a " + t + " × " + t + " pattern. The same shapes hold in every one of the "
                         + passage.layers().size() + " layers (checked per layer below).");
+
+        boolean scores = passage.model().has(anatomyHead.layer(), Site.SCORES);
+        r.paragraph("The same shapes as one picture: the anatomy of head " + anatomyHead.head() + " in layer " + anatomyHead.layer()
+                + ", from the layer's input X (" + t + " × " + config.hidden() + ") through Q, K, V (" + t + " × " + config.headDim()
+                + " each), the scores (" + t + " × " + t + "), the pattern and z (" + t + " × " + config.headDim() + ") to the concatenation of all "
+                + config.heads() + " heads (" + t + " × " + config.heads() * config.headDim() + ") that o_proj turns back into "
+                + t + " × " + config.hidden() + ". " + (scores ? "The scores are the graph's own pre-softmax tensor (scaled, before the mask)."
+                        : "This graph holds no scores tensor: the scores block is Q·Kᵀ/√d from the captured Q and K."));
+        r.figure(relative(anatomy), "Anatomy of layer " + anatomyHead.layer() + " · head " + anatomyHead.head() + ": every block is "
+                + "this run's values, labelled with its shape; X and the output of o_proj are not captured, so they are drawn as shapes only.",
+                "anatomy of layer " + anatomyHead.layer() + " head " + anatomyHead.head());
 
         Map<String, List<CheckResult>> byCheck = new LinkedHashMap<>();
         for (CheckResult c : passage.checks()) {
@@ -269,6 +362,7 @@ final class LessonReport {
         r.heading(2, "5. Heads worth discussing");
         r.paragraph("Chosen by measured statistics over the passage's queries 1.." + (passage.ids().length - 1)
                 + ": mean row entropy, mean weight on the previous token, and mean weight on the first token.");
+        r.paragraph(roles());
         List<List<String>> rows = new ArrayList<>();
         for (HeadStatistics.Pick p : picks) {
             HeadStatistics s = p.head();
@@ -292,8 +386,63 @@ final class LessonReport {
         int gridLayer = picks.isEmpty() ? passage.layers().get(0) : picks.get(0).head().layer();
         r.figure("figures/" + LessonFigures.gridName(gridLayer) + ".png", "All heads of layer " + gridLayer
                 + ", grouped by the key/value head they share.", "grid of layer " + gridLayer);
-        r.figure("figures/" + LessonFigures.OVERVIEW + ".png", "Every layer (rows) × every head (columns): previous-token heads show "
-                + "as a line just below the diagonal, attention sinks as a bright first column.", "overview of all heads");
+        r.figure("figures/" + LessonFigures.OVERVIEW + ".png", "Every layer (rows) × every head (columns)" + (config.synthetic()
+                ? " (" + HeadStatistics.NO_ROLES + ")." : ": previous-token heads show as a line just below the diagonal, attention "
+                + "sinks as a bright first column."), "overview of all heads");
+        r.paragraph("Every other head is in its layer's grid: see the gallery (" + GALLERY + ".html).");
+    }
+
+    /** What the heads are, with the thresholds stated: a role is named only at or above them, never on random weights. */
+    private String roles() {
+        if (config.synthetic()) {
+            return "This model's weights are random: " + HeadStatistics.NO_ROLES + ". Its heads are listed by their measured "
+                    + "numbers only; no head is called a previous-token head or an attention sink.";
+        }
+        String threshold = Lesson.percent(HeadStatistics.ROLE_THRESHOLD).replace(".0 %", " %");
+        HeadStatistics prev = stats.stream().max(java.util.Comparator.comparingDouble(HeadStatistics::previousToken)).orElseThrow();
+        HeadStatistics first = stats.stream().max(java.util.Comparator.comparingDouble(HeadStatistics::firstToken)).orElseThrow();
+        return "A head is called a previous-token head only when at least " + threshold + " of each query's weight (on average) "
+                + "goes to the token just before it, and an attention sink only when at least " + threshold + " goes to the first "
+                + "token. Highest measured: " + Lesson.percent(prev.previousToken()) + " on the previous token (layer " + prev.layer()
+                + " head " + prev.head() + "), " + Lesson.percent(first.firstToken()) + " on the first token (layer " + first.layer()
+                + " head " + first.head() + ")" + (prev.previousToken() < HeadStatistics.ROLE_THRESHOLD
+                        ? "; no head reaches the previous-token threshold" : "")
+                + (first.firstToken() < HeadStatistics.ROLE_THRESHOLD ? "; no head reaches the sink threshold" : "") + ".";
+    }
+
+    /** The gallery page: every layer's grid, then every head heatmap and other figure this lesson wrote, linked. */
+    Report gallery() {
+        Report g = new Report("Gallery: every figure of the lesson");
+        g.heading(1, "Gallery: every figure of the lesson");
+        g.contents(List.of(new Report.Link("Back to the lesson", "index.html")));
+        g.paragraph("Every layer's grid shows all " + config.heads() + " heads of the layer; the "
+                + "heads discussed in the lesson (and those chosen with --heads) also have a heatmap of their own. Click a figure "
+                + "for the full size.");
+        List<Report.Link> grids = new ArrayList<>();
+        List<Report.Link> heads = new ArrayList<>();
+        List<Report.Link> others = new ArrayList<>();
+        for (Path f : heatmaps) {
+            String rel = relative(f);
+            String name = f.getFileName().toString();
+            if (!name.endsWith(".png")) {
+                others.add(new Report.Link(name, rel));
+            } else if (name.contains("_grid")) {
+                grids.add(new Report.Link(name.replace(".png", "").replace("_", " "), rel));
+            } else if (name.contains("_head")) {
+                heads.add(new Report.Link(name.replace(".png", "").replace("_", " "), rel));
+            } else {
+                others.add(new Report.Link(name, rel));
+            }
+        }
+        g.heading(2, "Layer grids: all heads of each layer");
+        g.gallery(grids, true);
+        g.heading(2, "Heads with a heatmap of their own");
+        g.gallery(heads, false);
+        if (!others.isEmpty()) {
+            g.heading(2, "Other figures and formats");
+            g.gallery(others, true);
+        }
+        return g;
     }
 
     private void complexitySection(Report r) {

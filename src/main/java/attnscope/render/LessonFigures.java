@@ -51,6 +51,15 @@ public final class LessonFigures {
 
     /** As {@link #writeAll(InspectionResult, Path, FigureOptions)}, every file going through {@code sink}. */
     public static List<Path> writeAll(InspectionResult result, Path figuresDir, FigureOptions options, FileSink sink) {
+        return writeAll(result, figuresDir, options, sink, (layer, head) -> true);
+    }
+
+    /**
+     * As {@link #writeAll(InspectionResult, Path, FigureOptions, FileSink)}, with a heatmap only for
+     * the heads {@code drawHead} accepts (layer, head); every grid and the overview are still written.
+     */
+    public static List<Path> writeAll(InspectionResult result, Path figuresDir, FigureOptions options, FileSink sink,
+            java.util.function.BiPredicate<Integer, Integer> drawHead) {
         FigureOptions opts = options.forModel(result.config());
         List<PatternSet> sets = patternSets(result);
         List<String> labels = sets.get(0).labels();
@@ -72,6 +81,9 @@ public final class LessonFigures {
         for (PatternSet set : sets) {
             for (int h = 0; h < set.heads(); h++) {
                 int head = h;
+                if (!drawHead.test(set.layer(), head)) {
+                    continue;
+                }
                 tasks.add(() -> {
                     HeatmapFigure figure = headFigure(set, head, layout, opts);
                     if (template == null || !template.fits(figure)) {

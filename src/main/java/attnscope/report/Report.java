@@ -10,7 +10,8 @@ import java.util.List;
  */
 public final class Report {
     /** One block of the report. */
-    public sealed interface Block permits Heading, Paragraph, Table, Figure, Banner, Preformatted, Link {
+    public sealed interface Block permits Heading, Paragraph, Table, Figure, Banner, Preformatted, PageLink, Contents,
+            Gallery {
     }
 
     /** A section heading; level 1 is the title. */
@@ -47,7 +48,31 @@ public final class Report {
     }
 
     /** A link to a file relative to the report's folder (the explorer page), as a paragraph of its own. */
-    public record Link(String relativePath, String text) implements Block {
+    public record PageLink(String relativePath, String text) implements Block {
+    }
+
+    /**
+     * A table of contents: a link to every heading of {@code level} that follows it, plus the extra
+     * links (other pages of the report, relative paths) after them.
+     */
+    public record Contents(int level, List<Link> extra) implements Block {
+        public Contents {
+            extra = List.copyOf(extra);
+        }
+    }
+
+    /** A link to another file of the report (relative path) or an anchor. */
+    public record Link(String text, String href) {
+    }
+
+    /**
+     * Many figures as linked thumbnails (a gallery page); each opens the full figure. Wide ones (a
+     * layer's grid of heads) get wider thumbnails.
+     */
+    public record Gallery(List<Link> images, boolean wide) implements Block {
+        public Gallery {
+            images = List.copyOf(images);
+        }
     }
 
     private final String title;
@@ -91,11 +116,31 @@ public final class Report {
     }
 
     public Report link(String relativePath, String text) {
-        return add(new Link(relativePath, text));
+        return add(new PageLink(relativePath, text));
     }
 
     public Report preformatted(String text) {
         return add(new Preformatted(text));
+    }
+
+    /** A table of contents of the level-2 headings, with links to other pages after them. */
+    public Report contents(List<Link> extra) {
+        return add(new Contents(2, extra));
+    }
+
+    public Report gallery(List<Link> images, boolean wide) {
+        return add(new Gallery(images, wide));
+    }
+
+    /** The headings of {@code level} that follow block {@code from}, in order. */
+    public List<Heading> headingsAfter(int from, int level) {
+        List<Heading> out = new ArrayList<>();
+        for (int i = from + 1; i < blocks.size(); i++) {
+            if (blocks.get(i) instanceof Heading h && h.level() == level) {
+                out.add(h);
+            }
+        }
+        return out;
     }
 
     /** "3. The toy sentence" → "3-the-toy-sentence": letters, digits and dashes only. */

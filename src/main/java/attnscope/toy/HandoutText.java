@@ -52,13 +52,18 @@ public final class HandoutText {
         return products + " = " + Fmt.num(r.scores()[j]);
     }
 
+    /** The score column's header: what the cells below it compute (÷ √d_k with --scaled). */
+    static String scoreHeader(Result r) {
+        return r.scaled() ? "score = query · key / √d_k" : "score = query · key";
+    }
+
     static String sumTable(Result r) {
         HandoutExample ex = r.example();
         Normalized n = r.sum();
         StringBuilder sb = new StringBuilder("Sum-normalisation: weight = score ÷ sum of scores\n\n");
         String sum = Fmt.num(r.scoreSum());
         if (!n.defined()) {
-            TextTable t = new TextTable("pos", "token", "key", "score = query · key");
+            TextTable t = new TextTable("pos", "token", "key", scoreHeader(r));
             for (int j = 0; j < ex.length(); j++) {
                 t.row(String.valueOf(j), ex.tokens().get(j), Fmt.vec(ex.keys()[j]), writtenScore(r, j));
             }
@@ -69,7 +74,7 @@ public final class HandoutText {
                     + "softmax is defined for any scores, which is one reason models use it.\n");
             return sb.toString();
         }
-        TextTable t = new TextTable("pos", "token", "key", "score = query · key", "weight = score ÷ " + sum, "value", "weight × value");
+        TextTable t = new TextTable("pos", "token", "key", scoreHeader(r), "weight = score ÷ " + sum, "value", "weight × value");
         for (int j = 0; j < ex.length(); j++) {
             t.row(String.valueOf(j), ex.tokens().get(j), Fmt.vec(ex.keys()[j]), writtenScore(r, j),
                     Fmt.num(r.scores()[j]) + " ÷ " + sum + " = " + Fmt.fixed(n.weights()[j]),
@@ -93,7 +98,7 @@ public final class HandoutText {
             sb.append("(Every score is shifted by the largest, " + Fmt.num(n.shift())
                     + ", before exp: the ratios, and so the weights, do not change, and e^score stays finite.)\n\n");
         }
-        TextTable t = new TextTable("pos", "token", "key", "score = query · key", e, "weight = " + e + " ÷ " + Fmt.num(expSum),
+        TextTable t = new TextTable("pos", "token", "key", scoreHeader(r), e, "weight = " + e + " ÷ " + Fmt.num(expSum),
                 "value", "weight × value");
         for (int j = 0; j < ex.length(); j++) {
             t.row(String.valueOf(j), ex.tokens().get(j), Fmt.vec(ex.keys()[j]), writtenScore(r, j), Fmt.numOrSci(n.exps()[j]),

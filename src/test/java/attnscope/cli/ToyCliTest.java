@@ -165,10 +165,12 @@ class ToyCliTest {
             assertTrue(first.length > 1000 && first[1] == 'P' && first[2] == 'N' && first[3] == 'G', png);
             assertArrayEquals(first, Files.readAllBytes(b.resolve(png)), png + " differs between runs");
         }
-        // A different input gives a different figure (the comparison above can fail).
+        // A different input gives a different figure (the comparison above can fail), under a name of its own.
         assertEquals(0, run("toy", "--query", "1,0", "--figures", b.toString()).exit());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("handout_weights.png")),
-                Files.readAllBytes(b.resolve("handout_weights.png"))));
+                Files.readAllBytes(b.resolve("handout_weights-query=1,0.png"))));
+        assertArrayEquals(Files.readAllBytes(a.resolve("handout_weights.png")), Files.readAllBytes(b.resolve("handout_weights.png")),
+                "the run with --query 1,0 must not overwrite the handout's figure");
     }
 
     @Test

@@ -57,7 +57,39 @@ class HeadStatisticsTest {
         assertEquals(2, picks.size(), "two heads give at most two distinct picks");
         assertEquals(prev, picks.get(0).head());
         assertTrue(picks.get(0).why().contains("100 %"), picks.get(0).why());
-        assertEquals(uniform, picks.get(1).head(), "the uniform head has the most first-token weight left");
+        assertEquals(uniform, picks.get(1).head());
+        assertTrue(picks.get(1).why().startsWith("sharpest head"), "29 % on the first token is no sink: " + picks.get(1).why());
+    }
+
+    @Test
+    void rolesAreNamedOnlyAtOrAboveTheThreshold() {
+        // Half of each row on the previous token, half on the query itself: exactly at the threshold.
+        int t = 6;
+        float[] half = new float[t * t];
+        half[0] = 1;
+        for (int i = 1; i < t; i++) {
+            half[i * t + i - 1] = 0.5f;
+            half[i * t + i] = 0.5f;
+        }
+        HeadStatistics atThreshold = HeadStatistics.of(0, 0, half, 0, t);
+        HeadStatistics uniform = HeadStatistics.of(0, 1, uniformCausal(t), 0, t);
+        List<HeadStatistics.Pick> picks = HeadStatistics.pick(List.of(atThreshold, uniform));
+        assertTrue(picks.get(0).why().startsWith("previous-token head: on average 50 %"), picks.get(0).why());
+        assertTrue(picks.stream().noneMatch(p -> p.why().startsWith("attention sink")),
+                "a uniform head's first-token share (29 %) is below the threshold");
+
+        // Just below: 0.45 on the previous token is no role.
+        for (int i = 1; i < t; i++) {
+            half[i * t + i - 1] = 0.45f;
+            half[i * t + i] = 0.55f;
+        }
+        HeadStatistics below = HeadStatistics.of(0, 0, half, 0, t);
+        assertTrue(HeadStatistics.pick(List.of(below, uniform)).stream().noneMatch(p -> p.why().startsWith("previous-token")));
+
+        // A synthetic model's heads get no roles, whatever their numbers, and say why.
+        List<HeadStatistics.Pick> synthetic = HeadStatistics.pick(List.of(HeadStatistics.of(2, 1, previousTokenHead(t), 0, t), uniform), true);
+        assertTrue(synthetic.stream().noneMatch(p -> p.why().startsWith("previous-token") || p.why().startsWith("attention sink")));
+        assertTrue(synthetic.stream().allMatch(p -> p.why().contains(HeadStatistics.NO_ROLES)), synthetic.toString());
     }
 
     @Test

@@ -132,5 +132,67 @@ class LessonCommandTest {
         String config = Files.readString(models.resolve("synthetic-qwen2.5-0.5b-geometry/config.json"));
         assertTrue(config.contains("\"attnscope_synthetic\" : true") || config.contains("\"attnscope_synthetic\": true"), config);
         assertTrue(html.contains("14 × ") && html.contains("(each shared by 7 query heads)"), "Qwen2.5-0.5B's geometry");
+
+        // The shipped passage is exactly 50 Qwen tokens: the report literally shows the lesson's shapes.
+        assertTrue(html.contains("a passage of 50 tokens"), "section 4 heading");
+        for (String shape : List.of("14 × 50 × 64", "50 × 64", "14 × 50 × 50", "50 × 50", "50 × 896", "1 × 14 × 50 × 64", "1 × 2 × 50 × 64")) {
+            assertTrue(html.contains(shape), shape);
+        }
+        // The KV cache and the attention's parameters, computed from config.json.
+        assertTrue(html.contains("1.17 MiB") && html.contains("8.20 MiB") && html.contains("grouping saves 7×"), "KV cache");
+        assertTrue(html.contains("1,836,160") && html.contains("44,067,840 (44.07 M)"), "attention parameters");
+        assertTrue(html.contains("query heads 7–13"), "head → KV-head table");
+        // Random weights: no roles named, and the page says why.
+        assertTrue(html.contains(HeadStatistics.NO_ROLES));
+        assertFalse(html.contains("previous-token head:") || html.contains("attention sink:"), "no role on a synthetic model");
+        // The banner's command is code, not literal backticks.
+        assertTrue(html.contains("<code>attnscope fetch</code>"));
+        assertFalse(html.contains("`"));
+        // A table of contents, and every figure written is shown on the page or linked from the gallery.
+        assertTrue(html.contains("<nav class=\"toc\"") && html.contains("href=\"#6-the-complexity-question-memory-of-the-scores-against-t\""));
+        String shown = html + Files.readString(out.resolve("gallery.html"));
+        long total = 0;
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(f);
+                String rel = out.relativize(f).toString().replace('\\', '/');
+                if (rel.startsWith("figures/")) {
+                    assertTrue(shown.contains("\"" + rel + "\""), "figure neither shown nor linked: " + rel);
+                }
+            }
+        }
+        assertTrue(total <= 15L * 1024 * 1024, "the lesson at T = 50 must stay within 15 MB, found " + total + " bytes");
+    }
+
+    @Test
+    void passageOptionsLikeFigures(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("lesson");
+        Run r = run("lesson", "--model", model.toString(), "--out", out.toString(), "--text", "the cat chases the mouse on the mat",
+                "--tokens", "6", "--layers", "1", "--heads", "all");
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertTrue(r.err().contains("cut the passage from 9 to its first 6 tokens (--tokens 6)"), r.err());
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("a passage of 6 tokens") && html.contains("cut from 9 to its first 6 tokens"), "the report says so");
+        String gallery = Files.readString(out.resolve("gallery.html"));
+        try (var files = Files.list(out.resolve("figures"))) {
+            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            assertFalse(names.contains("layer00_grid.png"), "--layers 1 draws layer 1 only: " + names);
+            assertTrue(names.contains("layer01_grid.png"));
+            for (int h = 0; h < 4; h++) {
+                String head = String.format("layer01_head%02d.png", h);
+                assertTrue(names.contains(head), "--heads all: " + head);
+                assertTrue(gallery.contains("figures/" + head), "linked from the gallery: " + head);
+            }
+        }
+        assertEquals(ExitCodes.INPUT, run("lesson", "--model", model.toString(), "--out", dir.resolve("x").toString(), "--text",
+                "the cat", "--tokens", "50").exit());
+        assertEquals(ExitCodes.USAGE, run("lesson", "--model", model.toString(), "--out", dir.resolve("y").toString(), "--text",
+                "the cat", "--text-file", "passage.txt").exit());
+        Run one = run("lesson", "--model", model.toString(), "--out", dir.resolve("w").toString(), "--tokens", "1");
+        assertEquals(ExitCodes.INPUT, one.exit(), one.err());
+        assertTrue(one.err().contains("the passage cut to --tokens 1 has 1 token(s): the lesson needs at least 2"), one.err());
+        Run badHead = run("lesson", "--model", model.toString(), "--out", dir.resolve("z").toString(), "--heads", "99");
+        assertEquals(ExitCodes.INPUT, badHead.exit());
+        assertFalse(Files.exists(dir.resolve("z")));
     }
 }

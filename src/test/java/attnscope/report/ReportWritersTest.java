@@ -80,4 +80,25 @@ class ReportWritersTest {
         assertEquals(List.of("missing.png"), check.broken());
         assertTrue(Files.size(check.screenshot()) > 1000, "screenshot written");
     }
+
+    @Test
+    void codeSpansAreCodeNotLiteralBackticksAndContentsLinkEveryHeading() {
+        Report r = new Report("t").heading(1, "Title").contents(List.of(new Report.Link("Gallery", "gallery.html")))
+                .banner("No model: run `attnscope fetch` first <now>")
+                .heading(2, "1. One").paragraph("x").heading(2, "2. Two").heading(3, "2a. not listed");
+        String html = HtmlWriter.render(r);
+        assertTrue(html.contains("run <code>attnscope fetch</code> first &lt;now&gt;"), html);
+        assertFalse(html.contains("`"), "no literal backticks on the page");
+        assertTrue(html.contains("<li><a href=\"#1-one\">1. One</a></li>\n<li><a href=\"#2-two\">2. Two</a></li>\n</ol>"), html);
+        assertTrue(html.contains("<a href=\"gallery.html\">Gallery</a>"));
+        assertFalse(html.contains("href=\"#2a-not-listed\""), "only the level-2 headings");
+
+        String md = MarkdownWriter.render(r);
+        assertTrue(md.contains("run `attnscope fetch` first &lt;now&gt;"), md);
+        assertFalse(md.contains("\\`"), "backticks of a code span are not escaped: " + md);
+        assertTrue(md.contains("1. [1. One](#1-one)\n2. [2. Two](#2-two)"), md);
+        assertTrue(md.contains("<a id=\"2-two\"></a>"), "the anchor the contents link to exists in Markdown too");
+        // A lone backtick is still text, escaped.
+        assertTrue(MarkdownWriter.inline("a ` b").contains("\\`"));
+    }
 }

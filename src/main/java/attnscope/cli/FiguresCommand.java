@@ -158,7 +158,7 @@ public final class FiguresCommand implements Callable<Integer> {
         List<Integer> drawn = chosenLayers(result);
         InspectionResult selected = drawn.equals(result.layers()) ? result
                 : new InspectionResult(result.config(), result.attentionStyle(), result.causal(), result.tokens(),
-                        result.ids(), drawn, result.model(), result.reference(), result.checks());
+                        result.ids(), drawn, result.model(), result.reference(), result.checks(), result.patternSources());
         int query = rowQueryPosition(result.tokens());
         List<Integer> heads = rowHeadsOf(result.config().heads());
         Path dir = out.resolve("figures");

@@ -65,6 +65,11 @@ public final class SynthCommand implements Callable<Integer> {
                 "fused-gqa: like the onnxruntime-genai builder (com.microsoft:GroupQueryAttention)."})
     String style;
 
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "fp32",
+            description = {"Element type of weights and activations (default: ${DEFAULT-VALUE}).",
+                "fp16: as onnxruntime-genai's fp16 builds and the onnx-community model_fp16.onnx files."})
+    String dtype;
+
     @Option(names = "--hidden", paramLabel = "D", description = "Hidden size D.")
     Integer hidden;
 
@@ -153,7 +158,7 @@ public final class SynthCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --preset '" + preset
                         + "': expected tiny, qwen2.5-geometry or qwen2.5-0.5b");
             };
-            b.style(SynthSpec.Style.fromCliName(style)).seed(seed).gqaQkOutput(qkOutput).packedQkv(packedQkv);
+            b.style(SynthSpec.Style.fromCliName(style)).dtype(SynthSpec.DType.fromCliName(dtype)).seed(seed).gqaQkOutput(qkOutput).packedQkv(packedQkv);
             b.scale(switch (scale.toLowerCase(Locale.ROOT)) {
                 case "after-matmul" -> SynthSpec.ScalePlacement.AFTER_MATMUL;
                 case "split-sqrt" -> SynthSpec.ScalePlacement.SPLIT_SQRT;

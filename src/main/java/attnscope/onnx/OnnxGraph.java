@@ -406,6 +406,15 @@ public final class OnnxGraph {
      */
     public byte[] withOutputs(Collection<String> extraOutputs, Map<String, Consumer<NodeProto.Builder>> nodeEdits,
             Map<String, String> relocated) {
+        return withOutputs(extraOutputs, new HookEdits(nodeEdits, List.of(), Map.of()), relocated);
+    }
+
+    /**
+     * As {@link #withOutputs(Collection, Map, Map)} with added nodes, and new outputs declared with the
+     * type {@code edits} gives them (else the type inferred by {@link #elementType}).
+     */
+    public byte[] withOutputs(Collection<String> extraOutputs, HookEdits edits, Map<String, String> relocated) {
+        Map<String, Consumer<NodeProto.Builder>> nodeEdits = edits.nodeEdits();
         ModelProto.Builder m = model.toBuilder();
         GraphProto.Builder g = m.getGraphBuilder();
         if (!relocated.isEmpty()) {
@@ -428,12 +437,14 @@ public final class OnnxGraph {
                 }
             }
         }
+        g.addAllNode(edits.addedNodes());
         Set<String> present = new HashSet<>(outputs);
         for (String name : extraOutputs) {
             if (present.add(name)) {
+                int type = edits.outputTypes().getOrDefault(name, elementType(name));
                 g.addOutput(ValueInfoProto.newBuilder().setName(name)
                         .setType(TypeProto.newBuilder().setTensorType(
-                                TypeProto.Tensor.newBuilder().setElemType(elementType(name)))));
+                                TypeProto.Tensor.newBuilder().setElemType(type))));
             }
         }
         return m.build().toByteArray();

@@ -118,6 +118,12 @@ final class GraphBuilder {
         return name;
     }
 
+    /** A weight of {@code type} (FLOAT or FLOAT16) in the external data file; returns the initializer name. */
+    String weight(String name, long[] dims, TensorProto.DataType type, java.util.function.Supplier<WeightFile.Values> values) {
+        graph.addInitializer(weights.add(name, dims, type, values));
+        return name;
+    }
+
     /** An inline int64 constant of shape [n] (or a scalar when {@code scalar}), shared by name. */
     String int64s(boolean scalar, long... values) {
         StringBuilder name = new StringBuilder(scalar ? "const_i64_scalar_" : "const_i64_");
@@ -140,6 +146,25 @@ final class GraphBuilder {
             b.putFloat(v);
         }
         TensorProto.Builder t = TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT.getNumber());
+        if (!scalar) {
+            t.addDims(values.length);
+        }
+        return inline(name, t, b.array());
+    }
+
+    /** An inline constant of {@code type} (FLOAT, or FLOAT16 rounded to nearest), of shape [n] or a scalar. */
+    String floats(TensorProto.DataType type, String name, boolean scalar, float... values) {
+        if (type == TensorProto.DataType.FLOAT) {
+            return floats(name, scalar, values);
+        }
+        if (type != TensorProto.DataType.FLOAT16) {
+            throw new IllegalArgumentException("float constants are FLOAT or FLOAT16, not " + type);
+        }
+        ByteBuffer b = ByteBuffer.allocate(values.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putShort(Float16.fromFloat(v));
+        }
+        TensorProto.Builder t = TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT16.getNumber());
         if (!scalar) {
             t.addDims(values.length);
         }

@@ -42,10 +42,16 @@ final class Qwen2Graph {
     }
 
     private static final float FLOAT_MIN = -Float.MAX_VALUE;
+    /** The lowest finite fp16 value, the mask's "−∞" in fp16 graphs. */
+    private static final float FLOAT16_MIN = -65504f;
     private static final String MODEL = "/model";
 
     private final SynthSpec spec;
     private final GraphBuilder g;
+    /** The element type of weights and activations (FLOAT or FLOAT16). */
+    private final DataType ft;
+    /** Names the float constants after their type ("f32", "f16"): one graph never mixes them up. */
+    private final String ftTag;
     private final int d;
     private int matMulWeightCounter = 1000;
     // rotary tables of the decomposed style, (B, 1, T, d), shared by all layers
@@ -62,6 +68,18 @@ final class Qwen2Graph {
         this.spec = spec;
         this.g = g;
         this.d = spec.headDim();
+        this.ft = spec.dtype().onnx();
+        this.ftTag = ft == DataType.FLOAT ? "f32" : "f16";
+    }
+
+    /** A weight in the model's float type. */
+    private String weight(String name, long[] dims, Supplier<WeightFile.Values> values) {
+        return g.weight(name, dims, ft, values);
+    }
+
+    /** An inline scalar constant in the model's float type. */
+    private String scalar(String name, float value) {
+        return g.floats(ft, name, true, value);
     }
 
     /** Adds the whole model to {@code g}, registering its weights with g's weight file. */
@@ -74,7 +92,7 @@ final class Qwen2Graph {
         g.input("attention_mask", DataType.INT64, "batch_size", "sequence_length");
         g.input("position_ids", DataType.INT64, "batch_size", "sequence_length");
 
-        String embed = g.weight("model.embed_tokens.weight", dims(spec.vocab(), spec.hidden()),
+        String embed = weight("model.embed_tokens.weight", dims(spec.vocab(), spec.hidden()),
                 random("embed_tokens.weight", Scales.EMBEDDING));
         String x = g.op(MODEL + "/embed_tokens", "Gather", embed, "input_ids"); // (B, T, D)
 
@@ -98,14 +116,14 @@ final class Qwen2Graph {
                 .attr("axis", 0L).out(); // [B, T, vocab]
         g.node(scope, "Reshape", flatLogits, logitsShape).outputs("logits");
 
-        g.output("logits", DataType.FLOAT, "batch_size", "sequence_length", spec.vocab());
+        g.output("logits", ft, "batch_size", "sequence_length", spec.vocab());
         for (int i = 0; i < spec.layers(); i++) {
-            g.output("present." + i + ".key", DataType.FLOAT, "batch_size", spec.kvHeads(), "sequence_length", d);
-            g.output("present." + i + ".value", DataType.FLOAT, "batch_size", spec.kvHeads(), "sequence_length", d);
+            g.output("present." + i + ".key", ft, "batch_size", spec.kvHeads(), "sequence_length", d);
+            g.output("present." + i + ".value", ft, "batch_size", spec.kvHeads(), "sequence_length", d);
         }
         if (spec.gqaQkOutput() != 0) {
             for (int i = 0; i < spec.layers(); i++) {
-                g.output(qkOutputName(i), DataType.FLOAT, "batch_size", spec.heads(), "sequence_length",
+                g.output(qkOutputName(i), ft, "batch_size", spec.heads(), "sequence_length",
                         "sequence_length");
             }
         }
@@ -136,8 +154,13 @@ final class Qwen2Graph {
         String pos3 = g.op(scope, "Unsqueeze", pos, g.int64s(false, 2)); // (B, T, 1)
         String freqs = g.op(scope, "Mul", pos3, g.floats("model.rotary_emb.inv_freq", false, invFreq)); // (B, T, d/2)
         String emb = g.node(scope, "Concat", freqs, freqs).attr("axis", -1L).out(); // (B, T, d)
-        cos = g.op(scope, "Unsqueeze", g.op(scope, "Cos", emb), g.int64s(false, 1)); // (B, 1, T, d)
-        sin = g.op(scope, "Unsqueeze", g.op(scope, "Sin", emb), g.int64s(false, 1));
+        cos = g.op(scope, "Unsqueeze", toModelType(scope, g.op(scope, "Cos", emb)), g.int64s(false, 1)); // (B, 1, T, d)
+        sin = g.op(scope, "Unsqueeze", toModelType(scope, g.op(scope, "Sin", emb)), g.int64s(false, 1));
+    }
+
+    /** A float32 tensor cast to the model's type (nothing when that is float32): the angles stay exact in fp32. */
+    private String toModelType(String scope, String x) {
+        return ft == DataType.FLOAT ? x : g.node(scope, "Cast", x).attr("to", (long) ft.getNumber()).out();
     }
 
     /** inv_freq[i] = θ^(−2i/d), rounded to float32 as Hugging Face (and attnscope.attention.Rotary) do. */
@@ -165,8 +188,8 @@ final class Qwen2Graph {
         String padding4 = g.op(scope, "Unsqueeze", padding, g.int64s(false, 1, 2)); // (B, 1, 1, T)
         String blocked = spec.faults().contains(Fault.FUTURE_VISIBLE_MASK) ? padding4
                 : g.op(scope, "Or", future, padding4); // (B, 1, T, T)
-        mask = g.op(scope, "Where", blocked, g.floats("const_f32_min", true, FLOAT_MIN),
-                g.floats("const_f32_0", true, 0f));
+        float lowest = ft == DataType.FLOAT ? FLOAT_MIN : FLOAT16_MIN;
+        mask = g.op(scope, "Where", blocked, scalar("const_" + ftTag + "_min", lowest), scalar("const_" + ftTag + "_0", 0f));
     }
 
     private String decomposedAttention(int i, String h) {
@@ -189,10 +212,10 @@ final class Qwen2Graph {
         String scores; // (B, H, T, T)
         float scale = (float) (1.0 / Math.sqrt(d));
         if (spec.scale() == ScalePlacement.SPLIT_SQRT) {
-            String s = g.floats(scope + "/sqrt_scale", true, (float) Math.sqrt(scale));
+            String s = scalar(scope + "/sqrt_scale", (float) Math.sqrt(scale));
             scores = g.op(scope, "MatMul", g.op(scope, "Mul", qRot, s), g.op(scope, "Mul", kT, s));
         } else {
-            scores = g.op(scope, "Mul", g.op(scope, "MatMul", qRot, kT), g.floats(scope + "/scale", true, scale));
+            scores = g.op(scope, "Mul", g.op(scope, "MatMul", qRot, kT), scalar(scope + "/scale", scale));
         }
         String masked = g.op(scope, "Add", scores, mask);
         String pattern = g.node(scope, "Softmax", masked).attr("axis", -1L).out(); // rows sum to 1
@@ -264,8 +287,8 @@ final class Qwen2Graph {
         String t = g.node(scope, "Gather", shape, g.int64s(true, 1)).attr("axis", 0L).out();
         totalLength = g.node(scope, "Cast", t).attr("to", (long) DataType.INT32.getNumber()).out();
         float[] invFreq = inverseFrequencies();
-        cosCache = g.weight("cos_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, true));
-        sinCache = g.weight("sin_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, false));
+        cosCache = weight("cos_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, true));
+        sinCache = weight("sin_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, false));
     }
 
     /** Rows p = 0.., columns i &lt; d/2: cos or sin of the float32 angle p·inv_freq[i]. */
@@ -336,13 +359,13 @@ final class Qwen2Graph {
         boolean queryOrKey = module.equals("q_proj") || module.equals("k_proj");
         double std = (queryOrKey ? Scales.QK_WEIGHT : 1.0) / Math.sqrt(in);
         String weightName = optimum ? "onnx::MatMul_" + (matMulWeightCounter++) : path + ".MatMul.weight";
-        String w = g.weight(weightName, dims(in, out), random(key + ".weight", std));
+        String w = weight(weightName, dims(in, out), random(key + ".weight", std));
         String y = g.op(nodeScope, "MatMul", x, w);
         if (!withBias) {
             return y;
         }
         double biasStd = queryOrKey ? Scales.QK_BIAS : Scales.V_BIAS;
-        String b = g.weight(optimum ? path + ".bias" : path + ".Add.bias", dims(out), random(key + ".bias", biasStd));
+        String b = weight(optimum ? path + ".bias" : path + ".Add.bias", dims(out), random(key + ".bias", biasStd));
         return g.op(nodeScope, "Add", b, y);
     }
 
@@ -361,9 +384,9 @@ final class Qwen2Graph {
         double[] biasStd = {Scales.QK_BIAS, Scales.QK_BIAS, Scales.V_BIAS};
         String prefix = "layers." + i + ".";
         int packed = widths[0] + widths[1] + widths[2];
-        String w = g.weight(path + ".MatMul.weight", dims(spec.hidden(), packed), () -> new SideBySide(widths,
+        String w = weight(path + ".MatMul.weight", dims(spec.hidden(), packed), () -> new SideBySide(widths,
                 j -> RandomValues.withStd(spec.seed(), prefix + modules[j] + ".weight", weightStd[j])));
-        String b = g.weight(path + ".Add.bias", dims(packed), () -> new SideBySide(widths,
+        String b = weight(path + ".Add.bias", dims(packed), () -> new SideBySide(widths,
                 j -> RandomValues.withStd(spec.seed(), prefix + modules[j] + ".bias", biasStd[j])));
         return g.op(nodeScope, "Add", b, g.op(nodeScope, "MatMul", h, w));
     }
@@ -414,11 +437,11 @@ final class Qwen2Graph {
     private String rmsNorm(String scope, String x) {
         String weightName = scope.substring(1).replace('/', '.') + ".weight"; // model.layers.0.input_layernorm.weight
         String key = weightName.substring("model.".length());
-        String w = g.weight(weightName, dims(spec.hidden()),
+        String w = weight(weightName, dims(spec.hidden()),
                 () -> new RandomValues(spec.seed(), key, 1.0, Scales.NORM_SPREAD));
-        String square = g.op(scope, "Pow", x, g.floats("const_f32_2", true, 2f));
+        String square = g.op(scope, "Pow", x, scalar("const_" + ftTag + "_2", 2f));
         String mean = g.node(scope, "ReduceMean", square).ints("axes", -1L).attr("keepdims", 1L).out();
-        String eps = g.floats("const_f32_eps", true, (float) SyntheticModelWriter.RMS_NORM_EPS);
+        String eps = scalar("const_" + ftTag + "_eps", (float) SyntheticModelWriter.RMS_NORM_EPS);
         String rms = g.op(scope, "Sqrt", g.op(scope, "Add", mean, eps));
         return g.op(scope, "Mul", w, g.op(scope, "Div", x, rms));
     }

@@ -30,10 +30,12 @@ import java.util.Set;
  *                        query input of GroupQueryAttention, as the genai builder writes it
  * @param configRopeTheta the rope_theta written to config.json: equal to {@code ropeTheta} for an
  *                        honest model, different to test that the inspector notices a wrong config
+ * @param dtype           the element type of weights and activations (fp16: as onnxruntime-genai's
+ *                        builder and the onnx-community fp16 files store them)
  */
 public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int layers, int intermediate, int vocab,
         double ropeTheta, int maxPositions, long seed, Style style, ScalePlacement scale, Set<Fault> faults,
-        int gqaQkOutput, boolean packedQkv, double configRopeTheta) {
+        int gqaQkOutput, boolean packedQkv, double configRopeTheta, DType dtype) {
 
     /** The graph style: which real exporter the graph looks like. */
     public enum Style {
@@ -63,6 +65,38 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         }
     }
 
+    /** The floating-point type the graph computes in. */
+    public enum DType {
+        FP32("fp32", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT),
+        FP16("fp16", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT16);
+
+        private final String cliName;
+        private final ai.onnx.proto.OnnxMl.TensorProto.DataType onnx;
+
+        DType(String cliName, ai.onnx.proto.OnnxMl.TensorProto.DataType onnx) {
+            this.cliName = cliName;
+            this.onnx = onnx;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        /** The ONNX element type of weights and activations. */
+        public ai.onnx.proto.OnnxMl.TensorProto.DataType onnx() {
+            return onnx;
+        }
+
+        public static DType fromCliName(String name) {
+            for (DType t : values()) {
+                if (t.cliName.equalsIgnoreCase(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown dtype '" + name + "': expected fp32 or fp16");
+        }
+    }
+
     /** Where the decomposed graph multiplies by 1/√d (the result is the same up to rounding). */
     public enum ScalePlacement {
         /** scores = MatMul(Q, Kᵀ) · (1/√d): the textbook order. */
@@ -85,8 +119,8 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
     public SynthSpec {
         faults = faults == null || faults.isEmpty() ? Collections.emptySet()
                 : Collections.unmodifiableSet(EnumSet.copyOf(faults));
-        if (style == null || scale == null) {
-            throw new IllegalArgumentException("style and scale placement must be given");
+        if (style == null || scale == null || dtype == null) {
+            throw new IllegalArgumentException("style, scale placement and dtype must be given");
         }
         requirePositive("hidden size", hidden);
         requirePositive("heads", heads);
@@ -165,7 +199,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         Builder b = new Builder().hidden(hidden).heads(heads).kvHeads(kvHeads).headDim(headDim).layers(layers)
                 .intermediate(intermediate).vocab(vocab).ropeTheta(ropeTheta).maxPositions(maxPositions).seed(seed)
                 .style(style).scale(scale).faults(faults).gqaQkOutput(gqaQkOutput)
-                .packedQkv(packedQkv);
+                .packedQkv(packedQkv).dtype(dtype);
         if (configRopeTheta != ropeTheta) {
             b.configRopeTheta(configRopeTheta);
         }
@@ -195,6 +229,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         private int gqaQkOutput;
         private boolean packedQkv;
         private Double configRopeTheta;
+        private DType dtype = DType.FP32;
 
         public Builder hidden(int v) { hidden = v; return this; }
         public Builder heads(int v) { heads = v; return this; }
@@ -210,6 +245,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         public Builder scale(ScalePlacement v) { scale = v; return this; }
         public Builder gqaQkOutput(int v) { gqaQkOutput = v; return this; }
         public Builder packedQkv(boolean v) { packedQkv = v; return this; }
+        public Builder dtype(DType v) { dtype = v; return this; }
         /** Writes this rope_theta to config.json while the graph keeps {@link #ropeTheta}: a lying config. */
         public Builder configRopeTheta(double v) { configRopeTheta = v; return this; }
 
@@ -226,7 +262,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         /** @throws IllegalArgumentException naming the first inconsistent value */
         public SynthSpec build() {
             return new SynthSpec(hidden, heads, kvHeads, headDim, layers, intermediate, vocab, ropeTheta, maxPositions,
-                    seed, style, scale, faults, gqaQkOutput, packedQkv, configRopeTheta == null ? ropeTheta : configRopeTheta);
+                    seed, style, scale, faults, gqaQkOutput, packedQkv, configRopeTheta == null ? ropeTheta : configRopeTheta, dtype);
         }
     }
 }

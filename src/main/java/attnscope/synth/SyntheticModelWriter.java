@@ -137,7 +137,7 @@ public final class SyntheticModelWriter {
         c.put("hidden_act", "silu");
         c.put("tie_word_embeddings", true);
         c.put("use_sliding_window", false);
-        c.put("torch_dtype", "float32");
+        c.put("torch_dtype", spec.dtype() == SynthSpec.DType.FP16 ? "float16" : "float32");
         c.put(ModelConfig.SYNTHETIC_KEY, true);
         c.put("attnscope_seed", spec.seed());
         c.put("attnscope_style", spec.style().cliName());

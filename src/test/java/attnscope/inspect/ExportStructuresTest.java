@@ -1,0 +1,109 @@
+package attnscope.inspect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import attnscope.synth.SynthSpec;
+import attnscope.synth.SynthSpec.DType;
+import attnscope.synth.SynthSpec.Fault;
+import attnscope.synth.SynthSpec.Style;
+import attnscope.testing.Cli;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every attention structure that today's exporters write, in fp32 and fp16, through the command
+ * line as a user runs it: an honest model opens with exit 0, its pattern is ONNX Runtime's own
+ * (summary.json says so per layer) and agrees with the reference; a model with a planted fault
+ * exits 3, caught by the check meant for it.
+ */
+class ExportStructuresTest {
+    /** 40 varied ids: long enough that the mask shows in every head, short enough to be quick. */
+    private static final String IDS = "116,104,101,32,99,97,116,32,99,104,97,115,101,115,32,116,104,101,32,109,111,117,115,101,"
+            + "32,97,110,100,32,116,104,101,32,100,111,103,44,32,119,104,105";
+
+    @TempDir
+    Path tmp;
+
+    static Stream<Arguments> structures() {
+        List<Arguments> all = new ArrayList<>();
+        for (Style style : Style.values()) {
+            for (DType dtype : DType.values()) {
+                all.add(Arguments.of(style, dtype));
+            }
+        }
+        return all.stream();
+    }
+
+    private static Path model(Style style, DType dtype, Fault fault) {
+        SynthSpec.Builder b = SynthSpec.tiny().style(style).dtype(dtype).seed(11);
+        if (fault != null) {
+            b.fault(fault);
+        }
+        String name = style.cliName() + "-" + dtype.cliName() + (fault == null ? "" : "-" + fault.name().toLowerCase(Locale.ROOT));
+        return SynthFixtures.model("export-" + name, b.build());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("structures")
+    void opensWithThePatternFromOnnxRuntimeAndTheReferenceAgrees(Style style, DType dtype) throws Exception {
+        Path out = tmp.resolve("out");
+        Cli.Run r = Cli.run("inspect", "--model", model(style, dtype, null).toString(), "--ids", IDS, "--out", out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+        JsonNode sources = summary.get("patternSources");
+        assertEquals(2, sources.size(), sources.toString());
+        for (JsonNode layer : sources) {
+            assertEquals("model", layer.get("source").asText(), "layer " + layer.get("layer") + ": " + layer);
+        }
+        // The pattern was compared, per head, with the reference.
+        long compared = 0;
+        for (JsonNode c : summary.get("checks")) {
+            if (c.get("check").asText().equals("pattern.ref")) {
+                compared++;
+                assertTrue(c.get("passed").asBoolean(), c.toString());
+            }
+        }
+        assertEquals(2 * 4, compared);
+        assertTrue(r.out().contains("pattern    from the model"), r.out());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("structures")
+    void swappedHeadsExitThreeOnZOfExactlyThoseHeads(Style style, DType dtype) throws Exception {
+        Path out = tmp.resolve("out");
+        Cli.Run r = Cli.run("inspect", "--model", model(style, dtype, Fault.SWAPPED_HEADS).toString(), "--ids", IDS,
+                "--out", out.toString());
+        assertEquals(3, r.exit(), r.out() + r.err());
+        JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+        List<String> failed = new ArrayList<>();
+        for (JsonNode c : summary.get("checks")) {
+            if (!c.get("passed").asBoolean()) {
+                failed.add(c.get("check").asText() + " " + c.get("layer") + "/" + c.get("head"));
+            }
+        }
+        assertEquals(List.of("z.ref 0/0", "z.ref 0/1", "z.ref 1/0", "z.ref 1/1"), failed);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("structures")
+    void figuresDrawTheModelsOwnPattern(Style style, DType dtype) {
+        Path out = tmp.resolve("figs");
+        Cli.Run r = Cli.run("figures", "--model", model(style, dtype, null).toString(), "--ids", "5,6,7,8,9,10",
+                "--layers", "0", "--out", out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(Files.isRegularFile(out.resolve("figures/layer00_head00.png")), r.out());
+        assertFalse(r.err().contains("internal error"), r.err());
+    }
+}

@@ -15,6 +15,7 @@ package attnscope.check;
  * <li>row sums: |Σ − 1| ≤ ε·(1 + ⌈log₂ T⌉): each weight's rounding (ε/2 of a total of 1), and a sum of T
  *     terms in the type (pairwise, ⌈log₂ T⌉ levels of ε/2).</li>
  * <li>z = Σ_j p_j·v_j: the pattern's relative error carried through (8ε·max|v|) plus the rounding of z: |a − b| ≤ 8ε·max|v| + 8ε·|b|.</li>
+ * <li>hooked vs untouched output: 16ε·max|logit| + 16ε·|b| (rounding at different points once tensors are exposed).</li>
  * <li>rotary x·cos + rotate_half(x)·sin: cos, sin, both products and the sum rounded: ≤ 3ε·max|x| absolute.</li>
  * </ul>
  *
@@ -66,6 +67,15 @@ public record Precision(String name, double epsilon) {
     /** The rotary check's tolerance widened for the type's rounding of x·cos + rotate_half(x)·sin, |x| ≤ maxAbsX. */
     public Tolerance rotary(Tolerance fp32, double maxAbsX) {
         return isFloat32() ? fp32 : fp32.atLeast(new Tolerance(3 * epsilon * maxAbsX, 0));
+    }
+
+    /**
+     * The hooked graph's output against the untouched graph's. Exposing a tensor keeps ONNX Runtime from
+     * fusing the ops around it, so in fp16 the two graphs round at different points: a few ε/2 per layer,
+     * carried to the logits; 16ε relative to the largest logit. (fp32: the fixed {@code fp32} tolerance.)
+     */
+    public Tolerance hookedOutput(Tolerance fp32, double maxAbsOutput) {
+        return isFloat32() ? fp32 : fp32.atLeast(new Tolerance(16 * epsilon * maxAbsOutput, 16 * epsilon));
     }
 
     @Override

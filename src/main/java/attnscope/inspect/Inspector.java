@@ -110,7 +110,8 @@ public final class Inspector {
             }
             checks.addAll(c.checks());
         }
-        checks.add(Checks.sameOutput(model.causal() ? "logits" : "output", capture.output(), plainOutput, Tolerance.LOGITS));
+        checks.add(Checks.sameOutput(model.causal() ? "logits" : "output", capture.output(), plainOutput,
+                precision.hookedOutput(Tolerance.LOGITS, maxAbs(plainOutput))));
         List<Integer> layers = model.sites().stream().map(AttentionSite::layer).toList();
         return new InspectionResult(config, model.attentionStyle(), model.causal(), tokens.tokens(), tokens.ids(),
                 layers, capture.cache(), reference, checks, model.patternSources());

@@ -15,6 +15,10 @@ import java.util.Optional;
  * <ul>
  * <li>{@code com.microsoft:GroupQueryAttention}: output 3 {@code output_qk} with {@code qk_output = 2}
  *     (after softmax), (B, H, T, T).</li>
+ * <li>ONNX {@code Attention} (opset 23): output 3 {@code qk_matmul_output} with
+ *     {@code qk_matmul_output_mode = 3}: the softmax weights (modes 0–2 are scores before it).</li>
+ * <li>{@code com.microsoft:MultiHeadAttention}: output 3 {@code qk}, scale·Q·Kᵀ + bias/mask before
+ *     softmax; a Softmax node added after it gives the weights.</li>
  * </ul>
  *
  * Each added output is declared with the node's own element type: ONNX Runtime refuses a FLOAT
@@ -46,19 +50,41 @@ public final class NativePatterns {
     }
 
     public static Plan plan(OnnxGraph graph, List<AttentionSite> sites) {
-        List<NodeProto> gqa = graph.nodes().stream().filter(n -> n.getOpType().equals(GroupQueryAttentionFinder.OP)).toList();
+        Map<String, NodeProto> byName = new java.util.HashMap<>();
+        for (NodeProto n : graph.nodes()) {
+            if (n.getOutputCount() > 0) {
+                byName.putIfAbsent(nodeName(n), n);
+            }
+        }
         HookEdits.Builder edits = new HookEdits.Builder();
         Map<Integer, Output> how = new LinkedHashMap<>();
         List<AttentionSite> out = new ArrayList<>();
         for (AttentionSite s : sites) {
-            if (s.pattern().isPresent() || !s.style().equals("fused-gqa")) {
+            NodeProto node = byName.get(s.node());
+            if (s.pattern().isPresent() || node == null) {
                 out.add(s);
                 continue;
             }
-            NodeProto node = gqa.get(s.layer());
-            String name = groupQueryPattern(graph, node, s.layer(), edits);
-            String kind = "GroupQueryAttention output_qk (qk_output = 2: after softmax)";
-            how.put(s.layer(), new Output(kind, "GroupQueryAttention " + nodeName(node) + ", output 3 " + name + " (qk_output = 2)"));
+            String name;
+            String kind;
+            String detail;
+            if (node.getOpType().equals(GroupQueryAttentionFinder.OP)) {
+                name = groupQueryPattern(graph, node, s.layer(), edits);
+                kind = "GroupQueryAttention output_qk (qk_output = 2: after softmax)";
+                detail = "GroupQueryAttention " + nodeName(node) + ", output 3 " + name + " (qk_output = 2)";
+            } else if (AttentionOpFinder.isOnnxAttention(node)) {
+                name = onnxAttentionPattern(graph, node, s.layer(), edits);
+                kind = "Attention qk_matmul_output (qk_matmul_output_mode = 3: after softmax)";
+                detail = "Attention " + nodeName(node) + ", output 3 " + name + " (qk_matmul_output_mode = 3)";
+            } else if (AttentionOpFinder.isMultiHeadAttention(node)) {
+                name = multiHeadPattern(graph, node, s.layer(), edits);
+                kind = "MultiHeadAttention qk (scores with mask) → Softmax added by attnscope";
+                detail = "MultiHeadAttention " + nodeName(node) + ", output 3 qk → Softmax " + name;
+            } else {
+                out.add(s);
+                continue;
+            }
+            how.put(s.layer(), new Output(kind, detail));
             out.add(withPattern(s, new Tap(name, HeadLayout.Split.identity())));
         }
         return new Plan(out, edits.build(), how);
@@ -73,6 +99,36 @@ public final class NativePatterns {
         });
         edits.type(name, graph.elementType(node.getInput(0)));
         return name;
+    }
+
+    /** ONNX Attention's 4th output in mode 3, the softmax weights (B, H, T, T); returns its name. */
+    private static String onnxAttentionPattern(OnnxGraph graph, NodeProto node, int layer, HookEdits.Builder edits) {
+        String name = node.getOutputCount() > 3 && !node.getOutput(3).isEmpty() ? node.getOutput(3) : "attnscope.attention_pattern." + layer;
+        edits.edit(node.getOutput(0), b -> {
+            setInt(b, "qk_matmul_output_mode", 3);
+            setOutput(b, 3, name);
+        });
+        edits.type(name, graph.elementType(node.getInput(0)));
+        return name;
+    }
+
+    /**
+     * MultiHeadAttention's 4th output {@code qk} (B, H, T, T), scores with bias and mask, and a Softmax
+     * over keys added after it; returns the Softmax's output.
+     */
+    private static String multiHeadPattern(OnnxGraph graph, NodeProto node, int layer, HookEdits.Builder edits) {
+        String scores = node.getOutputCount() > 3 && !node.getOutput(3).isEmpty() ? node.getOutput(3) : "attnscope.mha_scores." + layer;
+        String pattern = "attnscope.mha_pattern." + layer;
+        edits.edit(node.getOutput(0), b -> {
+            setOutput(b, 1, b.getOutputCount() > 1 ? b.getOutput(1) : "");
+            setOutput(b, 3, scores);
+        });
+        edits.add(NodeProto.newBuilder().setName("attnscope/mha_softmax." + layer).setOpType("Softmax").addInput(scores)
+                .addOutput(pattern).addAttribute(OnnxGraph.intAttributeProto("axis", -1)).build());
+        int type = graph.elementType(node.getInput(0));
+        edits.type(scores, type);
+        edits.type(pattern, type);
+        return pattern;
     }
 
     static String nodeName(NodeProto node) {

@@ -230,6 +230,22 @@ public final class OnnxGraph {
         return p.getInputCount() > 0;
     }
 
+    /** The number of elements of a 1-D constant (an initializer or a Constant node): a Reshape target's rank; −1 if not a constant. */
+    public int int64Count(String tensor) {
+        TensorProto t = initializers.get(tensor);
+        if (t == null) {
+            NodeProto p = producers.get(tensor);
+            if (p == null || !p.getOpType().equals("Constant")) {
+                return -1;
+            }
+            t = p.getAttributeList().stream().filter(AttributeProto::hasT).map(AttributeProto::getT).findFirst().orElse(null);
+        }
+        if (t == null || t.getDimsCount() != 1) {
+            return -1;
+        }
+        return (int) t.getDims(0);
+    }
+
     /** The value of a one-element float constant (an initializer or a Constant node), if it is one. */
     public OptionalDouble scalar(String tensor) {
         TensorProto t = initializers.get(tensor);
@@ -447,6 +463,14 @@ public final class OnnxGraph {
                                 TypeProto.Tensor.newBuilder().setElemType(type))));
             }
         }
+        // A new tensor that is not an output but feeds an added node (a fused op's scores before an added
+        // Softmax) is declared too: ONNX Runtime cannot infer the type of some optional outputs.
+        edits.outputTypes().forEach((name, type) -> {
+            if (!present.contains(name)) {
+                g.addValueInfo(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type))));
+            }
+        });
         return m.build().toByteArray();
     }
 

@@ -58,6 +58,8 @@ final class Qwen2Graph {
     private String cos;
     private String sin;
     private String mask;
+    /** The boolean form of the mask (B, 1, T, T), true where attention is allowed, as torch hands it to SDPA. */
+    private String allowed;
     // inputs of the fused style's GroupQueryAttention
     private String seqlensK;
     private String totalLength;
@@ -96,7 +98,7 @@ final class Qwen2Graph {
                 random("embed_tokens.weight", Scales.EMBEDDING));
         String x = g.op(MODEL + "/embed_tokens", "Gather", embed, "input_ids"); // (B, T, D)
 
-        if (spec.style() == Style.DECOMPOSED) {
+        if (spec.style().ordinaryRotaryAndMask()) {
             rotaryTables();
             causalMask();
         } else {
@@ -137,7 +139,11 @@ final class Qwen2Graph {
     private String layer(int i, String x) {
         String scope = MODEL + "/layers." + i;
         String h = rmsNorm(scope + "/input_layernorm", x);
-        String attn = spec.style() == Style.DECOMPOSED ? decomposedAttention(i, h) : fusedAttention(i, h);
+        String attn = switch (spec.style()) {
+            case DECOMPOSED, SDPA, SDPA_BOOL -> decomposedAttention(i, h);
+            case ONNX_ATTENTION, MHA -> standardOrMultiHeadAttention(i, h);
+            case FUSED_GQA -> fusedAttention(i, h);
+        };
         x = g.op(scope, "Add", x, attn);
         String h2 = rmsNorm(scope + "/post_attention_layernorm", x);
         return g.op(scope, "Add", x, mlp(i, h2));
@@ -183,11 +189,14 @@ final class Qwen2Graph {
         String range = g.op(scope, "Range", g.int64s(true, 0), t, g.int64s(true, 1)); // (T)
         String queryPos = g.op(scope, "Unsqueeze", range, g.int64s(false, 1)); // (T, 1)
         String keyPos = g.op(scope, "Unsqueeze", range, g.int64s(false, 0)); // (1, T)
-        String future = g.op(scope, "Greater", keyPos, queryPos); // (T, T): key s after query t
+        // (T, T): key s after query t. With the FUTURE_VISIBLE_MASK fault, s > t + T: never, so only padding
+        // is masked, and the mask keeps its (B, 1, T, T) shape, which fused attention ops require.
+        String limit = spec.faults().contains(Fault.FUTURE_VISIBLE_MASK) ? g.op(scope, "Add", queryPos, t) : queryPos;
+        String future = g.op(scope, "Greater", keyPos, limit);
         String padding = g.op(scope, "Equal", "attention_mask", g.int64s(true, 0)); // (B, T)
         String padding4 = g.op(scope, "Unsqueeze", padding, g.int64s(false, 1, 2)); // (B, 1, 1, T)
-        String blocked = spec.faults().contains(Fault.FUTURE_VISIBLE_MASK) ? padding4
-                : g.op(scope, "Or", future, padding4); // (B, 1, T, T)
+        String blocked = g.op(scope, "Or", future, padding4); // (B, 1, T, T)
+        allowed = g.op(scope, "Not", blocked); // (B, 1, T, T) bool: true where query t may read key s
         float lowest = ft == DataType.FLOAT ? FLOAT_MIN : FLOAT16_MIN;
         mask = g.op(scope, "Where", blocked, scalar("const_" + ftTag + "_min", lowest), scalar("const_" + ftTag + "_0", 0f));
     }
@@ -211,14 +220,24 @@ final class Qwen2Graph {
         String kT = g.node(scope, "Transpose", kAll).ints("perm", 0L, 1L, 3L, 2L).out(); // (B, H, d, T)
         String scores; // (B, H, T, T)
         float scale = (float) (1.0 / Math.sqrt(d));
-        if (spec.scale() == ScalePlacement.SPLIT_SQRT) {
+        if (spec.scale() == ScalePlacement.SPLIT_SQRT || spec.style() != Style.DECOMPOSED) {
+            // torch's SDPA export: √scale on Q and on Kᵀ, so that the product stays in range in fp16
             String s = scalar(scope + "/sqrt_scale", (float) Math.sqrt(scale));
             scores = g.op(scope, "MatMul", g.op(scope, "Mul", qRot, s), g.op(scope, "Mul", kT, s));
         } else {
             scores = g.op(scope, "Mul", g.op(scope, "MatMul", qRot, kT), scalar(scope + "/scale", scale));
         }
-        String masked = g.op(scope, "Add", scores, mask);
-        String pattern = g.node(scope, "Softmax", masked).attr("axis", -1L).out(); // rows sum to 1
+        String pattern;
+        if (spec.style() == Style.SDPA_BOOL) {
+            // Where(mask, 0, −∞) → Add → Softmax; a fully masked row would be NaN, so torch zeroes NaN after softmax.
+            String bias = g.op(scope, "Where", allowed, scalar("const_" + ftTag + "_0", 0f),
+                    scalar("const_" + ftTag + "_minus_inf", Float.NEGATIVE_INFINITY)); // (B, 1, T, T)
+            String weights = g.node(scope, "Softmax", g.op(scope, "Add", scores, bias)).attr("axis", -1L).out();
+            pattern = g.op(scope, "Where", g.op(scope, "IsNaN", weights), scalar("const_" + ftTag + "_0", 0f), weights);
+        } else {
+            String masked = g.op(scope, "Add", scores, mask);
+            pattern = g.node(scope, "Softmax", masked).attr("axis", -1L).out(); // rows sum to 1
+        }
         String z = g.op(scope, "MatMul", pattern, vAll); // (B, H, T, d)
         String zT = g.node(scope, "Transpose", z).ints("perm", 0L, 2L, 1L, 3L).out(); // (B, T, H, d)
         String concat = g.op(scope, "Reshape", permuteHeadsIfFaulty(scope, zT), g.int64s(false, 0, 0, heads * d));
@@ -273,6 +292,38 @@ final class Qwen2Graph {
         order[0] = 1;
         order[1] = 0;
         return g.node(scope, "Gather", perHead, g.int64s(false, order)).attr("axis", 2L).out();
+    }
+
+    // ---- one attention op after ordinary rotary: ONNX Attention (opset 23), com.microsoft:MultiHeadAttention ----
+
+    /**
+     * ONNX Attention(Q (B, H, T, d), K, V (B, Hkv, T, d), attn_mask (B, 1, T, T)) → Y (B, H, T, d): grouped-query
+     * attention natively. MultiHeadAttention(query (B, T, H·d), key, value (B, H, T, d) repeated to H heads,
+     * attention_bias (B, 1, T, T)) → (B, T, H·d): it takes no fewer key/value heads than query heads.
+     */
+    private String standardOrMultiHeadAttention(int i, String h) {
+        String scope = MODEL + "/layers." + i + "/self_attn";
+        int heads = spec.heads();
+        int kvHeads = spec.kvHeads();
+        String q = linear(i, scope, "q_proj", h, spec.hidden(), heads * d, true); // (B, T, H·d)
+        String k = linear(i, scope, "k_proj", h, spec.hidden(), kvHeads * d, true); // (B, T, Hkv·d)
+        String v = linear(i, scope, "v_proj", h, spec.hidden(), kvHeads * d, true);
+        String qRot = rotate(scope, splitHeads(scope, q, heads, null), null); // (B, H, T, d)
+        String kRot = rotate(scope, splitHeads(scope, k, kvHeads, null), "present." + i + ".key"); // (B, Hkv, T, d)
+        String v4 = splitHeads(scope, v, kvHeads, "present." + i + ".value");
+        String perHead; // (B, T, H, d)
+        if (spec.style() == Style.ONNX_ATTENTION) {
+            String y = g.node(scope, "Attention", qRot, kRot, v4, mask).out(); // (B, H, T, d)
+            perHead = g.node(scope, "Transpose", y).ints("perm", 0L, 2L, 1L, 3L).out();
+        } else {
+            String q3 = g.op(scope, "Reshape", g.node(scope, "Transpose", qRot).ints("perm", 0L, 2L, 1L, 3L).out(),
+                    g.int64s(false, 0, 0, heads * d)); // (B, T, H·d)
+            String out = g.node(scope, "MultiHeadAttention", q3, repeatKv(scope, kRot), repeatKv(scope, v4), "", "", mask)
+                    .domain(GraphBuilder.MS_DOMAIN).attr("num_heads", (long) heads).out(); // (B, T, H·d)
+            perHead = g.op(scope, "Reshape", out, g.int64s(false, 0, 0, heads, d));
+        }
+        String concat = g.op(scope, "Reshape", permuteHeadsIfFaulty(scope, perHead), g.int64s(false, 0, 0, heads * d));
+        return linear(i, scope, "o_proj", concat, heads * d, spec.hidden(), false); // (B, T, D)
     }
 
     // ---- fused attention (onnxruntime-genai builder) ----
@@ -355,7 +406,7 @@ final class Qwen2Graph {
         String nodeScope = scope + "/" + module;
         String key = "layers." + i + "." + module;
         String path = nodeScope.substring(1).replace('/', '.'); // model.layers.0.self_attn.q_proj
-        boolean optimum = spec.style() == Style.DECOMPOSED;
+        boolean optimum = spec.style() != Style.FUSED_GQA;
         boolean queryOrKey = module.equals("q_proj") || module.equals("k_proj");
         double std = (queryOrKey ? Scales.QK_WEIGHT : 1.0) / Math.sqrt(in);
         String weightName = optimum ? "onnx::MatMul_" + (matMulWeightCounter++) : path + ".MatMul.weight";
@@ -440,7 +491,10 @@ final class Qwen2Graph {
         String w = weight(weightName, dims(spec.hidden()),
                 () -> new RandomValues(spec.seed(), key, 1.0, Scales.NORM_SPREAD));
         String square = g.op(scope, "Pow", x, scalar("const_" + ftTag + "_2", 2f));
-        String mean = g.node(scope, "ReduceMean", square).ints("axes", -1L).attr("keepdims", 1L).out();
+        // ReduceMean takes its axes as an attribute up to opset 17, as an input from opset 18 on.
+        String mean = spec.style().opset() >= 18
+                ? g.node(scope, "ReduceMean", square, g.int64s(false, -1)).attr("keepdims", 1L).out()
+                : g.node(scope, "ReduceMean", square).ints("axes", -1L).attr("keepdims", 1L).out();
         String eps = scalar("const_" + ftTag + "_eps", (float) SyntheticModelWriter.RMS_NORM_EPS);
         String rms = g.op(scope, "Sqrt", g.op(scope, "Add", mean, eps));
         return g.op(scope, "Mul", w, g.op(scope, "Div", x, rms));

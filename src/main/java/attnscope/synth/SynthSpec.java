@@ -41,27 +41,66 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
     public enum Style {
         /** optimum / transformers.js: attention as MatMul → Mul → Add(mask) → Softmax → MatMul. */
         DECOMPOSED("decomposed"),
+        /**
+         * torch exporting scaled_dot_product_attention with a float mask: Mul(√scale) on Q and on Kᵀ,
+         * MatMul, Add(mask), Softmax, MatMul.
+         */
+        SDPA("sdpa"),
+        /**
+         * torch ≥ 2.1 exporting scaled_dot_product_attention with a boolean mask (transformers ≥ 4.53):
+         * Where(mask, 0, −∞) → Add → Softmax → Where(IsNaN(w), 0, w) → MatMul(V).
+         */
+        SDPA_BOOL("sdpa-bool"),
+        /** torch's dynamo exporter at opset ≥ 23: the standard ONNX Attention op, K/V with Hkv heads, a float mask. */
+        ONNX_ATTENTION("onnx-attention"),
+        /**
+         * ONNX Runtime's transformer optimizer: com.microsoft:MultiHeadAttention, queries (B, T, H·d),
+         * keys and values repeated to H heads (B, H, T, d) before it, the mask as attention_bias.
+         */
+        MHA("mha"),
         /** onnxruntime-genai builder: one com.microsoft:GroupQueryAttention node with do_rotary=1. */
-        FUSED_GQA("fused-gqa");
+        FUSED_GQA("fused-gqa", "gqa");
 
         private final String cliName;
+        private final String alias;
 
         Style(String cliName) {
-            this.cliName = cliName;
+            this(cliName, cliName);
         }
 
-        /** The name on the command line and in config.json ("decomposed", "fused-gqa"). */
+        Style(String cliName, String alias) {
+            this.cliName = cliName;
+            this.alias = alias;
+        }
+
+        /** The name on the command line and in config.json ("decomposed", "fused-gqa", ...). */
         public String cliName() {
             return cliName;
         }
 
+        /** Rotary and mask built from position_ids and attention_mask in ordinary ops (all but fused-gqa). */
+        public boolean ordinaryRotaryAndMask() {
+            return this != FUSED_GQA;
+        }
+
+        /** The ONNX opset the graph needs: 23 for the standard Attention op, else 17. */
+        public int opset() {
+            return this == ONNX_ATTENTION ? 23 : 17;
+        }
+
+        /** Whether the graph uses com.microsoft ops. */
+        public boolean microsoftOps() {
+            return this == FUSED_GQA || this == MHA;
+        }
+
         public static Style fromCliName(String name) {
             for (Style s : values()) {
-                if (s.cliName.equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name)) {
+                if (s.cliName.equalsIgnoreCase(name) || s.alias.equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name)) {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown style '" + name + "': expected decomposed or fused-gqa");
+            throw new IllegalArgumentException("unknown style '" + name + "': expected one of "
+                    + java.util.Arrays.stream(values()).map(Style::cliName).collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 

@@ -96,6 +96,27 @@ class ExportStructuresTest {
         assertEquals(List.of("z.ref 0/0", "z.ref 0/1", "z.ref 1/0", "z.ref 1/1"), failed);
     }
 
+    static Stream<Arguments> structuresWithAMask() {
+        return structures().filter(a -> ((Style) a.get()[0]).ordinaryRotaryAndMask());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("structuresWithAMask")
+    void aMaskThatShowsTheFutureExitsThreeOnTheCausalCheckOfEveryHead(Style style, DType dtype) throws Exception {
+        Path out = tmp.resolve("out");
+        Cli.Run r = Cli.run("inspect", "--model", model(style, dtype, Fault.FUTURE_VISIBLE_MASK).toString(), "--ids", IDS,
+                "--out", out.toString());
+        assertEquals(3, r.exit(), r.out() + r.err());
+        JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+        long causalFailed = 0;
+        for (JsonNode c : summary.get("checks")) {
+            if (c.get("check").asText().equals("causal") && !c.get("passed").asBoolean()) {
+                causalFailed++;
+            }
+        }
+        assertEquals(2 * 4, causalFailed, "every layer and head sees the future");
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("structures")
     void figuresDrawTheModelsOwnPattern(Style style, DType dtype) {

@@ -16,6 +16,7 @@ package attnscope.check;
  *     terms in the type (pairwise, ⌈log₂ T⌉ levels of ε/2).</li>
  * <li>z = Σ_j p_j·v_j: the pattern's relative error carried through (8ε·max|v|) plus the rounding of z: |a − b| ≤ 8ε·max|v| + 8ε·|b|.</li>
  * <li>hooked vs untouched output: 16ε·max|logit| + 16ε·|b| (rounding at different points once tensors are exposed).</li>
+ * <li>scale: |scale·√d − 1| ≤ ε (the constant, or the two factors √s, rounded to the type).</li>
  * <li>rotary x·cos + rotate_half(x)·sin: cos, sin, both products and the sum rounded: ≤ 3ε·max|x| absolute.</li>
  * </ul>
  *
@@ -57,6 +58,14 @@ public record Precision(String name, double epsilon) {
         }
         int levels = 32 - Integer.numberOfLeadingZeros(Math.max(tokens - 1, 0)); // ⌈log₂ T⌉
         return Math.max(fp32Limit, epsilon * (1 + levels));
+    }
+
+    /**
+     * How far the graph's score scale may be from 1/√d: the scale constant is stored in the type, and
+     * torch's SDPA export multiplies two rounded factors √s (ε/2 relative each): ε.
+     */
+    public double scaleLimit(double fp32Limit) {
+        return isFloat32() ? fp32Limit : Math.max(fp32Limit, epsilon);
     }
 
     /** Per-head outputs z, whose values V are at most {@code maxAbsV} in size. */

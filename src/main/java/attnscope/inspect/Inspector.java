@@ -194,7 +194,7 @@ public final class Inspector {
         Tensor z = model.get(layer, Site.Z);
         out.add(Checks.shape(layer, "z", new int[] {c.heads(), t, c.headDim()}, z.shape()));
         if (Double.isFinite(site.graphScale())) {
-            out.add(Checks.scale(layer, site.graphScale(), q.dim(2), SCALE_LIMIT));
+            out.add(Checks.scale(layer, site.graphScale(), q.dim(2), precision.scaleLimit(SCALE_LIMIT)));
         }
         Tensor qBefore = capture.qBeforeRotary().get(layer);
         if (qBefore != null) {

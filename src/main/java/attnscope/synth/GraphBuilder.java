@@ -124,6 +124,17 @@ final class GraphBuilder {
         return name;
     }
 
+    /** A tensor of 8-bit integers (UINT8 or INT8) in the external data file; returns the initializer name. */
+    String weightBytes(String name, long[] dims, TensorProto.DataType type, java.util.function.Supplier<byte[]> bytes) {
+        graph.addInitializer(weights.addBytes(name, dims, type, bytes));
+        return name;
+    }
+
+    /** An inline scalar of 8-bit integer type (UINT8 or INT8), shared by name. */
+    String int8Scalar(String name, TensorProto.DataType type, int value) {
+        return inline(name, TensorProto.newBuilder().setDataType(type.getNumber()), new byte[] {(byte) value});
+    }
+
     /** An inline int64 constant of shape [n] (or a scalar when {@code scalar}), shared by name. */
     String int64s(boolean scalar, long... values) {
         StringBuilder name = new StringBuilder(scalar ? "const_i64_scalar_" : "const_i64_");

@@ -410,14 +410,48 @@ final class Qwen2Graph {
         boolean queryOrKey = module.equals("q_proj") || module.equals("k_proj");
         double std = (queryOrKey ? Scales.QK_WEIGHT : 1.0) / Math.sqrt(in);
         String weightName = optimum ? "onnx::MatMul_" + (matMulWeightCounter++) : path + ".MatMul.weight";
-        String w = weight(weightName, dims(in, out), random(key + ".weight", std));
-        String y = g.op(nodeScope, "MatMul", x, w);
+        String y = switch (spec.quantize()) {
+            case NONE -> g.op(nodeScope, "MatMul", x, weight(weightName, dims(in, out), random(key + ".weight", std)));
+            case Q4 -> matMulNBits(nodeScope, weightName, x, new QuantizedWeights(in, out, random(key + ".weight", std)), in, out);
+            case INT8 -> matMulInteger(nodeScope, weightName, x, new QuantizedWeights(in, out, random(key + ".weight", std)), in, out);
+        };
         if (!withBias) {
             return y;
         }
         double biasStd = queryOrKey ? Scales.QK_BIAS : Scales.V_BIAS;
         String b = weight(optimum ? path + ".bias" : path + ".Add.bias", dims(out), random(key + ".bias", biasStd));
         return g.op(nodeScope, "Add", b, y);
+    }
+
+    /** y = x·W with W in 4-bit blocks: com.microsoft:MatMulNBits (codes (out, blocks, 16), scales (out·blocks)). */
+    private String matMulNBits(String scope, String weightName, String x, QuantizedWeights q, int in, int out) {
+        float[] scales = q.q4Scales();
+        if (ft == DataType.FLOAT16) {
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = Float16.round(scales[i]); // the codes are made with the scale the op will read
+            }
+        }
+        String codes = g.weightBytes(weightName + "_Q4", dims(out, q.blocks(), QuantizedWeights.BLOCK / 2), DataType.UINT8,
+                () -> q.q4Codes(scales));
+        String scale = weight(weightName + "_scales", dims((long) out * q.blocks()), () -> QuantizedWeights.of(scales));
+        return g.node(scope, "MatMulNBits", x, codes, scale).domain(GraphBuilder.MS_DOMAIN)
+                .attr("K", (long) in).attr("N", (long) out).attr("bits", 4L).attr("block_size", (long) QuantizedWeights.BLOCK).out();
+    }
+
+    /**
+     * y = x·W with int8 W, as quantize_dynamic writes it: x → DynamicQuantizeLinear → (x_q, x_scale,
+     * x_zero_point); MatMulInteger(x_q, W_q, x_zero_point, 0) → Cast → · (x_scale · W_scale).
+     */
+    private String matMulInteger(String scope, String weightName, String x, QuantizedWeights q, int in, int out) {
+        float wScale = q.int8Scale();
+        String codes = g.weightBytes(weightName + "_quantized", dims(in, out), DataType.INT8, () -> q.int8Codes(wScale));
+        GraphBuilder.Node dq = g.node(scope, "DynamicQuantizeLinear", x);
+        String base = dq.name();
+        dq.outputs(base + "_output_0", base + "_output_1", base + "_output_2");
+        String product = g.op(scope, "MatMulInteger", dq.out(0), codes, dq.out(2), g.int8Scalar("const_i8_0", DataType.INT8, 0));
+        String floats = g.node(scope, "Cast", product).attr("to", (long) DataType.FLOAT.getNumber()).out();
+        String scale = g.op(scope, "Mul", dq.out(1), g.floats(weightName + "_scale", true, wScale));
+        return g.op(scope, "Mul", floats, scale);
     }
 
     /**

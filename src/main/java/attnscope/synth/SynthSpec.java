@@ -32,10 +32,12 @@ import java.util.Set;
  *                        honest model, different to test that the inspector notices a wrong config
  * @param dtype           the element type of weights and activations (fp16: as onnxruntime-genai's
  *                        builder and the onnx-community fp16 files store them)
+ * @param quantize        how the linear layers' weights are stored: plain, 4-bit blocks (MatMulNBits, the
+ *                        onnx-community q4 / q4f16 files) or 8-bit (DynamicQuantizeLinear + MatMulInteger, int8)
  */
 public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int layers, int intermediate, int vocab,
         double ropeTheta, int maxPositions, long seed, Style style, ScalePlacement scale, Set<Fault> faults,
-        int gqaQkOutput, boolean packedQkv, double configRopeTheta, DType dtype) {
+        int gqaQkOutput, boolean packedQkv, double configRopeTheta, DType dtype, Quantize quantize) {
 
     /** The graph style: which real exporter the graph looks like. */
     public enum Style {
@@ -136,6 +138,34 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         }
     }
 
+    /** How the linear layers' weights are stored. */
+    public enum Quantize {
+        NONE("none"),
+        /** MatMulNBits: 4-bit, blocks of 32 along the input axis, one scale per block and output column, zero point 8. */
+        Q4("q4"),
+        /** quantize_dynamic: int8 weights with one scale, activations quantized on the fly (DynamicQuantizeLinear → MatMulInteger). */
+        INT8("int8");
+
+        private final String cliName;
+
+        Quantize(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Quantize fromCliName(String name) {
+            for (Quantize q : values()) {
+                if (q.cliName.equalsIgnoreCase(name)) {
+                    return q;
+                }
+            }
+            throw new IllegalArgumentException("unknown quantization '" + name + "': expected none, q4 or int8");
+        }
+    }
+
     /** Where the decomposed graph multiplies by 1/√d (the result is the same up to rounding). */
     public enum ScalePlacement {
         /** scores = MatMul(Q, Kᵀ) · (1/√d): the textbook order. */
@@ -158,6 +188,16 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
     public SynthSpec {
         faults = faults == null || faults.isEmpty() ? Collections.emptySet()
                 : Collections.unmodifiableSet(EnumSet.copyOf(faults));
+        if (quantize == null) {
+            quantize = Quantize.NONE;
+        }
+        if (quantize == Quantize.INT8 && dtype != DType.FP32) {
+            throw new IllegalArgumentException("int8 quantization needs dtype fp32: DynamicQuantizeLinear reads float32 "
+                    + "(the onnx-community int8 files are fp32 models)");
+        }
+        if (quantize != Quantize.NONE && packedQkv) {
+            throw new IllegalArgumentException("quantization of the packed qkv_proj is not written; leave out the packed QKV");
+        }
         if (style == null || scale == null || dtype == null) {
             throw new IllegalArgumentException("style, scale placement and dtype must be given");
         }
@@ -238,7 +278,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         Builder b = new Builder().hidden(hidden).heads(heads).kvHeads(kvHeads).headDim(headDim).layers(layers)
                 .intermediate(intermediate).vocab(vocab).ropeTheta(ropeTheta).maxPositions(maxPositions).seed(seed)
                 .style(style).scale(scale).faults(faults).gqaQkOutput(gqaQkOutput)
-                .packedQkv(packedQkv).dtype(dtype);
+                .packedQkv(packedQkv).dtype(dtype).quantize(quantize);
         if (configRopeTheta != ropeTheta) {
             b.configRopeTheta(configRopeTheta);
         }
@@ -269,6 +309,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         private boolean packedQkv;
         private Double configRopeTheta;
         private DType dtype = DType.FP32;
+        private Quantize quantize = Quantize.NONE;
 
         public Builder hidden(int v) { hidden = v; return this; }
         public Builder heads(int v) { heads = v; return this; }
@@ -285,6 +326,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         public Builder gqaQkOutput(int v) { gqaQkOutput = v; return this; }
         public Builder packedQkv(boolean v) { packedQkv = v; return this; }
         public Builder dtype(DType v) { dtype = v; return this; }
+        public Builder quantize(Quantize v) { quantize = v; return this; }
         /** Writes this rope_theta to config.json while the graph keeps {@link #ropeTheta}: a lying config. */
         public Builder configRopeTheta(double v) { configRopeTheta = v; return this; }
 
@@ -301,7 +343,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         /** @throws IllegalArgumentException naming the first inconsistent value */
         public SynthSpec build() {
             return new SynthSpec(hidden, heads, kvHeads, headDim, layers, intermediate, vocab, ropeTheta, maxPositions,
-                    seed, style, scale, faults, gqaQkOutput, packedQkv, configRopeTheta == null ? ropeTheta : configRopeTheta, dtype);
+                    seed, style, scale, faults, gqaQkOutput, packedQkv, configRopeTheta == null ? ropeTheta : configRopeTheta, dtype, quantize);
         }
     }
 }

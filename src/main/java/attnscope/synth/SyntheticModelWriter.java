@@ -107,7 +107,7 @@ public final class SyntheticModelWriter {
         if (spec.style().opset() > OPSET) {
             model.setIrVersion(IR_VERSION_OPSET_23);
         }
-        if (spec.style().microsoftOps()) {
+        if (spec.style().microsoftOps() || spec.quantize() == SynthSpec.Quantize.Q4) {
             model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(GraphBuilder.MS_DOMAIN).setVersion(1));
         }
         model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelConfig.SYNTHETIC_KEY).setValue("true"));

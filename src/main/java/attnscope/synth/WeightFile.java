@@ -31,7 +31,7 @@ final class WeightFile {
         void next(float[] chunk, int count);
     }
 
-    private record Entry(String name, long offset, long count, boolean half, Supplier<Values> values) {
+    private record Entry(String name, long offset, long count, boolean half, Supplier<Values> values, Supplier<byte[]> bytes) {
     }
 
     private final String location;
@@ -64,7 +64,7 @@ final class WeightFile {
         long bytes = count * (half ? Short.BYTES : Float.BYTES);
         long alignment = bytes >= LARGE_TENSOR_BYTES ? LARGE_ALIGNMENT : SMALL_ALIGNMENT;
         long offset = (size + alignment - 1) / alignment * alignment;
-        entries.add(new Entry(name, offset, count, half, values));
+        entries.add(new Entry(name, offset, count, half, values, null));
         size = offset + bytes;
         TensorProto.Builder t = TensorProto.newBuilder().setName(name)
                 .setDataType(type.getNumber())
@@ -72,6 +72,30 @@ final class WeightFile {
                 .addExternalData(entry("location", location))
                 .addExternalData(entry("offset", Long.toString(offset)))
                 .addExternalData(entry("length", Long.toString(bytes)));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    /**
+     * Reserves room for a tensor of 8-bit integers ({@code type} UINT8 or INT8), whose bytes {@code bytes}
+     * makes when the file is written (quantized weights, computed from the whole float matrix).
+     */
+    TensorProto addBytes(String name, long[] dims, TensorProto.DataType type, Supplier<byte[]> bytes) {
+        long count = 1;
+        for (long d : dims) {
+            count *= d;
+        }
+        long alignment = count >= LARGE_TENSOR_BYTES ? LARGE_ALIGNMENT : SMALL_ALIGNMENT;
+        long offset = (size + alignment - 1) / alignment * alignment;
+        entries.add(new Entry(name, offset, count, false, null, bytes));
+        size = offset + count;
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry("location", location))
+                .addExternalData(entry("offset", Long.toString(offset)))
+                .addExternalData(entry("length", Long.toString(count)));
         for (long d : dims) {
             t.addDims(d);
         }
@@ -93,6 +117,19 @@ final class WeightFile {
             progress.progress(0, size);
             for (Entry e : entries) {
                 position = pad(ch, buffer, position, e.offset());
+                if (e.bytes() != null) {
+                    byte[] raw = e.bytes().get();
+                    if (raw.length != e.count()) {
+                        throw new IllegalStateException(e.name() + ": " + raw.length + " bytes made, " + e.count() + " reserved");
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(raw);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    position += raw.length;
+                    progress.progress(position, size);
+                    continue;
+                }
                 Values values = e.values().get();
                 for (long done = 0; done < e.count(); ) {
                     int n = (int) Math.min(CHUNK_FLOATS, e.count() - done);

@@ -97,6 +97,37 @@ class ExportStructuresTest {
         assertEquals(List.of("z.ref 0/0", "z.ref 0/1", "z.ref 1/0", "z.ref 1/1"), failed);
     }
 
+    /** The onnx-community file variants: q4 (MatMulNBits), q4f16, int8 (DynamicQuantizeLinear + MatMulInteger). */
+    static Stream<Arguments> quantizedVariants() {
+        List<Arguments> all = new ArrayList<>();
+        for (Style style : new Style[] {Style.DECOMPOSED, Style.FUSED_GQA}) {
+            all.add(Arguments.of(style, DType.FP32, SynthSpec.Quantize.Q4));
+            all.add(Arguments.of(style, DType.FP16, SynthSpec.Quantize.Q4));
+            all.add(Arguments.of(style, DType.FP32, SynthSpec.Quantize.INT8));
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("quantizedVariants")
+    void quantizedVariantsOpenAndStillCatchSwappedHeads(Style style, DType dtype, SynthSpec.Quantize quantize) throws Exception {
+        for (Fault fault : new Fault[] {null, Fault.SWAPPED_HEADS}) {
+            SynthSpec.Builder b = SynthSpec.tiny().headDim(32).style(style).dtype(dtype).quantize(quantize).seed(11);
+            if (fault != null) {
+                b.fault(fault);
+            }
+            Path model = SynthFixtures.model("export-" + style.cliName() + "-" + dtype.cliName() + "-" + quantize.cliName()
+                    + (fault == null ? "" : "-swapped"), b.build());
+            Path out = tmp.resolve("out-" + fault);
+            Cli.Run r = Cli.run("inspect", "--model", model.toString(), "--ids", IDS, "--out", out.toString());
+            assertEquals(fault == null ? 0 : 3, r.exit(), r.out() + r.err());
+            JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+            for (JsonNode layer : summary.get("patternSources")) {
+                assertEquals("model", layer.get("source").asText(), layer.toString());
+            }
+        }
+    }
+
     static Stream<Arguments> structuresWithAMask() {
         return structures().filter(a -> ((Style) a.get()[0]).ordinaryRotaryAndMask());
     }

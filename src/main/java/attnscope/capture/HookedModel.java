@@ -60,6 +60,8 @@ public final class HookedModel implements AutoCloseable {
     private final ModelFolder folder;
     private final ModelConfig config;
     private final OnnxGraph graph;
+    /** The graph the hooks went into: {@code graph}, or its copy with fused ops rewritten. */
+    private final OnnxGraph hookable;
     private final List<AttentionSite> sites;
     private final boolean causal;
     private final Device device;
@@ -77,10 +79,12 @@ public final class HookedModel implements AutoCloseable {
     /** Weights mapped once and given to both sessions (empty: each session reads the file). */
     private final Map<String, ai.onnxruntime.OnnxTensorLike> shared;
 
-    private HookedModel(ModelFolder folder, Path graphFile, ModelConfig config, OnnxGraph graph, Weights weights, List<AttentionSite> sites,
+    private HookedModel(ModelFolder folder, Path graphFile, ModelConfig config, OnnxGraph graph, OnnxGraph hookable, Weights weights,
+            List<AttentionSite> sites,
             boolean causal, Device device, Sessions.Opened hooked, Map<String, ai.onnxruntime.OnnxTensorLike> shared,
             Map<Integer, PatternSource> patternSources, Map<String, Integer> hookTypes) {
         this.hookTypes = Map.copyOf(hookTypes);
+        this.hookable = hookable;
         this.shared = shared;
         this.patternSources = Map.copyOf(patternSources);
         this.folder = folder;
@@ -136,7 +140,10 @@ public final class HookedModel implements AutoCloseable {
         OnnxGraph graph = OnnxGraph.load(graphFile);
         requireTokenInputs(graph, folder.onnx());
         graph.requireExternalWeights(graphFile.toAbsolutePath().getParent());
-        List<AttentionSite> all = AttentionSites.find(graph, config.layers());
+        // Fused ops that can neither return their weights nor expose Q, K and V are rewritten as ordinary
+        // ops in the graph that gets hooked; the untouched graph keeps them (the logits check compares).
+        OnnxGraph hookable = attnscope.onnx.Unfusing.unfuse(graph);
+        List<AttentionSite> all = AttentionSites.find(hookable, config.layers());
         List<AttentionSite> chosen = new ArrayList<>();
         for (int layer : layers == null ? allLayers(config.layers()) : layers) {
             if (layer < 0 || layer >= all.size()) {
@@ -145,7 +152,7 @@ public final class HookedModel implements AutoCloseable {
             }
             chosen.add(all.get(layer));
         }
-        return new Prepared(folder, config, graphFile, graph, all, chosen);
+        return new Prepared(folder, config, graphFile, graph, hookable, all, chosen);
     }
 
     /** A model folder read and its attention found; {@link #open} creates the sessions. */
@@ -154,11 +161,14 @@ public final class HookedModel implements AutoCloseable {
         private final ModelConfig config;
         private final Path graphFile;
         private final OnnxGraph graph;
+        /** The graph the hooks go into: {@code graph}, or its copy with fused ops rewritten (see Unfusing). */
+        private final OnnxGraph hookable;
         private final List<AttentionSite> all;
         private final List<AttentionSite> chosen;
 
-        private Prepared(ModelFolder folder, ModelConfig config, Path graphFile, OnnxGraph graph, List<AttentionSite> all,
-                List<AttentionSite> chosen) {
+        private Prepared(ModelFolder folder, ModelConfig config, Path graphFile, OnnxGraph graph, OnnxGraph hookable,
+                List<AttentionSite> all, List<AttentionSite> chosen) {
+            this.hookable = hookable;
             this.folder = folder;
             this.config = config;
             this.graphFile = graphFile;
@@ -215,12 +225,12 @@ public final class HookedModel implements AutoCloseable {
             // Both sessions (hooked, untouched) read one memory-mapped copy of the weights.
             Map<String, ai.onnxruntime.OnnxTensorLike> shared = attnscope.onnx.MappedWeights.of(graph, graphFile.toAbsolutePath().getParent());
             Sessions.Opened session = null;
-            NativePatterns.Plan plan = NativePatterns.plan(graph, sites);
+            NativePatterns.Plan plan = NativePatterns.plan(hookable, sites);
             String refused = null;
             Map<String, Integer> hookTypes = Map.of();
             if (!plan.isEmpty()) {
                 try {
-                    session = Sessions.fromBytes(hookedGraph(graph, plan.sites(), plan.edits(), weights), weights.folder, device, shared);
+                    session = Sessions.fromBytes(hookedGraph(hookable, plan.sites(), plan.edits(), weights), weights.folder, device, shared);
                     sites = plan.sites();
                     hookTypes = plan.edits().outputTypes();
                 } catch (InputException e) {
@@ -228,14 +238,14 @@ public final class HookedModel implements AutoCloseable {
                 }
             }
             if (session == null) {
-                session = Sessions.fromBytes(hookedGraph(graph, sites, HookEdits.NONE, weights), weights.folder, device, shared);
+                session = Sessions.fromBytes(hookedGraph(hookable, sites, HookEdits.NONE, weights), weights.folder, device, shared);
             }
             Map<Integer, PatternSource> sources = new java.util.TreeMap<>();
             for (AttentionSite s : sites) {
                 sources.put(s.layer(), patternSource(s, plan, refused));
             }
-            return new HookedModel(folder, graphFile, config, graph, weights, List.copyOf(sites), isCausal(folder, graph, all), device,
-                    session, shared, sources, hookTypes);
+            return new HookedModel(folder, graphFile, config, graph, hookable, weights, List.copyOf(sites), isCausal(folder, graph, all),
+                    device, session, shared, sources, hookTypes);
         }
     }
 
@@ -248,6 +258,10 @@ public final class HookedModel implements AutoCloseable {
         }
         if (nativeOutput != null) {
             return new PatternSource(true, nativeOutput.kind(), nativeOutput.detail());
+        }
+        if (s.pattern().isPresent() && s.style().equals(attnscope.onnx.Unfusing.UNFUSED_STYLE)) {
+            return new PatternSource(true, "Softmax of com.microsoft:Attention rewritten as ordinary ops in the hooked graph",
+                    "tensor " + s.pattern().get().tensor() + " (" + s.node() + "; the untouched graph keeps the fused op)");
         }
         if (s.pattern().isPresent()) {
             return new PatternSource(true, "the graph's Softmax", "tensor " + s.pattern().get().tensor() + " (" + s.node() + ")");
@@ -401,9 +415,9 @@ public final class HookedModel implements AutoCloseable {
         Set<Integer> types = new java.util.TreeSet<>();
         for (AttentionSite s : sites) {
             for (Tap t : List.of(s.q(), s.k(), s.v())) {
-                types.add(graph.elementType(t.tensor()));
+                types.add(hookable.elementType(t.tensor()));
             }
-            s.pattern().ifPresent(p -> types.add(hookTypes.getOrDefault(p.tensor(), graph.elementType(p.tensor()))));
+            s.pattern().ifPresent(p -> types.add(hookTypes.getOrDefault(p.tensor(), hookable.elementType(p.tensor()))));
         }
         return types;
     }

@@ -64,7 +64,9 @@ final class DecomposedAttentionFinder {
             Operand v = traceOperand(weightedSum.getInput(1), new int[] {0, 1, 2, 3});
             double scale = scores.scale * q.scale * k.scale;
             Tap keys = keptHeads(k);
-            sites.add(new AttentionSite(sites.size(), "decomposed", softmax.getName(),
+            // A Softmax that attnscope's unfusing wrote stands for a fused op: say so in the style.
+            String style = softmax.getName().startsWith(Unfusing.PREFIX) ? Unfusing.UNFUSED_STYLE : "decomposed";
+            sites.add(new AttentionSite(sites.size(), style, softmax.getName(),
                     q.tap(), keys, keptHeads(v),
                     Optional.of(new Tap(after.weights(), HeadLayout.Split.identity())),
                     ProjectionInput.find(graph, weightedSum.getOutput(0)).orElse(new Tap(weightedSum.getOutput(0), HeadLayout.Split.identity())),

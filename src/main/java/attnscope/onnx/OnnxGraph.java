@@ -230,6 +230,12 @@ public final class OnnxGraph {
         return p.getInputCount() > 0;
     }
 
+    /** The dimensions of an initializer, or null when {@code tensor} is not one. */
+    public long[] initializerDims(String tensor) {
+        TensorProto t = initializers.get(tensor);
+        return t == null ? null : t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** The number of elements of a 1-D constant (an initializer or a Constant node): a Reshape target's rank; −1 if not a constant. */
     public int int64Count(String tensor) {
         TensorProto t = initializers.get(tensor);

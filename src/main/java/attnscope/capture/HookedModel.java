@@ -1,6 +1,5 @@
 package attnscope.capture;
 
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
@@ -15,6 +14,8 @@ import attnscope.onnx.AttentionSite;
 import attnscope.onnx.AttentionSite.Tap;
 import attnscope.onnx.AttentionSites;
 import attnscope.onnx.Device;
+import attnscope.onnx.HookEdits;
+import attnscope.onnx.NativePatterns;
 import attnscope.onnx.OnnxGraph;
 import attnscope.onnx.Sessions;
 import attnscope.tensor.Tensor;
@@ -59,6 +60,8 @@ public final class HookedModel implements AutoCloseable {
     private final ModelFolder folder;
     private final ModelConfig config;
     private final OnnxGraph graph;
+    /** The graph the hooks went into: {@code graph}, or its copy with fused ops rewritten. */
+    private final OnnxGraph hookable;
     private final List<AttentionSite> sites;
     private final boolean causal;
     private final Device device;
@@ -69,12 +72,21 @@ public final class HookedModel implements AutoCloseable {
     /** The graph file the sessions read: the model's own, or its converted copy with external weights. */
     private final Path graphFile;
     private Sessions.Opened plain;
+    /** Per captured layer: where its pattern comes from. */
+    private final Map<Integer, PatternSource> patternSources;
+    /** Element types of outputs the hooked graph added (a fused op's weights), which the original graph does not tell. */
+    private final Map<String, Integer> hookTypes;
     /** Weights mapped once and given to both sessions (empty: each session reads the file). */
     private final Map<String, ai.onnxruntime.OnnxTensorLike> shared;
 
-    private HookedModel(ModelFolder folder, Path graphFile, ModelConfig config, OnnxGraph graph, Weights weights, List<AttentionSite> sites,
-            boolean causal, Device device, Sessions.Opened hooked, Map<String, ai.onnxruntime.OnnxTensorLike> shared) {
+    private HookedModel(ModelFolder folder, Path graphFile, ModelConfig config, OnnxGraph graph, OnnxGraph hookable, Weights weights,
+            List<AttentionSite> sites,
+            boolean causal, Device device, Sessions.Opened hooked, Map<String, ai.onnxruntime.OnnxTensorLike> shared,
+            Map<Integer, PatternSource> patternSources, Map<String, Integer> hookTypes) {
+        this.hookTypes = Map.copyOf(hookTypes);
+        this.hookable = hookable;
         this.shared = shared;
+        this.patternSources = Map.copyOf(patternSources);
         this.folder = folder;
         this.graphFile = graphFile;
         this.weights = weights;
@@ -128,7 +140,10 @@ public final class HookedModel implements AutoCloseable {
         OnnxGraph graph = OnnxGraph.load(graphFile);
         requireTokenInputs(graph, folder.onnx());
         graph.requireExternalWeights(graphFile.toAbsolutePath().getParent());
-        List<AttentionSite> all = AttentionSites.find(graph, config.layers());
+        // Fused ops that can neither return their weights nor expose Q, K and V are rewritten as ordinary
+        // ops in the graph that gets hooked; the untouched graph keeps them (the logits check compares).
+        OnnxGraph hookable = attnscope.onnx.Unfusing.unfuse(graph);
+        List<AttentionSite> all = AttentionSites.find(hookable, config.layers());
         List<AttentionSite> chosen = new ArrayList<>();
         for (int layer : layers == null ? allLayers(config.layers()) : layers) {
             if (layer < 0 || layer >= all.size()) {
@@ -137,7 +152,7 @@ public final class HookedModel implements AutoCloseable {
             }
             chosen.add(all.get(layer));
         }
-        return new Prepared(folder, config, graphFile, graph, all, chosen);
+        return new Prepared(folder, config, graphFile, graph, hookable, all, chosen);
     }
 
     /** A model folder read and its attention found; {@link #open} creates the sessions. */
@@ -146,11 +161,14 @@ public final class HookedModel implements AutoCloseable {
         private final ModelConfig config;
         private final Path graphFile;
         private final OnnxGraph graph;
+        /** The graph the hooks go into: {@code graph}, or its copy with fused ops rewritten (see Unfusing). */
+        private final OnnxGraph hookable;
         private final List<AttentionSite> all;
         private final List<AttentionSite> chosen;
 
-        private Prepared(ModelFolder folder, ModelConfig config, Path graphFile, OnnxGraph graph, List<AttentionSite> all,
-                List<AttentionSite> chosen) {
+        private Prepared(ModelFolder folder, ModelConfig config, Path graphFile, OnnxGraph graph, OnnxGraph hookable,
+                List<AttentionSite> all, List<AttentionSite> chosen) {
+            this.hookable = hookable;
             this.folder = folder;
             this.config = config;
             this.graphFile = graphFile;
@@ -196,30 +214,67 @@ public final class HookedModel implements AutoCloseable {
             }
         }
 
-        /** Creates the hooked session (and maps the weights both sessions share) on {@code device}. */
+        /**
+         * Creates the hooked session (and maps the weights both sessions share) on {@code device}.
+         * Fused ops that can return their attention weights are asked to; if ONNX Runtime refuses that
+         * edit, the model is still opened, and the refusal is kept as the layer's {@link PatternSource}.
+         */
         public HookedModel open(Device device) {
             List<AttentionSite> sites = chosen;
             Weights weights = Weights.locate(graphFile, graph);
             // Both sessions (hooked, untouched) read one memory-mapped copy of the weights.
             Map<String, ai.onnxruntime.OnnxTensorLike> shared = attnscope.onnx.MappedWeights.of(graph, graphFile.toAbsolutePath().getParent());
             Sessions.Opened session = null;
-            List<AttentionSite> withWeights = withFusedPatterns(graph, sites);
-            if (withWeights != sites) {
+            NativePatterns.Plan plan = NativePatterns.plan(hookable, sites);
+            String refused = null;
+            Map<String, Integer> hookTypes = Map.of();
+            if (!plan.isEmpty()) {
                 try {
-                    session = Sessions.fromBytes(hookedGraph(graph, withWeights, fusedPatternEdits(graph, withWeights), weights),
-                            weights.folder, device, shared);
-                    sites = withWeights;
+                    session = Sessions.fromBytes(hookedGraph(hookable, plan.sites(), plan.edits(), weights), weights.folder, device, shared);
+                    sites = plan.sites();
+                    hookTypes = plan.edits().outputTypes();
                 } catch (InputException e) {
-                    // This ONNX Runtime (or provider) cannot return GroupQueryAttention's weights: recompute only.
-                    session = null;
+                    refused = firstLine(e.getMessage());
                 }
             }
             if (session == null) {
-                session = Sessions.fromBytes(hookedGraph(graph, sites, Map.of(), weights), weights.folder, device, shared);
+                session = Sessions.fromBytes(hookedGraph(hookable, sites, HookEdits.NONE, weights), weights.folder, device, shared);
             }
-            return new HookedModel(folder, graphFile, config, graph, weights, List.copyOf(sites), isCausal(folder, graph, all), device,
-                    session, shared);
+            Map<Integer, PatternSource> sources = new java.util.TreeMap<>();
+            for (AttentionSite s : sites) {
+                sources.put(s.layer(), patternSource(s, plan, refused));
+            }
+            return new HookedModel(folder, graphFile, config, graph, hookable, weights, List.copyOf(sites), isCausal(folder, graph, all),
+                    device, session, shared, sources, hookTypes);
         }
+    }
+
+    /** Where a site's pattern comes from, after the hooked session was (or was not) created with {@code plan}. */
+    static PatternSource patternSource(AttentionSite s, NativePatterns.Plan plan, String refused) {
+        NativePatterns.Output nativeOutput = plan.how().get(s.layer());
+        if (nativeOutput != null && refused != null) {
+            return new PatternSource(false, "ONNX Runtime refused the op's weights output",
+                    "ONNX Runtime refused to return " + nativeOutput.detail() + ": " + refused);
+        }
+        if (nativeOutput != null) {
+            return new PatternSource(true, nativeOutput.kind(), nativeOutput.detail());
+        }
+        if (s.pattern().isPresent() && s.style().equals(attnscope.onnx.Unfusing.UNFUSED_STYLE)) {
+            return new PatternSource(true, "Softmax of com.microsoft:Attention rewritten as ordinary ops in the hooked graph",
+                    "tensor " + s.pattern().get().tensor() + " (" + s.node() + "; the untouched graph keeps the fused op)");
+        }
+        if (s.pattern().isPresent()) {
+            return new PatternSource(true, "the graph's Softmax", "tensor " + s.pattern().get().tensor() + " (" + s.node() + ")");
+        }
+        return new PatternSource(false, "no weights output", s.node() + " has no output that returns its attention weights");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     /** The graph input that carries token ids ("input_ids", or a name ending in it). */
@@ -295,8 +350,7 @@ public final class HookedModel implements AutoCloseable {
     }
 
     /** The graph with every tensor of the chosen sites added as an output. */
-    private static byte[] hookedGraph(OnnxGraph graph, List<AttentionSite> chosen, Map<String, Consumer<NodeProto.Builder>> edits,
-            Weights weights) {
+    private static byte[] hookedGraph(OnnxGraph graph, List<AttentionSite> chosen, HookEdits edits, Weights weights) {
         Set<String> taps = new LinkedHashSet<>();
         for (AttentionSite s : chosen) {
             taps.add(s.q().tensor());
@@ -309,62 +363,6 @@ public final class HookedModel implements AutoCloseable {
             s.kBeforeRotary().ifPresent(k -> taps.add(k.tensor()));
         }
         return graph.withOutputs(taps, edits, weights.relocated());
-    }
-
-    /** The GroupQueryAttention node's attention-weights output: its own when it has one, else a new name. */
-    static String fusedPatternName(NodeProto node, int layer) {
-        return node.getOutputCount() > 3 && !node.getOutput(3).isEmpty() ? node.getOutput(3) : "attnscope.gqa_pattern." + layer;
-    }
-
-    /**
-     * GroupQueryAttention on the CPU can return its attention weights as a fourth output
-     * ({@code qk_output} = 2: after softmax, (B, H, T, T)). Sites that lack it get it asked for, so the
-     * pattern is the model's own and not only the reference's.
-     */
-    private static List<AttentionSite> withFusedPatterns(OnnxGraph graph, List<AttentionSite> sites) {
-        if (sites.stream().noneMatch(s -> s.style().equals("fused-gqa"))) {
-            return sites;
-        }
-        List<NodeProto> fused = graph.nodes().stream().filter(n -> n.getOpType().equals("GroupQueryAttention")).toList();
-        List<AttentionSite> out = new ArrayList<>();
-        for (AttentionSite s : sites) {
-            if (!s.style().equals("fused-gqa")) {
-                out.add(s);
-                continue;
-            }
-            out.add(new AttentionSite(s.layer(), s.style(), s.node(), s.q(), s.k(), s.v(),
-                    Optional.of(new Tap(fusedPatternName(fused.get(s.layer()), s.layer()), attnscope.onnx.HeadLayout.Split.identity())),
-                    s.z(), s.qBeforeRotary(), s.kBeforeRotary(), s.qNeedsRotary(), s.graphScale(), s.masked()));
-        }
-        return out;
-    }
-
-    private static Map<String, Consumer<NodeProto.Builder>> fusedPatternEdits(OnnxGraph graph, List<AttentionSite> sites) {
-        Map<String, Consumer<NodeProto.Builder>> edits = new HashMap<>();
-        List<NodeProto> fused = graph.nodes().stream().filter(n -> n.getOpType().equals("GroupQueryAttention")).toList();
-        for (AttentionSite s : sites) {
-            if (!s.style().equals("fused-gqa")) {
-                continue;
-            }
-            String name = fusedPatternName(fused.get(s.layer()), s.layer());
-            edits.put(fused.get(s.layer()).getOutput(0), node -> {
-                for (int i = node.getAttributeCount() - 1; i >= 0; i--) {
-                    if (node.getAttribute(i).getName().equals("qk_output")) {
-                        node.removeAttribute(i);
-                    }
-                }
-                node.addAttribute(OnnxGraph.intAttributeProto("qk_output", 2));
-                while (node.getOutputCount() < 3) {
-                    node.addOutput("");
-                }
-                if (node.getOutputCount() > 3) {
-                    node.setOutput(3, name);
-                } else {
-                    node.addOutput(name);
-                }
-            });
-        }
-        return edits;
     }
 
     private static int[] allLayers(int n) {
@@ -403,6 +401,26 @@ public final class HookedModel implements AutoCloseable {
     /** The sites of the captured layers, in order. */
     public List<AttentionSite> sites() {
         return sites;
+    }
+
+    /** Per captured layer: whether its pattern is the model's own (and from which node) or the reference's only, and why. */
+    public Map<Integer, PatternSource> patternSources() {
+        return patternSources;
+    }
+
+    /**
+     * The ONNX element types (TensorProto.DataType) of the attention tensors read, Q, K, V and the
+     * pattern of every captured layer: what sets the precision the checks can expect.
+     */
+    public Set<Integer> attentionElementTypes() {
+        Set<Integer> types = new java.util.TreeSet<>();
+        for (AttentionSite s : sites) {
+            for (Tap t : List.of(s.q(), s.k(), s.v())) {
+                types.add(hookable.elementType(t.tensor()));
+            }
+            s.pattern().ifPresent(p -> types.add(hookTypes.getOrDefault(p.tensor(), hookable.elementType(p.tensor()))));
+        }
+        return types;
     }
 
     public String attentionStyle() {

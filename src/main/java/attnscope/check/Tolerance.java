@@ -12,6 +12,11 @@ public record Tolerance(double atol, double rtol) {
     /** The model's outputs with and without extra graph outputs: same kernels, so they should agree closely. */
     public static final Tolerance LOGITS = new Tolerance(1e-4, 1e-4);
 
+    /** Each bound the larger of the two: a tolerance that admits what either admits (composes a dtype's widening with another change). */
+    public Tolerance atLeast(Tolerance other) {
+        return new Tolerance(Math.max(atol, other.atol), Math.max(rtol, other.rtol));
+    }
+
     public boolean close(double a, double b) {
         return Math.abs(a - b) <= atol + rtol * Math.abs(b);
     }

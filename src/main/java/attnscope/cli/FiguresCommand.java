@@ -201,7 +201,7 @@ public final class FiguresCommand implements Callable<Integer> {
         List<Integer> drawn = chosenLayers(result);
         InspectionResult selected = drawn.equals(result.layers()) ? result
                 : new InspectionResult(result.config(), result.attentionStyle(), result.causal(), result.tokens(),
-                        result.ids(), drawn, result.model(), result.reference(), result.checks());
+                        result.ids(), drawn, result.model(), result.reference(), result.checks(), result.patternSources());
         int query = rowQueryPosition(result.tokens());
         List<Integer> heads = rowHeadsOf(result.config().heads());
         List<int[]> anatomyHeads = anatomyHeads(result.config().layers(), result.config().heads());

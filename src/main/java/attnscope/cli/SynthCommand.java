@@ -65,6 +65,17 @@ public final class SynthCommand implements Callable<Integer> {
                 "fused-gqa: like the onnxruntime-genai builder (com.microsoft:GroupQueryAttention)."})
     String style;
 
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "fp32",
+            description = {"Element type of weights and activations (default: ${DEFAULT-VALUE}).",
+                "fp16: as onnxruntime-genai's fp16 builds and the onnx-community model_fp16.onnx files."})
+    String dtype;
+
+    @Option(names = "--quantize", paramLabel = "KIND", defaultValue = "none",
+            description = {"Linear-layer weights (default: ${DEFAULT-VALUE}).",
+                "q4: 4-bit blocks, com.microsoft:MatMulNBits (onnx-community q4; with --dtype fp16: q4f16).",
+                "int8: DynamicQuantizeLinear + MatMulInteger (onnx-community int8; fp32 only)."})
+    String quantize;
+
     @Option(names = "--hidden", paramLabel = "D", description = "Hidden size D.")
     Integer hidden;
 
@@ -153,7 +164,8 @@ public final class SynthCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --preset '" + preset
                         + "': expected tiny, qwen2.5-geometry or qwen2.5-0.5b");
             };
-            b.style(SynthSpec.Style.fromCliName(style)).seed(seed).gqaQkOutput(qkOutput).packedQkv(packedQkv);
+            b.style(SynthSpec.Style.fromCliName(style)).dtype(SynthSpec.DType.fromCliName(dtype))
+                    .quantize(SynthSpec.Quantize.fromCliName(quantize)).seed(seed).gqaQkOutput(qkOutput).packedQkv(packedQkv);
             b.scale(switch (scale.toLowerCase(Locale.ROOT)) {
                 case "after-matmul" -> SynthSpec.ScalePlacement.AFTER_MATMUL;
                 case "split-sqrt" -> SynthSpec.ScalePlacement.SPLIT_SQRT;

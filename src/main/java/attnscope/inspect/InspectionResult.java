@@ -18,10 +18,22 @@ import java.util.List;
  * @param model           tensors as ONNX Runtime computed them (Site.Q, K, V, PATTERN, Z per layer)
  * @param reference       tensors as the reference recomputed them (PATTERN and Z per layer)
  * @param checks          every check, in order
+ * @param patternSources  per captured layer: the model's own pattern (and from which node) or the reference's only, and why
  */
 public record InspectionResult(ModelConfig config, String attentionStyle, boolean causal,
         List<String> tokens, int[] ids, List<Integer> layers,
-        ActivationCache model, ActivationCache reference, List<CheckResult> checks) {
+        ActivationCache model, ActivationCache reference, List<CheckResult> checks,
+        java.util.Map<Integer, attnscope.capture.PatternSource> patternSources) {
+
+    public InspectionResult {
+        patternSources = patternSources == null ? java.util.Map.of() : java.util.Map.copyOf(patternSources);
+    }
+
+    /** Without pattern sources (a result not made by a hooked run, such as the toy's). */
+    public InspectionResult(ModelConfig config, String attentionStyle, boolean causal, List<String> tokens, int[] ids,
+            List<Integer> layers, ActivationCache model, ActivationCache reference, List<CheckResult> checks) {
+        this(config, attentionStyle, causal, tokens, ids, layers, model, reference, checks, java.util.Map.of());
+    }
 
     public boolean passed() {
         return checks.stream().allMatch(CheckResult::passed);

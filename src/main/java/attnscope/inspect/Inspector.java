@@ -8,6 +8,7 @@ import attnscope.capture.Site;
 import attnscope.check.CheckResult;
 import attnscope.check.Checks;
 import attnscope.check.Comparison;
+import attnscope.check.Precision;
 import attnscope.check.Tolerance;
 import attnscope.model.ModelConfig;
 import attnscope.model.ModelFolder;
@@ -95,8 +96,9 @@ public final class Inspector {
         ModelConfig config = model.config();
         // Layers are independent: recompute and check them in parallel, then list them in layer order.
         RotaryAngles angles = new RotaryAngles(config.ropeTheta());
+        Precision precision = precisionOf(model);
         List<CheckedLayer> checked = model.sites().parallelStream()
-                .map(site -> checkLayer(config, site, capture, model.causal(), angles))
+                .map(site -> checkLayer(config, site, capture, model.causal(), angles, precision))
                 .toList();
         ActivationCache reference = new ActivationCache();
         List<CheckResult> checks = new ArrayList<>();
@@ -108,10 +110,29 @@ public final class Inspector {
             }
             checks.addAll(c.checks());
         }
-        checks.add(Checks.sameOutput(model.causal() ? "logits" : "output", capture.output(), plainOutput, Tolerance.LOGITS));
+        checks.add(Checks.sameOutput(model.causal() ? "logits" : "output", capture.output(), plainOutput,
+                precision.hookedOutput(Tolerance.LOGITS, maxAbs(plainOutput))));
         List<Integer> layers = model.sites().stream().map(AttentionSite::layer).toList();
         return new InspectionResult(config, model.attentionStyle(), model.causal(), tokens.tokens(), tokens.ids(),
-                layers, capture.cache(), reference, checks);
+                layers, capture.cache(), reference, checks, model.patternSources());
+    }
+
+    /** The coarsest precision among the attention tensors the model computes in (fp16 models: fp16). */
+    static Precision precisionOf(HookedModel model) {
+        Precision p = Precision.FP32;
+        for (int type : model.attentionElementTypes()) {
+            p = p.coarser(Precision.ofOnnxType(type));
+        }
+        return p;
+    }
+
+    /** The largest |x| of a tensor, for tolerances that scale with the values' size. */
+    static double maxAbs(Tensor x) {
+        double m = 0;
+        for (float f : x.data()) {
+            m = Math.max(m, Math.abs(f));
+        }
+        return m;
     }
 
     /**
@@ -153,7 +174,8 @@ public final class Inspector {
      * negative control. The reference is computed here, so that the negative control can use the
      * scores it computes anyway.
      */
-    static CheckedLayer checkLayer(ModelConfig c, AttentionSite site, HookedModel.Capture capture, boolean causal, RotaryAngles angles) {
+    static CheckedLayer checkLayer(ModelConfig c, AttentionSite site, HookedModel.Capture capture, boolean causal, RotaryAngles angles,
+            Precision precision) {
         int layer = site.layer();
         ActivationCache model = capture.cache();
         Tensor q = model.get(layer, Site.Q);
@@ -172,15 +194,17 @@ public final class Inspector {
         Tensor z = model.get(layer, Site.Z);
         out.add(Checks.shape(layer, "z", new int[] {c.heads(), t, c.headDim()}, z.shape()));
         if (Double.isFinite(site.graphScale())) {
-            out.add(Checks.scale(layer, site.graphScale(), q.dim(2), SCALE_LIMIT));
+            out.add(Checks.scale(layer, site.graphScale(), q.dim(2), precision.scaleLimit(SCALE_LIMIT)));
         }
         Tensor qBefore = capture.qBeforeRotary().get(layer);
         if (qBefore != null) {
-            out.addAll(rotaryCheck("rotary.q", "query head", c, layer, qBefore, q, angles));
+            out.addAll(rotaryCheck("rotary.q", "query head", c, layer, qBefore, q, angles,
+                    precision.rotary(Tolerance.OUTPUT_FP32, maxAbs(qBefore))));
         }
         Tensor kBefore = capture.kBeforeRotary().get(layer);
         if (kBefore != null) {
-            out.addAll(rotaryCheck("rotary.k", "key/value head", c, layer, kBefore, k, angles));
+            out.addAll(rotaryCheck("rotary.k", "key/value head", c, layer, kBefore, k, angles,
+                    precision.rotary(Tolerance.OUTPUT_FP32, maxAbs(kBefore))));
         }
         // Inconsistent shapes are reported by the shape checks; there is nothing sound to recompute.
         if (!consistent(q, k, v)) {
@@ -196,7 +220,9 @@ public final class Inspector {
         boolean negativeControl = causal && t > 1;
         boolean patternComparable = hasPattern && pattern.rank() == 3 && pattern.dim(0) == q.dim(0)
                 && pattern.dim(1) == t && pattern.dim(2) == t;
-        UnmaskedControl rows = negativeControl && patternComparable ? new UnmaskedControl(pattern) : null;
+        Tolerance patternTolerance = precision.pattern();
+        Tolerance outputTolerance = precision.output(maxAbs(v));
+        UnmaskedControl rows = negativeControl && patternComparable ? new UnmaskedControl(pattern, patternTolerance) : null;
         ReferenceAttention.Result ref = ReferenceAttention.compute(q, k, v, causal, null, rows);
         // A pattern of an unexpected shape (the shape check has failed) is compared as the checks did
         // before, against a whole unmasked recomputation.
@@ -208,24 +234,24 @@ public final class Inspector {
         for (int h = 0; h < q.dim(0); h++) {
             if (hasPattern) {
                 out.add(Checks.causal(layer, h, pattern, causal));
-                out.add(Checks.rowSums(layer, h, pattern, ROW_SUM_LIMIT));
-                out.add(Checks.agreement("pattern.ref", layer, h, pattern, refPattern, Tolerance.PATTERN_FP32));
+                out.add(Checks.rowSums(layer, h, pattern, precision.rowSumLimit(ROW_SUM_LIMIT, t)));
+                out.add(Checks.agreement("pattern.ref", layer, h, pattern, refPattern, patternTolerance));
             }
             if (zComparable) {
-                out.add(Checks.agreement("z.ref", layer, h, z, refZ, Tolerance.OUTPUT_FP32));
+                out.add(Checks.agreement("z.ref", layer, h, z, refZ, outputTolerance));
             }
             // Only where the mask visibly changes this head can the control show anything: on a short
             // input, or for a head that puts (almost) no weight on later keys anyway, masked and
             // unmasked agree and no comparison can tell a masked model from an unmasked one.
             if (negativeControl && hasPattern) {
                 boolean visible = rows != null ? rows.maskVisible(h)
-                        : Checks.maskIsVisible(h, refPattern, unmaskedWhole.pattern(), Tolerance.PATTERN_FP32);
+                        : Checks.maskIsVisible(h, refPattern, unmaskedWhole.pattern(), patternTolerance);
                 if (visible) {
                     out.add(rows != null ? rows.check(layer, h)
-                            : Checks.negativeControl(layer, h, "the pattern", pattern, unmaskedWhole.pattern(), Tolerance.PATTERN_FP32));
+                            : Checks.negativeControl(layer, h, "the pattern", pattern, unmaskedWhole.pattern(), patternTolerance));
                 }
-            } else if (negativeControl && Checks.maskIsVisible(h, refZ, unmaskedWhole.z(), Tolerance.OUTPUT_FP32)) {
-                out.add(Checks.negativeControl(layer, h, "z", z, unmaskedWhole.z(), Tolerance.OUTPUT_FP32));
+            } else if (negativeControl && Checks.maskIsVisible(h, refZ, unmaskedWhole.z(), outputTolerance)) {
+                out.add(Checks.negativeControl(layer, h, "z", z, unmaskedWhole.z(), outputTolerance));
             }
         }
         if (!zComparable) {
@@ -253,15 +279,22 @@ public final class Inspector {
         private final Comparison.Running[] modelVsUnmasked;
         private final int[] rowsCompared;
         private final boolean[] maskVisible;
+        private final Tolerance tolerance;
 
         /** @param pattern the model's pattern (H, T, T) */
         UnmaskedControl(Tensor pattern) {
+            this(pattern, Tolerance.PATTERN_FP32);
+        }
+
+        /** @param pattern the model's pattern (H, T, T); @param tolerance the pattern's, for the model's precision */
+        UnmaskedControl(Tensor pattern, Tolerance tolerance) {
+            this.tolerance = tolerance;
             int heads = pattern.dim(0);
             this.modelPattern = pattern.data();
             this.t = pattern.dim(1);
             this.modelVsUnmasked = new Comparison.Running[heads];
             for (int h = 0; h < heads; h++) {
-                modelVsUnmasked[h] = new Comparison.Running(Tolerance.PATTERN_FP32);
+                modelVsUnmasked[h] = new Comparison.Running(tolerance);
             }
             this.rowsCompared = new int[heads];
             this.maskVisible = new boolean[heads];
@@ -277,7 +310,7 @@ public final class Inspector {
             modelVsUnmasked[head].add(modelPattern, (head * t + query) * t, weights, 0, t);
             rowsCompared[head]++;
             if (!maskVisible[head]) {
-                maskVisible[head] = Comparison.anyOutside(masked, maskedOffset, weights, 0, t, Tolerance.PATTERN_FP32);
+                maskVisible[head] = Comparison.anyOutside(masked, maskedOffset, weights, 0, t, tolerance);
             }
         }
 
@@ -298,7 +331,7 @@ public final class Inspector {
      * Q and K themselves) and fused ones (whose present.N.key is rotated inside the op) alike.
      */
     static List<CheckResult> rotaryCheck(String check, String headKind, ModelConfig c, int layer, Tensor before, Tensor after,
-            RotaryAngles angles) {
+            RotaryAngles angles, Tolerance tolerance) {
         List<CheckResult> out = new ArrayList<>();
         if (!java.util.Arrays.equals(before.shape(), after.shape())) {
             out.add(new CheckResult(layer, -1, check, false, Double.NaN, 0, "layer " + layer + ": the tensors before "
@@ -313,7 +346,7 @@ public final class Inspector {
         }
         Tensor ours = new Tensor(before.shape(), angles.of(before.dim(2), before.dim(1)).rotateInPlace(before.data().clone()));
         for (int g = 0; g < before.dim(0); g++) {
-            CheckResult r = Checks.agreement(check, layer, g, after, ours, Tolerance.OUTPUT_FP32);
+            CheckResult r = Checks.agreement(check, layer, g, after, ours, tolerance);
             int head = g;
             out.add(new CheckResult(r.layer(), r.head(), r.check(), r.passed(), r.value(), r.limit(),
                     () -> headKind + " " + head + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));

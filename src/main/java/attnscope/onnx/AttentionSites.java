@@ -23,19 +23,26 @@ public final class AttentionSites {
      * @return one site per layer, layer 0 first
      */
     public static List<AttentionSite> find(OnnxGraph graph, int expectedLayers) {
-        List<AttentionSite> fused = new GroupQueryAttentionFinder(graph).find();
+        List<AttentionSite> fused = new ArrayList<>(new GroupQueryAttentionFinder(graph).find());
+        List<AttentionSite> ops = new AttentionOpFinder(graph).find();
+        if (!fused.isEmpty() && !ops.isEmpty()) {
+            throw new InputException("the graph mixes " + fused.size() + " GroupQueryAttention nodes with " + ops.size()
+                    + " other attention ops; attnscope reads one style per model");
+        }
+        fused.addAll(ops);
         List<DecomposedAttentionFinder.Rejected> rejected = new ArrayList<>();
         List<AttentionSite> decomposed = new DecomposedAttentionFinder(graph).find(rejected);
         if (!fused.isEmpty() && !decomposed.isEmpty()) {
-            throw new InputException("the graph mixes " + fused.size() + " GroupQueryAttention nodes with "
+            throw new InputException("the graph mixes " + fused.size() + " fused attention nodes with "
                     + decomposed.size() + " decomposed attention blocks; attnscope reads one style per model");
         }
         List<AttentionSite> sites = fused.isEmpty() ? decomposed : fused;
         if (sites.isEmpty()) {
             unreadableFusedAttention(graph).ifPresent(what -> {
                 throw new InputException("layer 0: the graph computes attention in " + what + ", which attnscope cannot open: "
-                        + "it reads decomposed attention (MatMul → Softmax → MatMul) and com.microsoft:GroupQueryAttention. "
-                        + "Re-export the model without attention fusion (a plain `optimum-cli export onnx`, opset ≤ 22)");
+                        + "it reads decomposed attention (MatMul → Softmax → MatMul), the ONNX Attention op, "
+                        + "com.microsoft:MultiHeadAttention and com.microsoft:GroupQueryAttention. "
+                        + "Re-export the model without attention fusion (a plain `optimum-cli export onnx`)");
             });
             throw new InputException("layer 0: no attention found in the graph: " + describe(graph, rejected)
                     + ". attnscope recognises MatMul → (scale) → (mask) → Softmax → MatMul and com.microsoft:GroupQueryAttention");
@@ -51,18 +58,19 @@ public final class AttentionSites {
     }
 
     /**
-     * Fused attention ops whose pattern and per-head tensors never appear in the graph, so there
-     * is nothing to expose: ONNX Runtime's contrib ops other than GroupQueryAttention, and the
-     * standard Attention op of opset 23 that newer torch exporters write.
+     * Fused attention ops whose Q, K and V never appear in the graph (the projection is inside the
+     * op) or whose inputs are packed in ways attnscope does not split: ONNX Runtime's contrib ops other
+     * than GroupQueryAttention and MultiHeadAttention. (com.microsoft:Attention shares its op type with
+     * the standard ONNX Attention, which is readable: the domain tells them apart.)
      */
-    static final List<String> UNREADABLE_FUSED_OPS = List.of("Attention", "MultiHeadAttention", "PackedAttention",
+    static final List<String> UNREADABLE_FUSED_OPS = List.of("Attention", "PackedAttention",
             "PackedMultiHeadAttention", "SparseAttention", "DecoderMaskedMultiHeadAttention");
 
     /** "12 com.microsoft:MultiHeadAttention nodes", or empty when the graph has none of them. */
     static Optional<String> unreadableFusedAttention(OnnxGraph graph) {
         Map<String, Integer> found = new TreeMap<>();
         for (NodeProto n : graph.nodes()) {
-            if (UNREADABLE_FUSED_OPS.contains(n.getOpType())) {
+            if (UNREADABLE_FUSED_OPS.contains(n.getOpType()) && !AttentionOpFinder.isOnnxAttention(n)) {
                 String domain = n.getDomain().isEmpty() ? "ai.onnx" : n.getDomain();
                 found.merge(domain + ":" + n.getOpType(), 1, Integer::sum);
             }

@@ -51,7 +51,8 @@ final class DecomposedAttentionFinder {
                 rejected.add(new Rejected(softmax.getName(), "its input does not come from a MatMul (Q·Kᵀ)"));
                 continue;
             }
-            NodeProto weightedSum = weightedSumAfter(softmax.getOutput(0));
+            WeightedSum after = weightedSumAfter(softmax.getOutput(0));
+            NodeProto weightedSum = after == null ? null : after.matMul();
             if (weightedSum == null) {
                 rejected.add(new Rejected(softmax.getName(), "its output does not feed a MatMul (weights·V)"));
                 continue;
@@ -63,9 +64,11 @@ final class DecomposedAttentionFinder {
             Operand v = traceOperand(weightedSum.getInput(1), new int[] {0, 1, 2, 3});
             double scale = scores.scale * q.scale * k.scale;
             Tap keys = keptHeads(k);
-            sites.add(new AttentionSite(sites.size(), "decomposed", softmax.getName(),
+            // A Softmax that attnscope's unfusing wrote stands for a fused op: say so in the style.
+            String style = softmax.getName().startsWith(Unfusing.PREFIX) ? Unfusing.UNFUSED_STYLE : "decomposed";
+            sites.add(new AttentionSite(sites.size(), style, softmax.getName(),
                     q.tap(), keys, keptHeads(v),
-                    Optional.of(new Tap(softmax.getOutput(0), HeadLayout.Split.identity())),
+                    Optional.of(new Tap(after.weights(), HeadLayout.Split.identity())),
                     ProjectionInput.find(graph, weightedSum.getOutput(0)).orElse(new Tap(weightedSum.getOutput(0), HeadLayout.Split.identity())),
                     beforeRotary(q.tap()), beforeRotary(keys), false, scale, scores.masked));
         }
@@ -120,13 +123,16 @@ final class DecomposedAttentionFinder {
      * reading something computed from x by Slice (rotate_half cuts x in halves). Rotary works element by
      * element along d, so x has the same layout as the rotated tensor.
      */
-    private Optional<Tap> beforeRotary(Tap rotated) {
+    Optional<Tap> beforeRotary(Tap rotated) {
         NodeProto add = graph.producer(rotated.tensor());
         if (add != null && add.getOpType().equals("Concat")) {
             // present.N.key = Concat(past_key_values.N.key, rotated keys): with an empty past, the
             // cache is the rotated keys themselves; look through to the rotary.
             List<String> computed = add.getInputList().stream().filter(in -> !in.isEmpty() && !graph.isGraphInput(in)).toList();
             add = computed.size() == 1 ? graph.producer(computed.get(0)) : null;
+        }
+        if (add != null && add.getOpType().equals("Cast")) {
+            add = graph.producer(add.getInput(0)); // rotary computed in fp32, then rounded to fp16
         }
         if (add == null || !add.getOpType().equals("Add") || add.getInputCount() != 2) {
             return Optional.empty();
@@ -175,15 +181,24 @@ final class DecomposedAttentionFinder {
         return null;
     }
 
-    private NodeProto weightedSumAfter(String pattern) {
+    /**
+     * The MatMul with V that the weights feed, and the tensor it reads: the pattern is tapped there,
+     * after whatever the graph does to the weights on the way — a Cast (in an fp16 model, the
+     * rounding the model itself applies), Identity, Dropout (identity at inference), or
+     * torch's Where(IsNaN(w), 0, w), which changes only rows that are fully masked.
+     */
+    private record WeightedSum(NodeProto matMul, String weights) {
+    }
+
+    private WeightedSum weightedSumAfter(String pattern) {
         Deque<String> queue = new ArrayDeque<>(List.of(pattern));
-        for (int steps = 0; !queue.isEmpty() && steps < 4; steps++) {
+        for (int steps = 0; !queue.isEmpty() && steps < 6; steps++) {
             String t = queue.poll();
             for (NodeProto c : graph.consumers(t)) {
                 if (c.getOpType().equals("MatMul") && c.getInput(0).equals(t)) {
-                    return c;
+                    return new WeightedSum(c, t);
                 }
-                if (PASS_THROUGH.contains(c.getOpType()) || c.getOpType().equals("Dropout")) {
+                if (PASS_THROUGH.contains(c.getOpType()) || c.getOpType().equals("Dropout") || zeroesNaN(c, t)) {
                     queue.add(c.getOutput(0));
                 }
             }
@@ -191,8 +206,19 @@ final class DecomposedAttentionFinder {
         return null;
     }
 
+    /** Where(IsNaN(w), 0, w): NaN weights (a row with every key masked) become 0, all others pass unchanged. */
+    private boolean zeroesNaN(NodeProto where, String w) {
+        if (!where.getOpType().equals("Where") || where.getInputCount() != 3 || !where.getInput(2).equals(w)) {
+            return false;
+        }
+        NodeProto isNaN = graph.producer(where.getInput(0));
+        OptionalDouble zero = graph.scalar(where.getInput(1));
+        return isNaN != null && isNaN.getOpType().equals("IsNaN") && isNaN.getInput(0).equals(w)
+                && zero.isPresent() && zero.getAsDouble() == 0;
+    }
+
     /** A traced operand: the tensor to read, its layout, and the scale factors walked through. */
-    private record Operand(String tensor, int[] perm, double scale) {
+    record Operand(String tensor, int[] perm, double scale) {
         Tap tap() {
             return new Tap(tensor, new HeadLayout.Split(perm));
         }
@@ -203,7 +229,7 @@ final class DecomposedAttentionFinder {
      * tensor that holds the values themselves. {@code perm} relates the operand to (B, heads, T, d);
      * passing a Transpose(perm t) composes it: canonical axis i is then input axis t[perm[i]].
      */
-    private Operand traceOperand(String tensor, int[] perm) {
+    Operand traceOperand(String tensor, int[] perm) {
         double scale = 1.0;
         String current = tensor;
         int[] p = perm.clone();
@@ -221,6 +247,10 @@ final class DecomposedAttentionFinder {
                 }
                 p = composed;
                 current = n.getInput(0);
+            } else if (op.equals("Cast") && narrows(n)) {
+                // fp32 → fp16/bf16: the rounded values are the ones the model multiplies; read them there,
+                // so the reference works from the same numbers (casts further back are the model's business).
+                break;
             } else if (PASS_THROUGH.contains(op)) {
                 current = n.getInput(0);
             } else if ((op.equals("Mul") || op.equals("Div")) && scaled(n) != null) {
@@ -234,12 +264,22 @@ final class DecomposedAttentionFinder {
         return new Operand(current, p, scale);
     }
 
+    /** A Cast to a type of fewer bits than its input's (fp32 → fp16 or bf16): the values are rounded there. */
+    private boolean narrows(NodeProto cast) {
+        long to = OnnxGraph.intAttribute(cast, "to", 0);
+        boolean toHalf = to == ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT16_VALUE
+                || to == ai.onnx.proto.OnnxMl.TensorProto.DataType.BFLOAT16_VALUE;
+        int from = graph.elementType(cast.getInput(0));
+        return toHalf && (from == ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE
+                || from == ai.onnx.proto.OnnxMl.TensorProto.DataType.DOUBLE_VALUE);
+    }
+
     /**
      * Keys and values as the model keeps them, before grouped-query attention repeats them:
      * when a graph output (present.N.key / present.N.value, the cache) lies on the way back from
      * the traced tensor through repeat and concat ops, it is read instead, as (B, Hkv, T, d).
      */
-    private Tap keptHeads(Operand operand) {
+    Tap keptHeads(Operand operand) {
         Optional<Tap> cached = cacheOutput(operand);
         if (cached.isPresent()) {
             return cached.get();

@@ -230,6 +230,28 @@ public final class OnnxGraph {
         return p.getInputCount() > 0;
     }
 
+    /** The dimensions of an initializer, or null when {@code tensor} is not one. */
+    public long[] initializerDims(String tensor) {
+        TensorProto t = initializers.get(tensor);
+        return t == null ? null : t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The number of elements of a 1-D constant (an initializer or a Constant node): a Reshape target's rank; −1 if not a constant. */
+    public int int64Count(String tensor) {
+        TensorProto t = initializers.get(tensor);
+        if (t == null) {
+            NodeProto p = producers.get(tensor);
+            if (p == null || !p.getOpType().equals("Constant")) {
+                return -1;
+            }
+            t = p.getAttributeList().stream().filter(AttributeProto::hasT).map(AttributeProto::getT).findFirst().orElse(null);
+        }
+        if (t == null || t.getDimsCount() != 1) {
+            return -1;
+        }
+        return (int) t.getDims(0);
+    }
+
     /** The value of a one-element float constant (an initializer or a Constant node), if it is one. */
     public OptionalDouble scalar(String tensor) {
         TensorProto t = initializers.get(tensor);
@@ -406,6 +428,15 @@ public final class OnnxGraph {
      */
     public byte[] withOutputs(Collection<String> extraOutputs, Map<String, Consumer<NodeProto.Builder>> nodeEdits,
             Map<String, String> relocated) {
+        return withOutputs(extraOutputs, new HookEdits(nodeEdits, List.of(), Map.of()), relocated);
+    }
+
+    /**
+     * As {@link #withOutputs(Collection, Map, Map)} with added nodes, and new outputs declared with the
+     * type {@code edits} gives them (else the type inferred by {@link #elementType}).
+     */
+    public byte[] withOutputs(Collection<String> extraOutputs, HookEdits edits, Map<String, String> relocated) {
+        Map<String, Consumer<NodeProto.Builder>> nodeEdits = edits.nodeEdits();
         ModelProto.Builder m = model.toBuilder();
         GraphProto.Builder g = m.getGraphBuilder();
         if (!relocated.isEmpty()) {
@@ -428,14 +459,24 @@ public final class OnnxGraph {
                 }
             }
         }
+        g.addAllNode(edits.addedNodes());
         Set<String> present = new HashSet<>(outputs);
         for (String name : extraOutputs) {
             if (present.add(name)) {
+                int type = edits.outputTypes().getOrDefault(name, elementType(name));
                 g.addOutput(ValueInfoProto.newBuilder().setName(name)
                         .setType(TypeProto.newBuilder().setTensorType(
-                                TypeProto.Tensor.newBuilder().setElemType(elementType(name)))));
+                                TypeProto.Tensor.newBuilder().setElemType(type))));
             }
         }
+        // A new tensor that is not an output but feeds an added node (a fused op's scores before an added
+        // Softmax) is declared too: ONNX Runtime cannot infer the type of some optional outputs.
+        edits.outputTypes().forEach((name, type) -> {
+            if (!present.contains(name)) {
+                g.addValueInfo(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type))));
+            }
+        });
         return m.build().toByteArray();
     }
 

@@ -65,6 +65,19 @@ public final class SummaryJson {
         s.append("  \"tokens\": ").append(JSON.writeValueAsString(r.tokens())).append(",\n");
         s.append("  \"ids\": ").append(JSON.writeValueAsString(r.ids())).append(",\n");
         s.append("  \"shapes\": ").append(JSON.writeValueAsString(shapes)).append(",\n");
+        if (!r.patternSources().isEmpty()) {
+            // Per layer: is the pattern ONNX Runtime's own, or recomputed by the reference only, and why.
+            List<Map<String, Object>> patterns = new java.util.ArrayList<>();
+            r.patternSources().forEach((layer, source) -> {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("layer", layer);
+                p.put("source", source.origin());
+                p.put("kind", source.kind());
+                p.put("how", source.how());
+                patterns.add(p);
+            });
+            s.append("  \"patternSources\": ").append(JSON.writeValueAsString(patterns)).append(",\n");
+        }
         s.append("  \"checks\": [");
         List<CheckResult> checks = r.checks();
         for (int i = 0; i < checks.size(); i++) {

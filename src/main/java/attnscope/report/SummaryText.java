@@ -33,6 +33,7 @@ public final class SummaryText {
         s.append("attention  ").append(r.attentionStyle()).append(", ")
                 .append(r.causal() ? "causal (a token sees only itself and earlier tokens)"
                         : "NOT causal (bidirectional encoder: every token sees every token)").append('\n');
+        s.append(patternLine(r));
         int t = r.ids().length;
         s.append("tokens     T = ").append(t).append(": ").append(tokenLine(r.tokens())).append('\n');
         s.append('\n').append(shapeTable(r)).append('\n');
@@ -41,6 +42,30 @@ public final class SummaryText {
         s.append('\n').append(failed == 0
                 ? "result     all " + r.checks().size() + " checks passed"
                 : "result     " + failed + " of " + r.checks().size() + " checks FAILED").append('\n');
+        return s.toString();
+    }
+
+    /**
+     * "pattern    from the model in all 24 layers: ..." or, where layers differ, one line per group
+     * of layers with the same source: a pattern recomputed by the reference only is never silent.
+     */
+    static String patternLine(InspectionResult r) {
+        if (r.patternSources().isEmpty()) {
+            return "";
+        }
+        // Grouped by kind (the same words for every layer of a model), with the first layer's detail.
+        java.util.Map<String, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        r.patternSources().forEach((layer, source) -> groups.computeIfAbsent(
+                (source.fromModel() ? "from the model" : "RECOMPUTED BY THE REFERENCE ONLY") + " (" + source.kind() + ")",
+                k -> new java.util.ArrayList<>()).add(layer));
+        StringBuilder s = new StringBuilder();
+        groups.forEach((what, layers) -> {
+            String which = layers.size() == r.patternSources().size()
+                    ? (layers.size() == 1 ? "layer " + layers.get(0) : "all " + layers.size() + " layers")
+                    : (layers.size() == 1 ? "layer " : "layers ") + layers.stream().map(String::valueOf).collect(Collectors.joining(","));
+            s.append("pattern    ").append(what).append(" in ").append(which).append("; layer ").append(layers.get(0)).append(": ")
+                    .append(r.patternSources().get(layers.get(0)).how()).append('\n');
+        });
         return s.toString();
     }
 

@@ -118,6 +118,23 @@ final class GraphBuilder {
         return name;
     }
 
+    /** A weight of {@code type} (FLOAT or FLOAT16) in the external data file; returns the initializer name. */
+    String weight(String name, long[] dims, TensorProto.DataType type, java.util.function.Supplier<WeightFile.Values> values) {
+        graph.addInitializer(weights.add(name, dims, type, values));
+        return name;
+    }
+
+    /** A tensor of 8-bit integers (UINT8 or INT8) in the external data file; returns the initializer name. */
+    String weightBytes(String name, long[] dims, TensorProto.DataType type, java.util.function.Supplier<byte[]> bytes) {
+        graph.addInitializer(weights.addBytes(name, dims, type, bytes));
+        return name;
+    }
+
+    /** An inline scalar of 8-bit integer type (UINT8 or INT8), shared by name. */
+    String int8Scalar(String name, TensorProto.DataType type, int value) {
+        return inline(name, TensorProto.newBuilder().setDataType(type.getNumber()), new byte[] {(byte) value});
+    }
+
     /** An inline int64 constant of shape [n] (or a scalar when {@code scalar}), shared by name. */
     String int64s(boolean scalar, long... values) {
         StringBuilder name = new StringBuilder(scalar ? "const_i64_scalar_" : "const_i64_");
@@ -140,6 +157,25 @@ final class GraphBuilder {
             b.putFloat(v);
         }
         TensorProto.Builder t = TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT.getNumber());
+        if (!scalar) {
+            t.addDims(values.length);
+        }
+        return inline(name, t, b.array());
+    }
+
+    /** An inline constant of {@code type} (FLOAT, or FLOAT16 rounded to nearest), of shape [n] or a scalar. */
+    String floats(TensorProto.DataType type, String name, boolean scalar, float... values) {
+        if (type == TensorProto.DataType.FLOAT) {
+            return floats(name, scalar, values);
+        }
+        if (type != TensorProto.DataType.FLOAT16) {
+            throw new IllegalArgumentException("float constants are FLOAT or FLOAT16, not " + type);
+        }
+        ByteBuffer b = ByteBuffer.allocate(values.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putShort(Float16.fromFloat(v));
+        }
+        TensorProto.Builder t = TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT16.getNumber());
         if (!scalar) {
             t.addDims(values.length);
         }

@@ -42,16 +42,24 @@ final class Qwen2Graph {
     }
 
     private static final float FLOAT_MIN = -Float.MAX_VALUE;
+    /** The lowest finite fp16 value, the mask's "−∞" in fp16 graphs. */
+    private static final float FLOAT16_MIN = -65504f;
     private static final String MODEL = "/model";
 
     private final SynthSpec spec;
     private final GraphBuilder g;
+    /** The element type of weights and activations (FLOAT or FLOAT16). */
+    private final DataType ft;
+    /** Names the float constants after their type ("f32", "f16"): one graph never mixes them up. */
+    private final String ftTag;
     private final int d;
     private int matMulWeightCounter = 1000;
     // rotary tables of the decomposed style, (B, 1, T, d), shared by all layers
     private String cos;
     private String sin;
     private String mask;
+    /** The boolean form of the mask (B, 1, T, T), true where attention is allowed, as torch hands it to SDPA. */
+    private String allowed;
     // inputs of the fused style's GroupQueryAttention
     private String seqlensK;
     private String totalLength;
@@ -62,6 +70,18 @@ final class Qwen2Graph {
         this.spec = spec;
         this.g = g;
         this.d = spec.headDim();
+        this.ft = spec.dtype().onnx();
+        this.ftTag = ft == DataType.FLOAT ? "f32" : "f16";
+    }
+
+    /** A weight in the model's float type. */
+    private String weight(String name, long[] dims, Supplier<WeightFile.Values> values) {
+        return g.weight(name, dims, ft, values);
+    }
+
+    /** An inline scalar constant in the model's float type. */
+    private String scalar(String name, float value) {
+        return g.floats(ft, name, true, value);
     }
 
     /** Adds the whole model to {@code g}, registering its weights with g's weight file. */
@@ -74,11 +94,11 @@ final class Qwen2Graph {
         g.input("attention_mask", DataType.INT64, "batch_size", "sequence_length");
         g.input("position_ids", DataType.INT64, "batch_size", "sequence_length");
 
-        String embed = g.weight("model.embed_tokens.weight", dims(spec.vocab(), spec.hidden()),
+        String embed = weight("model.embed_tokens.weight", dims(spec.vocab(), spec.hidden()),
                 random("embed_tokens.weight", Scales.EMBEDDING));
         String x = g.op(MODEL + "/embed_tokens", "Gather", embed, "input_ids"); // (B, T, D)
 
-        if (spec.style() == Style.DECOMPOSED) {
+        if (spec.style().ordinaryRotaryAndMask()) {
             rotaryTables();
             causalMask();
         } else {
@@ -98,14 +118,14 @@ final class Qwen2Graph {
                 .attr("axis", 0L).out(); // [B, T, vocab]
         g.node(scope, "Reshape", flatLogits, logitsShape).outputs("logits");
 
-        g.output("logits", DataType.FLOAT, "batch_size", "sequence_length", spec.vocab());
+        g.output("logits", ft, "batch_size", "sequence_length", spec.vocab());
         for (int i = 0; i < spec.layers(); i++) {
-            g.output("present." + i + ".key", DataType.FLOAT, "batch_size", spec.kvHeads(), "sequence_length", d);
-            g.output("present." + i + ".value", DataType.FLOAT, "batch_size", spec.kvHeads(), "sequence_length", d);
+            g.output("present." + i + ".key", ft, "batch_size", spec.kvHeads(), "sequence_length", d);
+            g.output("present." + i + ".value", ft, "batch_size", spec.kvHeads(), "sequence_length", d);
         }
         if (spec.gqaQkOutput() != 0) {
             for (int i = 0; i < spec.layers(); i++) {
-                g.output(qkOutputName(i), DataType.FLOAT, "batch_size", spec.heads(), "sequence_length",
+                g.output(qkOutputName(i), ft, "batch_size", spec.heads(), "sequence_length",
                         "sequence_length");
             }
         }
@@ -119,7 +139,11 @@ final class Qwen2Graph {
     private String layer(int i, String x) {
         String scope = MODEL + "/layers." + i;
         String h = rmsNorm(scope + "/input_layernorm", x);
-        String attn = spec.style() == Style.DECOMPOSED ? decomposedAttention(i, h) : fusedAttention(i, h);
+        String attn = switch (spec.style()) {
+            case DECOMPOSED, SDPA, SDPA_BOOL -> decomposedAttention(i, h);
+            case ONNX_ATTENTION, MHA -> standardOrMultiHeadAttention(i, h);
+            case FUSED_GQA -> fusedAttention(i, h);
+        };
         x = g.op(scope, "Add", x, attn);
         String h2 = rmsNorm(scope + "/post_attention_layernorm", x);
         return g.op(scope, "Add", x, mlp(i, h2));
@@ -136,8 +160,13 @@ final class Qwen2Graph {
         String pos3 = g.op(scope, "Unsqueeze", pos, g.int64s(false, 2)); // (B, T, 1)
         String freqs = g.op(scope, "Mul", pos3, g.floats("model.rotary_emb.inv_freq", false, invFreq)); // (B, T, d/2)
         String emb = g.node(scope, "Concat", freqs, freqs).attr("axis", -1L).out(); // (B, T, d)
-        cos = g.op(scope, "Unsqueeze", g.op(scope, "Cos", emb), g.int64s(false, 1)); // (B, 1, T, d)
-        sin = g.op(scope, "Unsqueeze", g.op(scope, "Sin", emb), g.int64s(false, 1));
+        cos = g.op(scope, "Unsqueeze", toModelType(scope, g.op(scope, "Cos", emb)), g.int64s(false, 1)); // (B, 1, T, d)
+        sin = g.op(scope, "Unsqueeze", toModelType(scope, g.op(scope, "Sin", emb)), g.int64s(false, 1));
+    }
+
+    /** A float32 tensor cast to the model's type (nothing when that is float32): the angles stay exact in fp32. */
+    private String toModelType(String scope, String x) {
+        return ft == DataType.FLOAT ? x : g.node(scope, "Cast", x).attr("to", (long) ft.getNumber()).out();
     }
 
     /** inv_freq[i] = θ^(−2i/d), rounded to float32 as Hugging Face (and attnscope.attention.Rotary) do. */
@@ -160,13 +189,16 @@ final class Qwen2Graph {
         String range = g.op(scope, "Range", g.int64s(true, 0), t, g.int64s(true, 1)); // (T)
         String queryPos = g.op(scope, "Unsqueeze", range, g.int64s(false, 1)); // (T, 1)
         String keyPos = g.op(scope, "Unsqueeze", range, g.int64s(false, 0)); // (1, T)
-        String future = g.op(scope, "Greater", keyPos, queryPos); // (T, T): key s after query t
+        // (T, T): key s after query t. With the FUTURE_VISIBLE_MASK fault, s > t + T: never, so only padding
+        // is masked, and the mask keeps its (B, 1, T, T) shape, which fused attention ops require.
+        String limit = spec.faults().contains(Fault.FUTURE_VISIBLE_MASK) ? g.op(scope, "Add", queryPos, t) : queryPos;
+        String future = g.op(scope, "Greater", keyPos, limit);
         String padding = g.op(scope, "Equal", "attention_mask", g.int64s(true, 0)); // (B, T)
         String padding4 = g.op(scope, "Unsqueeze", padding, g.int64s(false, 1, 2)); // (B, 1, 1, T)
-        String blocked = spec.faults().contains(Fault.FUTURE_VISIBLE_MASK) ? padding4
-                : g.op(scope, "Or", future, padding4); // (B, 1, T, T)
-        mask = g.op(scope, "Where", blocked, g.floats("const_f32_min", true, FLOAT_MIN),
-                g.floats("const_f32_0", true, 0f));
+        String blocked = g.op(scope, "Or", future, padding4); // (B, 1, T, T)
+        allowed = g.op(scope, "Not", blocked); // (B, 1, T, T) bool: true where query t may read key s
+        float lowest = ft == DataType.FLOAT ? FLOAT_MIN : FLOAT16_MIN;
+        mask = g.op(scope, "Where", blocked, scalar("const_" + ftTag + "_min", lowest), scalar("const_" + ftTag + "_0", 0f));
     }
 
     private String decomposedAttention(int i, String h) {
@@ -188,14 +220,24 @@ final class Qwen2Graph {
         String kT = g.node(scope, "Transpose", kAll).ints("perm", 0L, 1L, 3L, 2L).out(); // (B, H, d, T)
         String scores; // (B, H, T, T)
         float scale = (float) (1.0 / Math.sqrt(d));
-        if (spec.scale() == ScalePlacement.SPLIT_SQRT) {
-            String s = g.floats(scope + "/sqrt_scale", true, (float) Math.sqrt(scale));
+        if (spec.scale() == ScalePlacement.SPLIT_SQRT || spec.style() != Style.DECOMPOSED) {
+            // torch's SDPA export: √scale on Q and on Kᵀ, so that the product stays in range in fp16
+            String s = scalar(scope + "/sqrt_scale", (float) Math.sqrt(scale));
             scores = g.op(scope, "MatMul", g.op(scope, "Mul", qRot, s), g.op(scope, "Mul", kT, s));
         } else {
-            scores = g.op(scope, "Mul", g.op(scope, "MatMul", qRot, kT), g.floats(scope + "/scale", true, scale));
+            scores = g.op(scope, "Mul", g.op(scope, "MatMul", qRot, kT), scalar(scope + "/scale", scale));
         }
-        String masked = g.op(scope, "Add", scores, mask);
-        String pattern = g.node(scope, "Softmax", masked).attr("axis", -1L).out(); // rows sum to 1
+        String pattern;
+        if (spec.style() == Style.SDPA_BOOL) {
+            // Where(mask, 0, −∞) → Add → Softmax; a fully masked row would be NaN, so torch zeroes NaN after softmax.
+            String bias = g.op(scope, "Where", allowed, scalar("const_" + ftTag + "_0", 0f),
+                    scalar("const_" + ftTag + "_minus_inf", Float.NEGATIVE_INFINITY)); // (B, 1, T, T)
+            String weights = g.node(scope, "Softmax", g.op(scope, "Add", scores, bias)).attr("axis", -1L).out();
+            pattern = g.op(scope, "Where", g.op(scope, "IsNaN", weights), scalar("const_" + ftTag + "_0", 0f), weights);
+        } else {
+            String masked = g.op(scope, "Add", scores, mask);
+            pattern = g.node(scope, "Softmax", masked).attr("axis", -1L).out(); // rows sum to 1
+        }
         String z = g.op(scope, "MatMul", pattern, vAll); // (B, H, T, d)
         String zT = g.node(scope, "Transpose", z).ints("perm", 0L, 2L, 1L, 3L).out(); // (B, T, H, d)
         String concat = g.op(scope, "Reshape", permuteHeadsIfFaulty(scope, zT), g.int64s(false, 0, 0, heads * d));
@@ -252,6 +294,38 @@ final class Qwen2Graph {
         return g.node(scope, "Gather", perHead, g.int64s(false, order)).attr("axis", 2L).out();
     }
 
+    // ---- one attention op after ordinary rotary: ONNX Attention (opset 23), com.microsoft:MultiHeadAttention ----
+
+    /**
+     * ONNX Attention(Q (B, H, T, d), K, V (B, Hkv, T, d), attn_mask (B, 1, T, T)) → Y (B, H, T, d): grouped-query
+     * attention natively. MultiHeadAttention(query (B, T, H·d), key, value (B, H, T, d) repeated to H heads,
+     * attention_bias (B, 1, T, T)) → (B, T, H·d): it takes no fewer key/value heads than query heads.
+     */
+    private String standardOrMultiHeadAttention(int i, String h) {
+        String scope = MODEL + "/layers." + i + "/self_attn";
+        int heads = spec.heads();
+        int kvHeads = spec.kvHeads();
+        String q = linear(i, scope, "q_proj", h, spec.hidden(), heads * d, true); // (B, T, H·d)
+        String k = linear(i, scope, "k_proj", h, spec.hidden(), kvHeads * d, true); // (B, T, Hkv·d)
+        String v = linear(i, scope, "v_proj", h, spec.hidden(), kvHeads * d, true);
+        String qRot = rotate(scope, splitHeads(scope, q, heads, null), null); // (B, H, T, d)
+        String kRot = rotate(scope, splitHeads(scope, k, kvHeads, null), "present." + i + ".key"); // (B, Hkv, T, d)
+        String v4 = splitHeads(scope, v, kvHeads, "present." + i + ".value");
+        String perHead; // (B, T, H, d)
+        if (spec.style() == Style.ONNX_ATTENTION) {
+            String y = g.node(scope, "Attention", qRot, kRot, v4, mask).out(); // (B, H, T, d)
+            perHead = g.node(scope, "Transpose", y).ints("perm", 0L, 2L, 1L, 3L).out();
+        } else {
+            String q3 = g.op(scope, "Reshape", g.node(scope, "Transpose", qRot).ints("perm", 0L, 2L, 1L, 3L).out(),
+                    g.int64s(false, 0, 0, heads * d)); // (B, T, H·d)
+            String out = g.node(scope, "MultiHeadAttention", q3, repeatKv(scope, kRot), repeatKv(scope, v4), "", "", mask)
+                    .domain(GraphBuilder.MS_DOMAIN).attr("num_heads", (long) heads).out(); // (B, T, H·d)
+            perHead = g.op(scope, "Reshape", out, g.int64s(false, 0, 0, heads, d));
+        }
+        String concat = g.op(scope, "Reshape", permuteHeadsIfFaulty(scope, perHead), g.int64s(false, 0, 0, heads * d));
+        return linear(i, scope, "o_proj", concat, heads * d, spec.hidden(), false); // (B, T, D)
+    }
+
     // ---- fused attention (onnxruntime-genai builder) ----
 
     /** seqlens_k = (Σ attention_mask) − 1 per row, int32 (B); total_sequence_length = T, int32; cos/sin caches. */
@@ -264,8 +338,8 @@ final class Qwen2Graph {
         String t = g.node(scope, "Gather", shape, g.int64s(true, 1)).attr("axis", 0L).out();
         totalLength = g.node(scope, "Cast", t).attr("to", (long) DataType.INT32.getNumber()).out();
         float[] invFreq = inverseFrequencies();
-        cosCache = g.weight("cos_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, true));
-        sinCache = g.weight("sin_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, false));
+        cosCache = weight("cos_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, true));
+        sinCache = weight("sin_cache", dims(spec.maxPositions(), d / 2), () -> angleTable(invFreq, false));
     }
 
     /** Rows p = 0.., columns i &lt; d/2: cos or sin of the float32 angle p·inv_freq[i]. */
@@ -332,18 +406,52 @@ final class Qwen2Graph {
         String nodeScope = scope + "/" + module;
         String key = "layers." + i + "." + module;
         String path = nodeScope.substring(1).replace('/', '.'); // model.layers.0.self_attn.q_proj
-        boolean optimum = spec.style() == Style.DECOMPOSED;
+        boolean optimum = spec.style() != Style.FUSED_GQA;
         boolean queryOrKey = module.equals("q_proj") || module.equals("k_proj");
         double std = (queryOrKey ? Scales.QK_WEIGHT : 1.0) / Math.sqrt(in);
         String weightName = optimum ? "onnx::MatMul_" + (matMulWeightCounter++) : path + ".MatMul.weight";
-        String w = g.weight(weightName, dims(in, out), random(key + ".weight", std));
-        String y = g.op(nodeScope, "MatMul", x, w);
+        String y = switch (spec.quantize()) {
+            case NONE -> g.op(nodeScope, "MatMul", x, weight(weightName, dims(in, out), random(key + ".weight", std)));
+            case Q4 -> matMulNBits(nodeScope, weightName, x, new QuantizedWeights(in, out, random(key + ".weight", std)), in, out);
+            case INT8 -> matMulInteger(nodeScope, weightName, x, new QuantizedWeights(in, out, random(key + ".weight", std)), in, out);
+        };
         if (!withBias) {
             return y;
         }
         double biasStd = queryOrKey ? Scales.QK_BIAS : Scales.V_BIAS;
-        String b = g.weight(optimum ? path + ".bias" : path + ".Add.bias", dims(out), random(key + ".bias", biasStd));
+        String b = weight(optimum ? path + ".bias" : path + ".Add.bias", dims(out), random(key + ".bias", biasStd));
         return g.op(nodeScope, "Add", b, y);
+    }
+
+    /** y = x·W with W in 4-bit blocks: com.microsoft:MatMulNBits (codes (out, blocks, 16), scales (out·blocks)). */
+    private String matMulNBits(String scope, String weightName, String x, QuantizedWeights q, int in, int out) {
+        float[] scales = q.q4Scales();
+        if (ft == DataType.FLOAT16) {
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = Float16.round(scales[i]); // the codes are made with the scale the op will read
+            }
+        }
+        String codes = g.weightBytes(weightName + "_Q4", dims(out, q.blocks(), QuantizedWeights.BLOCK / 2), DataType.UINT8,
+                () -> q.q4Codes(scales));
+        String scale = weight(weightName + "_scales", dims((long) out * q.blocks()), () -> QuantizedWeights.of(scales));
+        return g.node(scope, "MatMulNBits", x, codes, scale).domain(GraphBuilder.MS_DOMAIN)
+                .attr("K", (long) in).attr("N", (long) out).attr("bits", 4L).attr("block_size", (long) QuantizedWeights.BLOCK).out();
+    }
+
+    /**
+     * y = x·W with int8 W, as quantize_dynamic writes it: x → DynamicQuantizeLinear → (x_q, x_scale,
+     * x_zero_point); MatMulInteger(x_q, W_q, x_zero_point, 0) → Cast → · (x_scale · W_scale).
+     */
+    private String matMulInteger(String scope, String weightName, String x, QuantizedWeights q, int in, int out) {
+        float wScale = q.int8Scale();
+        String codes = g.weightBytes(weightName + "_quantized", dims(in, out), DataType.INT8, () -> q.int8Codes(wScale));
+        GraphBuilder.Node dq = g.node(scope, "DynamicQuantizeLinear", x);
+        String base = dq.name();
+        dq.outputs(base + "_output_0", base + "_output_1", base + "_output_2");
+        String product = g.op(scope, "MatMulInteger", dq.out(0), codes, dq.out(2), g.int8Scalar("const_i8_0", DataType.INT8, 0));
+        String floats = g.node(scope, "Cast", product).attr("to", (long) DataType.FLOAT.getNumber()).out();
+        String scale = g.op(scope, "Mul", dq.out(1), g.floats(weightName + "_scale", true, wScale));
+        return g.op(scope, "Mul", floats, scale);
     }
 
     /**
@@ -361,9 +469,9 @@ final class Qwen2Graph {
         double[] biasStd = {Scales.QK_BIAS, Scales.QK_BIAS, Scales.V_BIAS};
         String prefix = "layers." + i + ".";
         int packed = widths[0] + widths[1] + widths[2];
-        String w = g.weight(path + ".MatMul.weight", dims(spec.hidden(), packed), () -> new SideBySide(widths,
+        String w = weight(path + ".MatMul.weight", dims(spec.hidden(), packed), () -> new SideBySide(widths,
                 j -> RandomValues.withStd(spec.seed(), prefix + modules[j] + ".weight", weightStd[j])));
-        String b = g.weight(path + ".Add.bias", dims(packed), () -> new SideBySide(widths,
+        String b = weight(path + ".Add.bias", dims(packed), () -> new SideBySide(widths,
                 j -> RandomValues.withStd(spec.seed(), prefix + modules[j] + ".bias", biasStd[j])));
         return g.op(nodeScope, "Add", b, g.op(nodeScope, "MatMul", h, w));
     }
@@ -414,11 +522,14 @@ final class Qwen2Graph {
     private String rmsNorm(String scope, String x) {
         String weightName = scope.substring(1).replace('/', '.') + ".weight"; // model.layers.0.input_layernorm.weight
         String key = weightName.substring("model.".length());
-        String w = g.weight(weightName, dims(spec.hidden()),
+        String w = weight(weightName, dims(spec.hidden()),
                 () -> new RandomValues(spec.seed(), key, 1.0, Scales.NORM_SPREAD));
-        String square = g.op(scope, "Pow", x, g.floats("const_f32_2", true, 2f));
-        String mean = g.node(scope, "ReduceMean", square).ints("axes", -1L).attr("keepdims", 1L).out();
-        String eps = g.floats("const_f32_eps", true, (float) SyntheticModelWriter.RMS_NORM_EPS);
+        String square = g.op(scope, "Pow", x, scalar("const_" + ftTag + "_2", 2f));
+        // ReduceMean takes its axes as an attribute up to opset 17, as an input from opset 18 on.
+        String mean = spec.style().opset() >= 18
+                ? g.node(scope, "ReduceMean", square, g.int64s(false, -1)).attr("keepdims", 1L).out()
+                : g.node(scope, "ReduceMean", square).ints("axes", -1L).attr("keepdims", 1L).out();
+        String eps = scalar("const_" + ftTag + "_eps", (float) SyntheticModelWriter.RMS_NORM_EPS);
         String rms = g.op(scope, "Sqrt", g.op(scope, "Add", mean, eps));
         return g.op(scope, "Mul", w, g.op(scope, "Div", x, rms));
     }

@@ -30,36 +30,139 @@ import java.util.Set;
  *                        query input of GroupQueryAttention, as the genai builder writes it
  * @param configRopeTheta the rope_theta written to config.json: equal to {@code ropeTheta} for an
  *                        honest model, different to test that the inspector notices a wrong config
+ * @param dtype           the element type of weights and activations (fp16: as onnxruntime-genai's
+ *                        builder and the onnx-community fp16 files store them)
+ * @param quantize        how the linear layers' weights are stored: plain, 4-bit blocks (MatMulNBits, the
+ *                        onnx-community q4 / q4f16 files) or 8-bit (DynamicQuantizeLinear + MatMulInteger, int8)
  */
 public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int layers, int intermediate, int vocab,
         double ropeTheta, int maxPositions, long seed, Style style, ScalePlacement scale, Set<Fault> faults,
-        int gqaQkOutput, boolean packedQkv, double configRopeTheta) {
+        int gqaQkOutput, boolean packedQkv, double configRopeTheta, DType dtype, Quantize quantize) {
 
     /** The graph style: which real exporter the graph looks like. */
     public enum Style {
         /** optimum / transformers.js: attention as MatMul → Mul → Add(mask) → Softmax → MatMul. */
         DECOMPOSED("decomposed"),
+        /**
+         * torch exporting scaled_dot_product_attention with a float mask: Mul(√scale) on Q and on Kᵀ,
+         * MatMul, Add(mask), Softmax, MatMul.
+         */
+        SDPA("sdpa"),
+        /**
+         * torch ≥ 2.1 exporting scaled_dot_product_attention with a boolean mask (transformers ≥ 4.53):
+         * Where(mask, 0, −∞) → Add → Softmax → Where(IsNaN(w), 0, w) → MatMul(V).
+         */
+        SDPA_BOOL("sdpa-bool"),
+        /** torch's dynamo exporter at opset ≥ 23: the standard ONNX Attention op, K/V with Hkv heads, a float mask. */
+        ONNX_ATTENTION("onnx-attention"),
+        /**
+         * ONNX Runtime's transformer optimizer: com.microsoft:MultiHeadAttention, queries (B, T, H·d),
+         * keys and values repeated to H heads (B, H, T, d) before it, the mask as attention_bias.
+         */
+        MHA("mha"),
         /** onnxruntime-genai builder: one com.microsoft:GroupQueryAttention node with do_rotary=1. */
-        FUSED_GQA("fused-gqa");
+        FUSED_GQA("fused-gqa", "gqa");
 
         private final String cliName;
+        private final String alias;
 
         Style(String cliName) {
-            this.cliName = cliName;
+            this(cliName, cliName);
         }
 
-        /** The name on the command line and in config.json ("decomposed", "fused-gqa"). */
+        Style(String cliName, String alias) {
+            this.cliName = cliName;
+            this.alias = alias;
+        }
+
+        /** The name on the command line and in config.json ("decomposed", "fused-gqa", ...). */
         public String cliName() {
             return cliName;
         }
 
+        /** Rotary and mask built from position_ids and attention_mask in ordinary ops (all but fused-gqa). */
+        public boolean ordinaryRotaryAndMask() {
+            return this != FUSED_GQA;
+        }
+
+        /** The ONNX opset the graph needs: 23 for the standard Attention op, else 17. */
+        public int opset() {
+            return this == ONNX_ATTENTION ? 23 : 17;
+        }
+
+        /** Whether the graph uses com.microsoft ops. */
+        public boolean microsoftOps() {
+            return this == FUSED_GQA || this == MHA;
+        }
+
         public static Style fromCliName(String name) {
             for (Style s : values()) {
-                if (s.cliName.equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name)) {
+                if (s.cliName.equalsIgnoreCase(name) || s.alias.equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name)) {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown style '" + name + "': expected decomposed or fused-gqa");
+            throw new IllegalArgumentException("unknown style '" + name + "': expected one of "
+                    + java.util.Arrays.stream(values()).map(Style::cliName).collect(java.util.stream.Collectors.joining(", ")));
+        }
+    }
+
+    /** The floating-point type the graph computes in. */
+    public enum DType {
+        FP32("fp32", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT),
+        FP16("fp16", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT16);
+
+        private final String cliName;
+        private final ai.onnx.proto.OnnxMl.TensorProto.DataType onnx;
+
+        DType(String cliName, ai.onnx.proto.OnnxMl.TensorProto.DataType onnx) {
+            this.cliName = cliName;
+            this.onnx = onnx;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        /** The ONNX element type of weights and activations. */
+        public ai.onnx.proto.OnnxMl.TensorProto.DataType onnx() {
+            return onnx;
+        }
+
+        public static DType fromCliName(String name) {
+            for (DType t : values()) {
+                if (t.cliName.equalsIgnoreCase(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown dtype '" + name + "': expected fp32 or fp16");
+        }
+    }
+
+    /** How the linear layers' weights are stored. */
+    public enum Quantize {
+        NONE("none"),
+        /** MatMulNBits: 4-bit, blocks of 32 along the input axis, one scale per block and output column, zero point 8. */
+        Q4("q4"),
+        /** quantize_dynamic: int8 weights with one scale, activations quantized on the fly (DynamicQuantizeLinear → MatMulInteger). */
+        INT8("int8");
+
+        private final String cliName;
+
+        Quantize(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Quantize fromCliName(String name) {
+            for (Quantize q : values()) {
+                if (q.cliName.equalsIgnoreCase(name)) {
+                    return q;
+                }
+            }
+            throw new IllegalArgumentException("unknown quantization '" + name + "': expected none, q4 or int8");
         }
     }
 
@@ -85,8 +188,18 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
     public SynthSpec {
         faults = faults == null || faults.isEmpty() ? Collections.emptySet()
                 : Collections.unmodifiableSet(EnumSet.copyOf(faults));
-        if (style == null || scale == null) {
-            throw new IllegalArgumentException("style and scale placement must be given");
+        if (quantize == null) {
+            quantize = Quantize.NONE;
+        }
+        if (quantize == Quantize.INT8 && dtype != DType.FP32) {
+            throw new IllegalArgumentException("int8 quantization needs dtype fp32: DynamicQuantizeLinear reads float32 "
+                    + "(the onnx-community int8 files are fp32 models)");
+        }
+        if (quantize != Quantize.NONE && packedQkv) {
+            throw new IllegalArgumentException("quantization of the packed qkv_proj is not written; leave out the packed QKV");
+        }
+        if (style == null || scale == null || dtype == null) {
+            throw new IllegalArgumentException("style, scale placement and dtype must be given");
         }
         requirePositive("hidden size", hidden);
         requirePositive("heads", heads);
@@ -165,7 +278,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         Builder b = new Builder().hidden(hidden).heads(heads).kvHeads(kvHeads).headDim(headDim).layers(layers)
                 .intermediate(intermediate).vocab(vocab).ropeTheta(ropeTheta).maxPositions(maxPositions).seed(seed)
                 .style(style).scale(scale).faults(faults).gqaQkOutput(gqaQkOutput)
-                .packedQkv(packedQkv);
+                .packedQkv(packedQkv).dtype(dtype).quantize(quantize);
         if (configRopeTheta != ropeTheta) {
             b.configRopeTheta(configRopeTheta);
         }
@@ -195,6 +308,8 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         private int gqaQkOutput;
         private boolean packedQkv;
         private Double configRopeTheta;
+        private DType dtype = DType.FP32;
+        private Quantize quantize = Quantize.NONE;
 
         public Builder hidden(int v) { hidden = v; return this; }
         public Builder heads(int v) { heads = v; return this; }
@@ -210,6 +325,8 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         public Builder scale(ScalePlacement v) { scale = v; return this; }
         public Builder gqaQkOutput(int v) { gqaQkOutput = v; return this; }
         public Builder packedQkv(boolean v) { packedQkv = v; return this; }
+        public Builder dtype(DType v) { dtype = v; return this; }
+        public Builder quantize(Quantize v) { quantize = v; return this; }
         /** Writes this rope_theta to config.json while the graph keeps {@link #ropeTheta}: a lying config. */
         public Builder configRopeTheta(double v) { configRopeTheta = v; return this; }
 
@@ -226,7 +343,7 @@ public record SynthSpec(int hidden, int heads, int kvHeads, int headDim, int lay
         /** @throws IllegalArgumentException naming the first inconsistent value */
         public SynthSpec build() {
             return new SynthSpec(hidden, heads, kvHeads, headDim, layers, intermediate, vocab, ropeTheta, maxPositions,
-                    seed, style, scale, faults, gqaQkOutput, packedQkv, configRopeTheta == null ? ropeTheta : configRopeTheta);
+                    seed, style, scale, faults, gqaQkOutput, packedQkv, configRopeTheta == null ? ropeTheta : configRopeTheta, dtype, quantize);
         }
     }
 }

@@ -32,6 +32,8 @@ public final class SyntheticModelWriter {
     /** ONNX IR version 8 (ONNX 1.13), the one that goes with opset 17. */
     static final long IR_VERSION = 8;
     static final long OPSET = 17;
+    /** ONNX IR version 11 (ONNX 1.18), the one that goes with opset 23 (the standard Attention op). */
+    static final long IR_VERSION_OPSET_23 = 11;
     static final double RMS_NORM_EPS = 1e-6;
     public static final String GRAPH_FILE = "model.onnx";
     public static final String DATA_FILE = "model.onnx.data";
@@ -101,8 +103,11 @@ public final class SyntheticModelWriter {
                 .setProducerName("attnscope synth").setProducerVersion("1")
                 .setDocString("Synthetic Qwen2-architecture model with seeded random weights (seed " + spec.seed()
                         + ", style " + spec.style().cliName() + "): not a trained model.")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
-        if (spec.style() == SynthSpec.Style.FUSED_GQA) {
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(spec.style().opset()));
+        if (spec.style().opset() > OPSET) {
+            model.setIrVersion(IR_VERSION_OPSET_23);
+        }
+        if (spec.style().microsoftOps() || spec.quantize() == SynthSpec.Quantize.Q4) {
             model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(GraphBuilder.MS_DOMAIN).setVersion(1));
         }
         model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelConfig.SYNTHETIC_KEY).setValue("true"));
@@ -137,7 +142,7 @@ public final class SyntheticModelWriter {
         c.put("hidden_act", "silu");
         c.put("tie_word_embeddings", true);
         c.put("use_sliding_window", false);
-        c.put("torch_dtype", "float32");
+        c.put("torch_dtype", spec.dtype() == SynthSpec.DType.FP16 ? "float16" : "float32");
         c.put(ModelConfig.SYNTHETIC_KEY, true);
         c.put("attnscope_seed", spec.seed());
         c.put("attnscope_style", spec.style().cliName());

@@ -31,7 +31,7 @@ final class WeightFile {
         void next(float[] chunk, int count);
     }
 
-    private record Entry(String name, long offset, long count, Supplier<Values> values) {
+    private record Entry(String name, long offset, long count, boolean half, Supplier<Values> values, Supplier<byte[]> bytes) {
     }
 
     private final String location;
@@ -45,21 +45,57 @@ final class WeightFile {
 
     /** Reserves room for a float32 tensor and returns its initializer, pointing into the data file. */
     TensorProto add(String name, long[] dims, Supplier<Values> values) {
+        return add(name, dims, TensorProto.DataType.FLOAT, values);
+    }
+
+    /**
+     * Reserves room for a tensor of {@code type} (FLOAT, or FLOAT16: the generated floats rounded to
+     * nearest) and returns its initializer, pointing into the data file.
+     */
+    TensorProto add(String name, long[] dims, TensorProto.DataType type, Supplier<Values> values) {
+        if (type != TensorProto.DataType.FLOAT && type != TensorProto.DataType.FLOAT16) {
+            throw new IllegalArgumentException("weights are FLOAT or FLOAT16, not " + type);
+        }
+        boolean half = type == TensorProto.DataType.FLOAT16;
         long count = 1;
         for (long d : dims) {
             count *= d;
         }
-        long bytes = count * Float.BYTES;
+        long bytes = count * (half ? Short.BYTES : Float.BYTES);
         long alignment = bytes >= LARGE_TENSOR_BYTES ? LARGE_ALIGNMENT : SMALL_ALIGNMENT;
         long offset = (size + alignment - 1) / alignment * alignment;
-        entries.add(new Entry(name, offset, count, values));
+        entries.add(new Entry(name, offset, count, half, values, null));
         size = offset + bytes;
         TensorProto.Builder t = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setDataType(type.getNumber())
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(entry("location", location))
                 .addExternalData(entry("offset", Long.toString(offset)))
                 .addExternalData(entry("length", Long.toString(bytes)));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    /**
+     * Reserves room for a tensor of 8-bit integers ({@code type} UINT8 or INT8), whose bytes {@code bytes}
+     * makes when the file is written (quantized weights, computed from the whole float matrix).
+     */
+    TensorProto addBytes(String name, long[] dims, TensorProto.DataType type, Supplier<byte[]> bytes) {
+        long count = 1;
+        for (long d : dims) {
+            count *= d;
+        }
+        long alignment = count >= LARGE_TENSOR_BYTES ? LARGE_ALIGNMENT : SMALL_ALIGNMENT;
+        long offset = (size + alignment - 1) / alignment * alignment;
+        entries.add(new Entry(name, offset, count, false, null, bytes));
+        size = offset + count;
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry("location", location))
+                .addExternalData(entry("offset", Long.toString(offset)))
+                .addExternalData(entry("length", Long.toString(count)));
         for (long d : dims) {
             t.addDims(d);
         }
@@ -81,18 +117,39 @@ final class WeightFile {
             progress.progress(0, size);
             for (Entry e : entries) {
                 position = pad(ch, buffer, position, e.offset());
+                if (e.bytes() != null) {
+                    byte[] raw = e.bytes().get();
+                    if (raw.length != e.count()) {
+                        throw new IllegalStateException(e.name() + ": " + raw.length + " bytes made, " + e.count() + " reserved");
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(raw);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    position += raw.length;
+                    progress.progress(position, size);
+                    continue;
+                }
                 Values values = e.values().get();
                 for (long done = 0; done < e.count(); ) {
                     int n = (int) Math.min(CHUNK_FLOATS, e.count() - done);
                     values.next(chunk, n);
-                    floats.clear();
-                    floats.put(chunk, 0, n);
-                    buffer.clear().limit(n * Float.BYTES);
+                    int bytes = n * (e.half() ? Short.BYTES : Float.BYTES);
+                    if (e.half()) {
+                        buffer.clear();
+                        for (int j = 0; j < n; j++) {
+                            buffer.putShort(j * Short.BYTES, Float16.fromFloat(chunk[j]));
+                        }
+                    } else {
+                        floats.clear();
+                        floats.put(chunk, 0, n);
+                    }
+                    buffer.clear().limit(bytes);
                     while (buffer.hasRemaining()) {
                         ch.write(buffer);
                     }
                     done += n;
-                    position += (long) n * Float.BYTES;
+                    position += bytes;
                     progress.progress(position, size);
                 }
             }

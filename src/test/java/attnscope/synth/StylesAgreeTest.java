@@ -43,6 +43,17 @@ class StylesAgreeTest {
         assertSameOutputs(dec, packed);
     }
 
+    /** Every exporter structure (SDPA float/bool mask, ONNX Attention, MultiHeadAttention) computes the decomposed graph's outputs. */
+    @Test
+    void everyStructureGivesTheDecomposedOutputs() throws Exception {
+        SynthSpec.Builder b = SynthSpec.qwen25Geometry(2).vocab(512).intermediate(256).seed(3);
+        Path dec = SyntheticModelWriter.write(b.style(Style.DECOMPOSED).build(), tmp.resolve("dec"), null, null);
+        for (Style style : Style.values()) {
+            Path other = SyntheticModelWriter.write(b.style(style).build(), tmp.resolve(style.cliName()), null, null);
+            assertSameOutputs(dec, other);
+        }
+    }
+
     @Test
     void swappedHeadsFaultIsTheSameInBothStyles() throws Exception {
         compare(SynthSpec.tiny().seed(4).fault(SynthSpec.Fault.SWAPPED_HEADS));

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f target/attnscope.jar ] || [ -n "$(find src pom.xml -newer target/attnscope.jar -print -quit)" ]; then
-  mvn -q -B -DskipTests package
+  mvn -q -B -Dstyle.color=never -DskipTests package
 fi
 if [ ! -d models/qwen2.5-0.5b-instruct ]; then
   scripts/fetch-qwen2-tokenizer.sh models/qwen2-tokenizer || echo "lesson: no npm, so the stand-in uses byte tokens" >&2

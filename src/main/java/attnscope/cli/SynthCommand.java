@@ -1,6 +1,7 @@
 package attnscope.cli;
 
 import attnscope.progress.ProgressBar;
+import attnscope.progress.ProgressMode;
 import attnscope.synth.ProgressListener;
 import attnscope.synth.SynthSpec;
 import attnscope.synth.SyntheticModelWriter;
@@ -129,7 +130,7 @@ public final class SynthCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Path dir;
-        try (WeightsProgress progress = new WeightsProgress(err)) {
+        try (WeightsProgress progress = new WeightsProgress(err, verbose.progressMode())) {
             dir = SyntheticModelWriter.write(synth, out, tokenizer, progress, force);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -200,21 +201,23 @@ public final class SynthCommand implements Callable<Integer> {
 
     /**
      * Feeds the writer's cumulative progress into the shared {@link ProgressBar}: redrawn in place
-     * on a terminal, a line every 25 % in a log.
+     * on a terminal, one line at the end in a log, nothing with --quiet.
      */
     private static final class WeightsProgress implements ProgressListener, AutoCloseable {
         private final PrintWriter err;
+        private final ProgressMode mode;
         private ProgressBar bar;
         private long reported;
 
-        WeightsProgress(PrintWriter err) {
+        WeightsProgress(PrintWriter err, ProgressMode mode) {
             this.err = err;
+            this.mode = mode;
         }
 
         @Override
         public void progress(long done, long total) {
             if (bar == null) {
-                bar = ProgressBar.bytes("writing weights", total, err, ProgressBar.stderrIsTerminal());
+                bar = ProgressBar.bytes("writing weights", total, err, mode);
             }
             bar.advance(done - reported);
             reported = done;

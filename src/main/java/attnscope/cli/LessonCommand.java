@@ -137,7 +137,9 @@ public final class LessonCommand implements Callable<Integer> {
                         + "its shapes are Qwen's, its patterns are not."
                         + (tok == null ? " The real Qwen2 tokenizer was not found either, so tokens are single bytes." : "");
                 notes.println("attnscope: " + def + " is missing; using a synthetic stand-in (labelled as such everywhere)");
-                modelDir = SyntheticStandIn.ensure(modelsDir, tok, line -> progress(notes, line));
+                try (SynthCommand.WeightsProgress weights = new SynthCommand.WeightsProgress(notes, verbose.progressMode())) {
+                    modelDir = SyntheticStandIn.ensure(modelsDir, tok, line -> progress(notes, line), weights);
+                }
             }
         }
         long t0 = System.nanoTime();

@@ -203,7 +203,7 @@ public final class SynthCommand implements Callable<Integer> {
      * Feeds the writer's cumulative progress into the shared {@link ProgressBar}: redrawn in place
      * on a terminal, one line at the end in a log, nothing with --quiet.
      */
-    private static final class WeightsProgress implements ProgressListener, AutoCloseable {
+    static final class WeightsProgress implements ProgressListener, AutoCloseable {
         private final PrintWriter err;
         private final ProgressMode mode;
         private ProgressBar bar;

@@ -1,11 +1,13 @@
 package attnscope.cli;
 
+import attnscope.InputException;
 import attnscope.model.ModelConfig;
 import attnscope.render.MemoryPlot;
 import attnscope.render.ToyCharts;
 import attnscope.toy.AttentionShapes;
 import attnscope.toy.InvalidToyInputException;
 import attnscope.toy.ShapesText;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,12 +78,43 @@ public final class ShapesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * Reads the config.json that {@code --model DIR} or {@code --config FILE} points at. shapes reads
+     * nothing else, so a problem names that file (or the first part of the path that is missing), never
+     * a tokenizer or an ONNX file it does not need.
+     */
+    static ModelConfig configFile(String option, Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+        if (!Files.exists(path)) {
+            throw new InputException(option + " " + path + ": no such " + (option.equals("--model") ? "folder" : "file")
+                    + missingPart(path) + " (shapes reads only the model's config.json)");
+        }
+        if (option.equals("--model") && !Files.isDirectory(path)) {
+            throw new InputException("--model " + path + " is a file, not a folder (for a config.json file itself use --config)");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InputException("no config.json in " + path + " (shapes reads only the model's config.json)");
+        }
+        return ModelConfig.read(file);
+    }
+
+    /** ": /a does not exist" for /a/b/c when /a is the first part missing; empty when only the last part is. */
+    private static String missingPart(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path first = abs;
+        for (Path p = abs.getParent(); p != null && !Files.exists(p); p = p.getParent()) {
+            first = p;
+        }
+        return first.equals(abs) ? "" : " (" + first + " does not exist)";
+    }
+
     @Override
     public Integer call() {
         if (config != null && model != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --config or --model, not both");
         }
-        ModelConfig base = config != null ? ModelConfig.read(config) : model != null ? ModelConfig.read(model) : ModelConfig.qwen25_05b();
+        ModelConfig base = config != null ? configFile("--config", config) : model != null ? configFile("--model", model)
+                : ModelConfig.qwen25_05b();
         String name = config != null ? config.toString() : model != null ? model.toString()
                 : "Qwen2.5-0.5B (built-in defaults)";
         int h = positive("--heads", heads, base.heads());

@@ -31,8 +31,11 @@ public final class HandoutRun {
     @Option(names = "--values", paramLabel = "V0;V1;…", description = "One value per token, rows separated by ';' (handout: \"0,0;4,1;2,2;0,0\").")
     String values;
 
-    @Option(names = "--tokens", paramLabel = "T0,T1,…", description = "The tokens (handout: the,cat,chases,the).")
+    @Option(names = "--token-text", paramLabel = "T0,T1,…", description = "The tokens' text (handout: the,cat,chases,the).")
     String tokens;
+
+    @Option(names = "--tokens", paramLabel = "T0,T1,…", hidden = true, description = "Deprecated spelling of --token-text.")
+    String tokensDeprecated;
 
     @Option(names = "--query-position", paramLabel = "N", description = "Which token the query belongs to (default: the last).")
     Integer queryPosition;
@@ -56,6 +59,8 @@ public final class HandoutRun {
     String split;
 
     int run(CommandSpec spec, ToyOptions common) {
+        tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
+                "--tokens is a number of tokens T in shapes and bench");
         ToyInput in = common.load("handout");
         boolean optionsGiven = query != null || keys != null || values != null || tokens != null || queryPosition != null;
         List<Normalize> kinds = kinds(spec);
@@ -66,7 +71,7 @@ public final class HandoutRun {
             if (tokens != null) {
                 in = in.with("tokens", tokens);
                 if (queryPosition == null && in.has("query-position")) {
-                    in = in.with("query-position", String.valueOf(ToyInput.tokens("--tokens", tokens).size() - 1));
+                    in = in.with("query-position", String.valueOf(ToyInput.tokens("--token-text", tokens).size() - 1));
                 }
             }
             in = in.overriddenWith("query", query);

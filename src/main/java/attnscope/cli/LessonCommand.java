@@ -81,7 +81,7 @@ public final class LessonCommand implements Callable<Integer> {
             description = "Report folder (default: ${DEFAULT-VALUE}). A folder holding files attnscope did not write is refused.")
     Path out;
 
-    @Option(names = "--row-query", paramLabel = "TOKEN|INDEX", defaultValue = "it",
+    @Option(names = "--row-query", paramLabel = "INDEX|TOKEN", defaultValue = "it",
             description = "The query token of the row view in section 5 (default: \"${DEFAULT-VALUE}\", as in \"because it was too tired\").")
     String rowQuery;
 

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
             "  attnscope shapes",
             "  attnscope shapes --tokens 1000",
             "  attnscope shapes --model models/Qwen2.5-0.5B      (reads config.json)",
-            "  attnscope shapes --heads 32 --kv-heads 8 --head-dim 128 --layers 32",
+            "  attnscope shapes --heads 32 --kv-heads 8 --head-dim 128 --num-layers 32",
             ""
         })
 public final class ShapesCommand implements Callable<Integer> {
@@ -59,8 +59,11 @@ public final class ShapesCommand implements Callable<Integer> {
     @Option(names = "--head-dim", paramLabel = "d", description = "Head dimension d_k (overrides the config).")
     Integer headDim;
 
-    @Option(names = "--layers", paramLabel = "L", description = "Layers (overrides the config).")
+    @Option(names = "--num-layers", paramLabel = "L", description = "Number of layers (overrides the config).")
     Integer layers;
+
+    @Option(names = "--layers", paramLabel = "L", hidden = true, description = "Deprecated spelling of --num-layers.")
+    Integer layersDeprecated;
 
     @Option(names = "--up-to", paramLabel = "T", description = "Last T of the growth table (default: the model's max_position_embeddings, else 32768).")
     Integer upTo;
@@ -68,12 +71,30 @@ public final class ShapesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the numbers as JSON.")
     boolean json;
 
-    @Option(names = "--plot", paramLabel = "FILE", defaultValue = "reports/shapes/memory_vs_tokens.png",
-            description = "Where to draw memory against T (default: ${DEFAULT-VALUE}).")
-    Path plot;
+    /** The plot's file name inside --out. */
+    static final String PLOT_FILE = "memory_vs_tokens.png";
 
-    @Option(names = "--no-plot", description = "Do not draw the plot.")
-    boolean noPlot;
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reports/shapes",
+            description = "Folder for the plot of memory against T, " + PLOT_FILE + " (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--plot", paramLabel = "FILE", hidden = true, description = "Deprecated: the plot's file; use --out DIR.")
+    Path plotDeprecated;
+
+    @Option(names = "--no-figures", description = "Do not draw the plot.")
+    boolean noFigures;
+
+    @Option(names = "--no-plot", hidden = true, description = "Deprecated spelling of --no-figures.")
+    boolean noPlotDeprecated;
+
+    /** Where the plot goes: OUT/memory_vs_tokens.png, or the file an old --plot named. */
+    Path plot() {
+        if (plotDeprecated != null) {
+            Deprecations.notice(spec, "--plot FILE", "--out DIR", "the plot is DIR/" + PLOT_FILE + "; every command writes into --out");
+            return plotDeprecated;
+        }
+        return out.resolve(PLOT_FILE);
+    }
 
     @Spec
     CommandSpec spec;
@@ -120,7 +141,9 @@ public final class ShapesCommand implements Callable<Integer> {
         int h = positive("--heads", heads, base.heads());
         int hkv = positive("--kv-heads", kvHeads, base.kvHeads());
         int d = positive("--head-dim", headDim, base.headDim());
-        int l = positive("--layers", layers, base.layers());
+        layers = Deprecations.pick(spec, layers, "--num-layers", layersDeprecated, "--layers",
+                "--layers selects layers in inspect and figures");
+        int l = positive("--num-layers", layers, base.layers());
         positive("--tokens", tokens, tokens);
         if (h % hkv != 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the query heads (" + h
@@ -145,7 +168,10 @@ public final class ShapesCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(ShapesText.render(shapes, name, lengths));
         }
         spec.commandLine().getOut().flush();
-        if (!noPlot) {
+        if (noPlotDeprecated) {
+            Deprecations.notice(spec, "--no-plot", "--no-figures", "the same name as in toy");
+        }
+        if (!noFigures && !noPlotDeprecated) {
             long[] perLayer = new long[lengths.size()];
             long[] whole = new long[lengths.size()];
             for (int i = 0; i < lengths.size(); i++) {
@@ -154,7 +180,7 @@ public final class ShapesCommand implements Callable<Integer> {
             }
             String title = "Attention scores: memory against T (H = " + h + ", " + l + " layers)";
             spec.commandLine().getErr().println("wrote " + ToyCharts.writePng(MemoryPlot.chart(title, lengths, perLayer, whole, l),
-                    900, 600, plot));
+                    900, 600, plot()));
             spec.commandLine().getErr().flush();
         }
         return ExitCodes.OK;

@@ -79,8 +79,11 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Head dimension (even; a multiple of 16 for fused-gqa).")
     Integer headDim;
 
-    @Option(names = "--layers", paramLabel = "N", description = "Decoder layers.")
+    @Option(names = "--num-layers", paramLabel = "L", description = "Number of decoder layers.")
     Integer layers;
+
+    @Option(names = "--layers", paramLabel = "N", hidden = true, description = "Deprecated spelling of --num-layers.")
+    Integer layersDeprecated;
 
     @Option(names = "--intermediate", paramLabel = "N", description = "SwiGLU inner size.")
     Integer intermediate;
@@ -99,7 +102,10 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--scale", paramLabel = "WHERE", defaultValue = "after-matmul",
+    @Option(names = "--scale", paramLabel = "WHERE", hidden = true, description = "Deprecated spelling of --score-scaling.")
+    String scaleDeprecated;
+
+    @Option(names = "--score-scaling", paramLabel = "WHERE", defaultValue = "after-matmul",
             description = {"Where the decomposed graph applies 1/sqrt(d) (default: ${DEFAULT-VALUE}).",
                 "after-matmul: MatMul(Q, K^T) * 1/sqrt(d).",
                 "split-sqrt: MatMul(Q * s, K^T * s) with s = sqrt(1/sqrt(d)), as optimum exports do."})
@@ -146,6 +152,14 @@ public final class SynthCommand implements Callable<Integer> {
     }
 
     private SynthSpec buildSpec() {
+        layers = Deprecations.pick(spec, layers, "--num-layers", layersDeprecated, "--layers",
+                "--layers selects layers in inspect and figures");
+        if (scaleDeprecated != null) {
+            Deprecations.notice(spec, "--scale", "--score-scaling", "--scale is the colour scale of figures");
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--score-scaling")) {
+                scale = scaleDeprecated;
+            }
+        }
         try {
             SynthSpec.Builder b = switch (preset.toLowerCase(Locale.ROOT)) {
                 case "tiny" -> SynthSpec.tiny();
@@ -158,7 +172,7 @@ public final class SynthCommand implements Callable<Integer> {
             b.scale(switch (scale.toLowerCase(Locale.ROOT)) {
                 case "after-matmul" -> SynthSpec.ScalePlacement.AFTER_MATMUL;
                 case "split-sqrt" -> SynthSpec.ScalePlacement.SPLIT_SQRT;
-                default -> throw new IllegalArgumentException("unknown --scale '" + scale
+                default -> throw new IllegalArgumentException("unknown --score-scaling '" + scale
                         + "': expected after-matmul or split-sqrt");
             });
             if (hidden != null) {

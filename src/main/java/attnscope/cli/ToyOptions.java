@@ -25,9 +25,12 @@ public final class ToyOptions {
     @Option(names = "--json", description = "Print every number as JSON instead of the tables.")
     boolean json;
 
-    @Option(names = "--figures", paramLabel = "DIR", defaultValue = "reports/toy",
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reports/toy",
             description = "Folder for the PNG figures (default: ${DEFAULT-VALUE}).")
     Path figures;
+
+    @Option(names = "--figures", paramLabel = "DIR", hidden = true, description = "Deprecated spelling of --out.")
+    Path figuresDeprecated;
 
     @Option(names = "--no-figures", description = "Do not draw figures.")
     boolean noFigures;
@@ -76,7 +79,21 @@ public final class ToyOptions {
     }
 
     Path figure(String name) {
+        resolveDeprecated();
         return figures.resolve(name);
+    }
+
+    /** The toy command these options belong to. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** Applies a deprecated spelling that was used, with its notice (once). */
+    private void resolveDeprecated() {
+        if (figuresDeprecated != null) {
+            Deprecations.notice(mixee, "--figures DIR", "--out DIR", "every command writes into --out");
+            figures = figuresDeprecated;
+            figuresDeprecated = null;
+        }
     }
 
     /**

@@ -20,7 +20,7 @@ class ErrorNamesTest {
     void aMissingModelFolderIsNamedInFull() {
         String missing = tmp.resolve("nonexistent/dir").toString();
         for (String[] args : new String[][] {
-            {"shapes", "--model", missing, "--no-plot"},
+            {"shapes", "--model", missing, "--no-figures"},
             {"inspect", "--model", missing, "--ids", "1", "--out", tmp.resolve("o").toString()},
             {"figures", "--model", missing, "--ids", "1", "--out", tmp.resolve("o").toString()},
             {"lesson", "--model", missing, "--out", tmp.resolve("o").toString()}}) {
@@ -34,19 +34,19 @@ class ErrorNamesTest {
     @Test
     void shapesAsksOnlyForConfigJson() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        Run r = run("shapes", "--model", empty.toString(), "--no-plot");
+        Run r = run("shapes", "--model", empty.toString(), "--no-figures");
         assertEquals(ExitCodes.INPUT, r.exit());
         assertTrue(r.err().contains("no config.json in " + empty), r.err());
         assertFalse(r.err().contains("tokenizer") || r.err().contains("ONNX") || r.err().contains("onnx"),
                 "shapes needs no tokenizer and no ONNX file: " + r.err());
 
-        Run noFile = run("shapes", "--config", tmp.resolve("nope/config.json").toString(), "--no-plot");
+        Run noFile = run("shapes", "--config", tmp.resolve("nope/config.json").toString(), "--no-figures");
         assertEquals(ExitCodes.INPUT, noFile.exit());
         assertTrue(noFile.err().contains("--config " + tmp.resolve("nope/config.json") + ": no such file"), noFile.err());
         assertFalse(noFile.err().contains("tokenizer"), noFile.err());
 
         Path file = Files.writeString(tmp.resolve("config.json"), "{}");
-        Run notFolder = run("shapes", "--model", file.toString(), "--no-plot");
+        Run notFolder = run("shapes", "--model", file.toString(), "--no-figures");
         assertEquals(ExitCodes.INPUT, notFolder.exit());
         assertTrue(notFolder.err().contains("is a file, not a folder"), notFolder.err());
     }

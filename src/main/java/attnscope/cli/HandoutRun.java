@@ -11,6 +11,7 @@ import attnscope.toy.QuerySearch;
 import attnscope.toy.ToyInput;
 import attnscope.toy.ToyJson;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -150,15 +151,19 @@ public final class HandoutRun {
         String title = "Weights of query \"" + ex.tokens().get(ex.queryPosition()) + "\" " + Fmt.vec(ex.query())
                 + (r.scaled() ? " (scores ÷ √d_k)" : "");
         if (sum != null || soft != null) {
-            err.println("wrote " + ToyCharts.writePng(ToyCharts.weightBars(title, labels, sum, soft), 800, 500,
-                    common.figure(prefix + "weights.png")));
+            for (Path p : common.formats.write(spec, ToyCharts.weightBars(title, labels, sum, soft), 800, 500,
+                    common.figure(prefix + "weights.png"))) {
+                err.println("wrote " + p);
+            }
         }
         if (ex.query().length == 2 && ex.values()[0].length == 2) {
             QueryAttention.Normalized shown = soft != null ? r.softmax() : r.sum();
             double[] output = shown.defined() ? shown.output() : null;
             String outLabel = shown.kind() == Normalize.SOFTMAX ? "output (softmax)" : "output (÷ sum)";
-            err.println("wrote " + ToyCharts.writePng(ToyCharts.vectors("Keys, query and output in 2-D", ex.tokens(),
-                    ex.keys(), ex.query(), output, outLabel), 700, 700, common.figure(prefix + "vectors.png")));
+            for (Path p : common.formats.write(spec, ToyCharts.vectors("Keys, query and output in 2-D", ex.tokens(),
+                    ex.keys(), ex.query(), output, outLabel), 700, 700, common.figure(prefix + "vectors.png"))) {
+                err.println("wrote " + p);
+            }
         } else {
             err.println("no vector plot: it needs 2-D keys, query and values (found d_k = " + ex.query().length
                     + ", d_v = " + ex.values()[0].length + ")");

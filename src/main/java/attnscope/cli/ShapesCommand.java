@@ -3,7 +3,6 @@ package attnscope.cli;
 import attnscope.InputException;
 import attnscope.model.ModelConfig;
 import attnscope.render.MemoryPlot;
-import attnscope.render.ToyCharts;
 import attnscope.toy.AttentionShapes;
 import attnscope.toy.InvalidToyInputException;
 import attnscope.toy.ShapesText;
@@ -87,6 +86,9 @@ public final class ShapesCommand implements Callable<Integer> {
     @Option(names = "--no-plot", hidden = true, description = "Deprecated spelling of --no-figures.")
     boolean noPlotDeprecated;
 
+    @picocli.CommandLine.Mixin
+    FormatOption formats;
+
     /** Where the plot goes: OUT/memory_vs_tokens.png, or the file an old --plot named. */
     Path plot() {
         if (plotDeprecated != null) {
@@ -141,6 +143,7 @@ public final class ShapesCommand implements Callable<Integer> {
         int h = positive("--heads", heads, base.heads());
         int hkv = positive("--kv-heads", kvHeads, base.kvHeads());
         int d = positive("--head-dim", headDim, base.headDim());
+        formats.formats(spec); // a bad --format is a usage error even when nothing is drawn
         layers = Deprecations.pick(spec, layers, "--num-layers", layersDeprecated, "--layers",
                 "--layers selects layers in inspect and figures");
         int l = positive("--num-layers", layers, base.layers());
@@ -179,8 +182,9 @@ public final class ShapesCommand implements Callable<Integer> {
                 whole[i] = shapes.withTokens(lengths.get(i)).scoreBytesModel();
             }
             String title = "Attention scores: memory against T (H = " + h + ", " + l + " layers)";
-            spec.commandLine().getErr().println("wrote " + ToyCharts.writePng(MemoryPlot.chart(title, lengths, perLayer, whole, l),
-                    900, 600, plot()));
+            for (Path p : formats.write(spec, MemoryPlot.chart(title, lengths, perLayer, whole, l), 900, 600, plot())) {
+                spec.commandLine().getErr().println("wrote " + p);
+            }
             spec.commandLine().getErr().flush();
         }
         return ExitCodes.OK;

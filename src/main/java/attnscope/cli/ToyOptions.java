@@ -35,6 +35,9 @@ public final class ToyOptions {
     @Option(names = "--no-figures", description = "Do not draw figures.")
     boolean noFigures;
 
+    @picocli.CommandLine.Mixin
+    FormatOption formats;
+
     /** The file given with --input, or the built-in example. */
     ToyInput load(String builtIn) {
         if (input == null) {
@@ -75,6 +78,7 @@ public final class ToyOptions {
     }
 
     boolean drawFigures() {
+        formats.formats(mixee); // a bad --format is a usage error even with --no-figures
         return !noFigures;
     }
 
@@ -114,7 +118,7 @@ public final class ToyOptions {
             }
         }
         for (Path written : attnscope.render.Heatmap.write(values, t, t, tokens, tokens, title, masked, figure(file),
-                attnscope.render.FigureOptions.defaults())) {
+                formats.figureOptions(spec))) {
             spec.commandLine().getErr().println("wrote " + written);
         }
         spec.commandLine().getErr().flush();

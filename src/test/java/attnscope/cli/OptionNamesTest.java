@@ -114,6 +114,23 @@ class OptionNamesTest {
                 "the same graph either way");
     }
 
+    @Test
+    void toyAndShapesTakeFormatAsFiguresDo() throws Exception {
+        assertEquals(0, run("toy", "--out", tmp.resolve("t").toString(), "--format", "png,svg,pdf").exit());
+        assertEquals(0, run("toy", "matrix", "--out", tmp.resolve("m").toString(), "--format", "svg").exit());
+        assertEquals(0, run("shapes", "--out", tmp.resolve("s").toString(), "--format", "pdf").exit());
+        for (String f : List.of("t/handout_weights.png", "t/handout_weights.svg", "t/handout_weights.pdf", "t/handout_vectors.pdf",
+                "m/matrix_weights.svg", "s/memory_vs_tokens.pdf")) {
+            Path p = tmp.resolve(f);
+            assertTrue(Files.isRegularFile(p), f);
+            String head = new String(Files.readAllBytes(p), 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(f.endsWith(".pdf") ? head.equals("%PDF-") : f.endsWith(".svg") ? head.startsWith("<") : head.contains("PNG"), f + ": " + head);
+        }
+        assertFalse(Files.exists(tmp.resolve("m/matrix_weights.png")), "only the formats asked for");
+        assertFalse(Files.exists(tmp.resolve("s/memory_vs_tokens.png")));
+        assertEquals(ExitCodes.USAGE, run("shapes", "--format", "gif", "--no-figures").exit());
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

@@ -41,9 +41,6 @@ class InspectEncoderTest {
             assertTrue(ahead > 0.01, "largest weight above the diagonal " + ahead);
             long perHead = r.checks().stream().filter(c -> c.check().equals("pattern.ref")).count();
             assertEquals(r.layers().size() * 12L, perHead);
-            System.err.println(encoder + " max pattern err " + r.checks().stream().filter(c -> c.check().equals("pattern.ref")).mapToDouble(CheckResult::value).max().orElseThrow()
-                    + " max z err " + r.checks().stream().filter(c -> c.check().equals("z.ref")).mapToDouble(CheckResult::value).max().orElseThrow()
-                    + " output " + r.checks().get(r.checks().size() - 1));
         }
     }
 

@@ -151,6 +151,22 @@ class ReadmeExamplesTest {
         assertTrue(skipped.out().contains("; Java ") && !skipped.out().contains("Java 11"), skipped.out());
     }
 
+    @Test
+    void withJava25TheLauncherRecordsAStartUpCacheOnceAndUsesIt() throws Exception {
+        Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java25), "a JDK 25 where the launcher looks");
+        freshCopy();
+        Shell first = shell("ATTNSCOPE_AOT=1 scripts/attnscope --version");
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.err().contains("recording a start-up cache"), first.err());
+        assertTrue(Files.size(fresh.resolve("target/attnscope.aot")) > 1_000_000, "the cache is written");
+        Shell again = shell("ATTNSCOPE_AOT=1 scripts/attnscope --version");
+        assertEquals("", again.err(), "used silently, not recorded again");
+        assertTrue(again.out().contains("Java 25"), again.out());
+        Shell plain = shell("ATTNSCOPE_AOT=0 scripts/attnscope --version");
+        assertTrue(plain.out().contains("Java 17") || !plain.out().contains("Java 25"), "switched off: " + plain.out());
+    }
+
     /** README, pom.xml, scripts/, src/ and .mvn/ copied; target/ with a jar made from this build. */
     private void freshCopy() throws IOException {
         for (String f : List.of("README.md", "pom.xml")) {
@@ -216,6 +232,8 @@ class ReadmeExamplesTest {
         Path err = Files.createTempFile(fresh, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).directory(fresh.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
+        // The Java 25 start-up cache costs a training run (tested on its own below); these tests run plain.
+        pb.environment().putIfAbsent("ATTNSCOPE_AOT", "0");
         Process p = pb.start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
             LessonCommand.class,
             SynthCommand.class,
             BenchCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"",
@@ -64,6 +66,8 @@ public final class AttnscopeCommand implements Callable<Integer> {
 
     public static CommandLine newCommandLine(boolean verbose) {
         CommandLine cl = new CommandLine(new AttnscopeCommand());
+        // Wide enough that no example in a --help (each at most 96 characters) is wrapped mid-path or mid-option.
+        cl.setUsageHelpWidth(USAGE_WIDTH);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof InputException || ex instanceof java.nio.file.NoSuchFileException) {
@@ -87,11 +91,30 @@ public final class AttnscopeCommand implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // One line, as every user error (CONTRACT.md), with where to read more.
-            err.println("attnscope: " + oneLine(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            err.println("attnscope: " + usageProblem(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return ExitCodes.USAGE;
         });
         return cl;
+    }
+
+    /** Columns of --help: wider than picocli's 80, so that examples keep one command per line. */
+    static final int USAGE_WIDTH = 100;
+
+    /** A usage error in one line; a mistyped command or option gets picocli's nearest names ("did you mean"). */
+    static String usageProblem(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            List<String> near = u.getSuggestions().stream().limit(3).map(n -> "'" + n + "'").toList();
+            String typed = u.getUnmatched().get(0);
+            boolean command = !typed.startsWith("-") && !u.getCommandLine().getSubcommands().isEmpty()
+                    && u.getCommandLine().getCommandSpec().positionalParameters().isEmpty();
+            String what = typed.startsWith("-") ? "unknown option '" + typed + "'"
+                    : command ? "unknown command '" + typed + "'" : null;
+            if (what != null) {
+                return what + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?");
+            }
+        }
+        return oneLine(ex);
     }
 
     /** One line on stderr, the stack trace after it only with --verbose; returns the exit code. */

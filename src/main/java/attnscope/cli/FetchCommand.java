@@ -3,7 +3,7 @@ package attnscope.cli;
 import attnscope.model.hub.HubSettings;
 import attnscope.model.hub.ModelFetcher;
 import attnscope.model.hub.Variant;
-import attnscope.progress.ProgressBar;
+import attnscope.progress.ProgressMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -85,9 +85,9 @@ public final class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = verbose.notes(spec);
         HubSettings settings = HubSettings.fromEnvironment(System.getenv());
-        ModelFetcher fetcher = new ModelFetcher(settings, err, ProgressBar.stderrIsTerminal());
+        ModelFetcher fetcher = new ModelFetcher(settings, err, verbose.progressMode() == ProgressMode.TERMINAL);
         ModelFetcher.Outcome outcome;
         if (from != null) {
             if (repo != null) {

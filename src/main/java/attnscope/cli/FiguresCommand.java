@@ -4,6 +4,7 @@ import attnscope.InputException;
 import attnscope.inspect.InspectionResult;
 import attnscope.output.FileSink;
 import attnscope.output.OutputFolder;
+import attnscope.progress.ProgressBar;
 import attnscope.render.AnatomyFigure;
 import attnscope.render.ColorScale;
 import attnscope.render.FigureFormat;
@@ -117,12 +118,13 @@ public final class FiguresCommand implements Callable<Integer> {
         FigureOptions options = options();
         OutputFolder.requireWritable(out, "--out");
         // --row-query and --row-heads are checked against the tokens and the model before it runs.
-        InspectionResult result = run.run(spec, spec.commandLine().getErr(), (config, tokens) -> {
+        PrintWriter notes = verbose.notes(spec);
+        InspectionResult result = run.run(spec, notes, (config, tokens) -> {
             rowQueryPosition(tokens.tokens());
             rowHeadsOf(config.heads());
             anatomyHeads(config.layers(), config.heads());
         }).result();
-        return drawFigures(result, options, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return drawFigures(result, options, spec.commandLine().getOut(), notes);
     }
 
     /** Parses the drawing options; a bad value is a usage error (exit 2). */
@@ -220,16 +222,21 @@ public final class FiguresCommand implements Callable<Integer> {
         err.flush();
         long t0 = System.nanoTime();
         int count;
-        try (OutputFolder folder = OutputFolder.open(out, sink)) {
+        // Every head, a grid per layer and the overview, in each format; then a row view per layer.
+        long expected = ((long) drawn.size() * (result.config().heads() + 1) + 1 + (query >= 0 ? drawn.size() : 0))
+                * options.formats().size();
+        try (OutputFolder folder = OutputFolder.open(out, sink);
+                ProgressBar bar = ProgressBar.items("drawing", expected, "files", err, verbose.progressMode())) {
+            FileSink counted = countingFiles(folder.sink(), bar);
             Path staged = folder.staging().resolve("figures");
-            List<Path> files = new ArrayList<>(LessonFigures.writeAll(selected, staged, options, folder.sink()));
+            List<Path> files = new ArrayList<>(LessonFigures.writeAll(selected, staged, options, counted));
             if (query >= 0) {
                 for (int layer : drawn) {
-                    files.addAll(RowView.write(selected, layer, query, heads, staged, options, folder.sink()));
+                    files.addAll(RowView.write(selected, layer, query, heads, staged, options, counted));
                 }
             }
             for (int[] lh : anatomyHeads) {
-                files.addAll(AnatomyFigure.write(result, lh[0], lh[1], staged, options, folder.sink()));
+                files.addAll(AnatomyFigure.write(result, lh[0], lh[1], staged, options, counted));
             }
             if (html) {
                 folder.write(ExplorerPage.FILE, ExplorerPage.html(selected).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -254,6 +261,14 @@ public final class FiguresCommand implements Callable<Integer> {
         }
         stdout.flush();
         return ExitCodes.OK;
+    }
+
+    /** {@code sink}, advancing {@code bar} by one for every file written (from any drawing thread). */
+    private static FileSink countingFiles(FileSink sink, ProgressBar bar) {
+        return (file, bytes) -> {
+            sink.write(file, bytes);
+            bar.advance(1);
+        };
     }
 
     /** The layers to draw: those asked for with --layers, among those the inspection captured. */

@@ -11,6 +11,7 @@ import attnscope.toy.QuerySearch;
 import attnscope.toy.ToyInput;
 import attnscope.toy.ToyJson;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -31,8 +32,11 @@ public final class HandoutRun {
     @Option(names = "--values", paramLabel = "V0;V1;…", description = "One value per token, rows separated by ';' (handout: \"0,0;4,1;2,2;0,0\").")
     String values;
 
-    @Option(names = "--tokens", paramLabel = "T0,T1,…", description = "The tokens (handout: the,cat,chases,the).")
+    @Option(names = "--token-text", paramLabel = "T0,T1,…", description = "The tokens' text (handout: the,cat,chases,the).")
     String tokens;
+
+    @Option(names = "--tokens", paramLabel = "T0,T1,…", hidden = true, description = "Deprecated spelling of --token-text.")
+    String tokensDeprecated;
 
     @Option(names = "--query-position", paramLabel = "N", description = "Which token the query belongs to (default: the last).")
     Integer queryPosition;
@@ -56,6 +60,8 @@ public final class HandoutRun {
     String split;
 
     int run(CommandSpec spec, ToyOptions common) {
+        tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
+                "--tokens is a number of tokens T in shapes and bench");
         ToyInput in = common.load("handout");
         boolean optionsGiven = query != null || keys != null || values != null || tokens != null || queryPosition != null;
         List<Normalize> kinds = kinds(spec);
@@ -66,7 +72,7 @@ public final class HandoutRun {
             if (tokens != null) {
                 in = in.with("tokens", tokens);
                 if (queryPosition == null && in.has("query-position")) {
-                    in = in.with("query-position", String.valueOf(ToyInput.tokens("--tokens", tokens).size() - 1));
+                    in = in.with("query-position", String.valueOf(ToyInput.tokens("--token-text", tokens).size() - 1));
                 }
             }
             in = in.overriddenWith("query", query);
@@ -145,15 +151,20 @@ public final class HandoutRun {
         String title = "Weights of query \"" + ex.tokens().get(ex.queryPosition()) + "\" " + Fmt.vec(ex.query())
                 + (r.scaled() ? " (scores ÷ √d_k)" : "");
         if (sum != null || soft != null) {
-            err.println("wrote " + ToyCharts.writePng(ToyCharts.weightBars(title, labels, sum, soft), 800, 500,
-                    common.figure(prefix + "weights.png")));
+            for (Path p : common.formats.write(spec, ToyCharts.weightBars(title, labels, sum, soft), 800, 500,
+                    common.figure(prefix + "weights.png"))) {
+                err.println("wrote " + p);
+            }
         }
         if (ex.query().length == 2 && ex.values()[0].length == 2) {
             QueryAttention.Normalized shown = soft != null ? r.softmax() : r.sum();
             double[] output = shown.defined() ? shown.output() : null;
             String outLabel = shown.kind() == Normalize.SOFTMAX ? "output (softmax)" : "output (÷ sum)";
-            err.println("wrote " + ToyCharts.writePng(ToyCharts.vectors("Keys, values, the query and the output in 2-D", ex.tokens(),
-                    ex.keys(), ex.values(), ex.query(), output, outLabel), 700, 700, common.figure(prefix + "vectors.png")));
+            for (Path p : common.formats.write(spec, ToyCharts.vectors("Keys, values, the query and the output in 2-D",
+                    ex.tokens(), ex.keys(), ex.values(), ex.query(), output, outLabel), 700, 700,
+                    common.figure(prefix + "vectors.png"))) {
+                err.println("wrote " + p);
+            }
         } else {
             err.println("no vector plot: it needs 2-D keys, query and values (found d_k = " + ex.query().length
                     + ", d_v = " + ex.values()[0].length + ")");

@@ -68,10 +68,9 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         OutputFolder.requireWritable(out, "--out");
-        ModelRunOptions.Outcome o = run.run(spec, err);
+        ModelRunOptions.Outcome o = run.run(spec, verbose.notes(spec));
         InspectionResult result = o.result();
         // summary.json and the tensors appear together or not at all.
         try (OutputFolder folder = OutputFolder.open(out, sink)) {

@@ -99,7 +99,7 @@ public final class LessonCommand implements Callable<Integer> {
             description = "Report folder (default: ${DEFAULT-VALUE}). A folder holding files attnscope did not write is refused.")
     Path out;
 
-    @Option(names = "--row-query", paramLabel = "TOKEN|INDEX", defaultValue = "it",
+    @Option(names = "--row-query", paramLabel = "INDEX|TOKEN", defaultValue = "it",
             description = "The query token of the row view in section 5 (default: \"${DEFAULT-VALUE}\", as in \"because it was too tired\").")
     String rowQuery;
 
@@ -109,8 +109,8 @@ public final class LessonCommand implements Callable<Integer> {
     @Option(names = "--scale", paramLabel = "linear|log|row", defaultValue = "linear", description = "Colour scale of the heatmaps (default: ${DEFAULT-VALUE}).")
     String scale;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
-            description = "Where ONNX Runtime runs (default: ${DEFAULT-VALUE}: CUDA when its libraries load, else CPU).")
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda",
+            description = "Where ONNX Runtime runs (default: auto, CUDA when its libraries load, else the CPU; written out, auto says when it falls back).")
     String device;
 
     @Option(names = "--tokenizer", paramLabel = "FILE",
@@ -127,6 +127,7 @@ public final class LessonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        PrintWriter notes = verbose.notes(spec);
         PrintWriter stdout = spec.commandLine().getOut();
         FigureOptions figures;
         try {
@@ -142,7 +143,7 @@ public final class LessonCommand implements Callable<Integer> {
         }
         ModelRunOptions.layerNumbers(spec, layers); // a malformed list is a usage error before anything runs
         headNumbers();
-        Device dev = Options.device(spec, device);
+        Device dev = Options.device(spec, device, verbose.verbose);
         long limit = Options.size(spec, "--max-memory", maxMemory);
         String passage = passage();
         OutputFolder.requireWritable(out, "--out");
@@ -161,14 +162,16 @@ public final class LessonCommand implements Callable<Integer> {
                         + "Sections 2–6 below run on a SYNTHETIC model with Qwen2.5-0.5B's attention geometry and random weights: "
                         + "its shapes are Qwen's, its patterns are not."
                         + (tok == null ? " The real Qwen2 tokenizer was not found either, so tokens are single bytes." : "");
-                err.println("attnscope: " + def + " is missing; using a synthetic stand-in (labelled as such everywhere)");
-                modelDir = SyntheticStandIn.ensure(modelsDir, tok, line -> progress(err, line));
+                notes.println("attnscope: " + def + " is missing; using a synthetic stand-in (labelled as such everywhere)");
+                try (SynthCommand.WeightsProgress weights = new SynthCommand.WeightsProgress(notes, verbose.progressMode())) {
+                    modelDir = SyntheticStandIn.ensure(modelsDir, tok, line -> progress(notes, line), weights);
+                }
             }
         }
         long t0 = System.nanoTime();
         Lesson.Outcome o = Lesson.write(new Lesson.Request(modelDir, passage, out, dev, figures, rowQuery, notice, limit, tokens,
                         ModelRunOptions.layerNumbers(spec, layers), headNumbers()),
-                line -> progress(err, line), sink);
+                line -> progress(notes, line), sink);
         stdout.println("wrote " + o.html() + " and " + o.markdown() + " with " + o.figureCount() + " figures"
                 + String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
                 + (o.synthetic() ? " (SYNTHETIC stand-in model)" : ""));

@@ -52,8 +52,9 @@ public final class ModelRunOptions {
             description = "Layers to capture: all (default) or a comma-separated list.")
     String layers;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
-            description = "Where ONNX Runtime runs: auto (CUDA if it can be set up, else CPU with a notice), cpu, cuda.")
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda",
+            description = {"Where ONNX Runtime runs: auto (default: CUDA if it can be set up, else the CPU), cpu, cuda.",
+                "Written out, auto says when it falls back to the CPU, and why."})
     String device;
 
     @Option(names = "--max-memory", paramLabel = "SIZE", defaultValue = "2G",
@@ -87,7 +88,7 @@ public final class ModelRunOptions {
      * Nothing is printed before every check of the input has passed, so a refused input is one line.
      */
     Outcome run(CommandSpec spec, PrintWriter err, BeforeRunning beforeRunning) {
-        Device dev = Options.device(spec, device);
+        Device dev = Options.device(spec, device, spec.commandLine().getParseResult().hasMatchedOption("--verbose"));
         long limit = Options.size(spec, "--max-memory", maxMemory);
         // The default folder is never downloaded here: when it is missing the error says to run fetch.
         Path modelDir = model != null ? model : DefaultModel.require();

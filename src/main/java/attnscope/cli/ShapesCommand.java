@@ -1,11 +1,12 @@
 package attnscope.cli;
 
+import attnscope.InputException;
 import attnscope.model.ModelConfig;
 import attnscope.render.MemoryPlot;
-import attnscope.render.ToyCharts;
 import attnscope.toy.AttentionShapes;
 import attnscope.toy.InvalidToyInputException;
 import attnscope.toy.ShapesText;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
             "  attnscope shapes",
             "  attnscope shapes --tokens 1000",
             "  attnscope shapes --model models/Qwen2.5-0.5B      (reads config.json)",
-            "  attnscope shapes --heads 32 --kv-heads 8 --head-dim 128 --layers 32",
+            "  attnscope shapes --heads 32 --kv-heads 8 --head-dim 128 --num-layers 32",
             ""
         })
 public final class ShapesCommand implements Callable<Integer> {
@@ -57,8 +58,11 @@ public final class ShapesCommand implements Callable<Integer> {
     @Option(names = "--head-dim", paramLabel = "d", description = "Head dimension d_k (overrides the config).")
     Integer headDim;
 
-    @Option(names = "--layers", paramLabel = "L", description = "Layers (overrides the config).")
+    @Option(names = "--num-layers", paramLabel = "L", description = "Number of layers (overrides the config).")
     Integer layers;
+
+    @Option(names = "--layers", paramLabel = "L", hidden = true, description = "Deprecated spelling of --num-layers.")
+    Integer layersDeprecated;
 
     @Option(names = "--up-to", paramLabel = "T", description = "Last T of the growth table (default: the model's max_position_embeddings, else 32768).")
     Integer upTo;
@@ -66,28 +70,83 @@ public final class ShapesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the numbers as JSON.")
     boolean json;
 
-    @Option(names = "--plot", paramLabel = "FILE", defaultValue = "reports/shapes/memory_vs_tokens.png",
-            description = "Where to draw memory against T (default: ${DEFAULT-VALUE}).")
-    Path plot;
+    /** The plot's file name inside --out. */
+    static final String PLOT_FILE = "memory_vs_tokens.png";
 
-    @Option(names = "--no-plot", description = "Do not draw the plot.")
-    boolean noPlot;
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reports/shapes",
+            description = "Folder for the plot of memory against T, " + PLOT_FILE + " (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--plot", paramLabel = "FILE", hidden = true, description = "Deprecated: the plot's file; use --out DIR.")
+    Path plotDeprecated;
+
+    @Option(names = "--no-figures", description = "Do not draw the plot.")
+    boolean noFigures;
+
+    @Option(names = "--no-plot", hidden = true, description = "Deprecated spelling of --no-figures.")
+    boolean noPlotDeprecated;
+
+    @picocli.CommandLine.Mixin
+    FormatOption formats;
+
+    /** Where the plot goes: OUT/memory_vs_tokens.png, or the file an old --plot named. */
+    Path plot() {
+        if (plotDeprecated != null) {
+            Deprecations.notice(spec, "--plot FILE", "--out DIR", "the plot is DIR/" + PLOT_FILE + "; every command writes into --out");
+            return plotDeprecated;
+        }
+        return out.resolve(PLOT_FILE);
+    }
 
     @Spec
     CommandSpec spec;
+
+    /**
+     * Reads the config.json that {@code --model DIR} or {@code --config FILE} points at. shapes reads
+     * nothing else, so a problem names that file (or the first part of the path that is missing), never
+     * a tokenizer or an ONNX file it does not need.
+     */
+    static ModelConfig configFile(String option, Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+        if (!Files.exists(path)) {
+            throw new InputException(option + " " + path + ": no such " + (option.equals("--model") ? "folder" : "file")
+                    + missingPart(path) + " (shapes reads only the model's config.json)");
+        }
+        if (option.equals("--model") && !Files.isDirectory(path)) {
+            throw new InputException("--model " + path + " is a file, not a folder (for a config.json file itself use --config)");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InputException("no config.json in " + path + " (shapes reads only the model's config.json)");
+        }
+        return ModelConfig.read(file);
+    }
+
+    /** ": /a does not exist" for /a/b/c when /a is the first part missing; empty when only the last part is. */
+    private static String missingPart(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path first = abs;
+        for (Path p = abs.getParent(); p != null && !Files.exists(p); p = p.getParent()) {
+            first = p;
+        }
+        return first.equals(abs) ? "" : " (" + first + " does not exist)";
+    }
 
     @Override
     public Integer call() {
         if (config != null && model != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --config or --model, not both");
         }
-        ModelConfig base = config != null ? ModelConfig.read(config) : model != null ? ModelConfig.read(model) : ModelConfig.qwen25_05b();
+        ModelConfig base = config != null ? configFile("--config", config) : model != null ? configFile("--model", model)
+                : ModelConfig.qwen25_05b();
         String name = config != null ? config.toString() : model != null ? model.toString()
                 : "Qwen2.5-0.5B (built-in defaults)";
         int h = positive("--heads", heads, base.heads());
         int hkv = positive("--kv-heads", kvHeads, base.kvHeads());
         int d = positive("--head-dim", headDim, base.headDim());
-        int l = positive("--layers", layers, base.layers());
+        formats.formats(spec); // a bad --format is a usage error even when nothing is drawn
+        layers = Deprecations.pick(spec, layers, "--num-layers", layersDeprecated, "--layers",
+                "--layers selects layers in inspect and figures");
+        int l = positive("--num-layers", layers, base.layers());
         positive("--tokens", tokens, tokens);
         if (h % hkv != 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the query heads (" + h
@@ -112,7 +171,10 @@ public final class ShapesCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(ShapesText.render(shapes, name, lengths));
         }
         spec.commandLine().getOut().flush();
-        if (!noPlot) {
+        if (noPlotDeprecated) {
+            Deprecations.notice(spec, "--no-plot", "--no-figures", "the same name as in toy");
+        }
+        if (!noFigures && !noPlotDeprecated) {
             long[] perLayer = new long[lengths.size()];
             long[] whole = new long[lengths.size()];
             for (int i = 0; i < lengths.size(); i++) {
@@ -120,8 +182,9 @@ public final class ShapesCommand implements Callable<Integer> {
                 whole[i] = shapes.withTokens(lengths.get(i)).scoreBytesModel();
             }
             String title = "Attention scores: memory against T (H = " + h + ", " + l + " layers)";
-            spec.commandLine().getErr().println("wrote " + ToyCharts.writePng(MemoryPlot.chart(title, lengths, perLayer, whole, l),
-                    900, 600, plot));
+            for (Path p : formats.write(spec, MemoryPlot.chart(title, lengths, perLayer, whole, l), 900, 600, plot())) {
+                spec.commandLine().getErr().println("wrote " + p);
+            }
             spec.commandLine().getErr().flush();
         }
         return ExitCodes.OK;

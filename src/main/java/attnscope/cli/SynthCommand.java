@@ -1,6 +1,7 @@
 package attnscope.cli;
 
 import attnscope.progress.ProgressBar;
+import attnscope.progress.ProgressMode;
 import attnscope.synth.ProgressListener;
 import attnscope.synth.SynthSpec;
 import attnscope.synth.SyntheticModelWriter;
@@ -89,8 +90,11 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Head dimension (even; a multiple of 16 for fused-gqa).")
     Integer headDim;
 
-    @Option(names = "--layers", paramLabel = "N", description = "Decoder layers.")
+    @Option(names = "--num-layers", paramLabel = "L", description = "Number of decoder layers.")
     Integer layers;
+
+    @Option(names = "--layers", paramLabel = "N", hidden = true, description = "Deprecated spelling of --num-layers.")
+    Integer layersDeprecated;
 
     @Option(names = "--intermediate", paramLabel = "N", description = "SwiGLU inner size.")
     Integer intermediate;
@@ -109,7 +113,10 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--scale", paramLabel = "WHERE", defaultValue = "after-matmul",
+    @Option(names = "--scale", paramLabel = "WHERE", hidden = true, description = "Deprecated spelling of --score-scaling.")
+    String scaleDeprecated;
+
+    @Option(names = "--score-scaling", paramLabel = "WHERE", defaultValue = "after-matmul",
             description = {"Where the decomposed graph applies 1/sqrt(d) (default: ${DEFAULT-VALUE}).",
                 "after-matmul: MatMul(Q, K^T) * 1/sqrt(d).",
                 "split-sqrt: MatMul(Q * s, K^T * s) with s = sqrt(1/sqrt(d)), as optimum exports do."})
@@ -140,7 +147,7 @@ public final class SynthCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Path dir;
-        try (WeightsProgress progress = new WeightsProgress(err)) {
+        try (WeightsProgress progress = new WeightsProgress(err, verbose.progressMode())) {
             dir = SyntheticModelWriter.write(synth, out, tokenizer, progress, force);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -156,6 +163,14 @@ public final class SynthCommand implements Callable<Integer> {
     }
 
     private SynthSpec buildSpec() {
+        layers = Deprecations.pick(spec, layers, "--num-layers", layersDeprecated, "--layers",
+                "--layers selects layers in inspect and figures");
+        if (scaleDeprecated != null) {
+            Deprecations.notice(spec, "--scale", "--score-scaling", "--scale is the colour scale of figures");
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--score-scaling")) {
+                scale = scaleDeprecated;
+            }
+        }
         try {
             SynthSpec.Builder b = switch (preset.toLowerCase(Locale.ROOT)) {
                 case "tiny" -> SynthSpec.tiny();
@@ -169,7 +184,7 @@ public final class SynthCommand implements Callable<Integer> {
             b.scale(switch (scale.toLowerCase(Locale.ROOT)) {
                 case "after-matmul" -> SynthSpec.ScalePlacement.AFTER_MATMUL;
                 case "split-sqrt" -> SynthSpec.ScalePlacement.SPLIT_SQRT;
-                default -> throw new IllegalArgumentException("unknown --scale '" + scale
+                default -> throw new IllegalArgumentException("unknown --score-scaling '" + scale
                         + "': expected after-matmul or split-sqrt");
             });
             if (hidden != null) {
@@ -212,21 +227,23 @@ public final class SynthCommand implements Callable<Integer> {
 
     /**
      * Feeds the writer's cumulative progress into the shared {@link ProgressBar}: redrawn in place
-     * on a terminal, a line every 25 % in a log.
+     * on a terminal, one line at the end in a log, nothing with --quiet.
      */
-    private static final class WeightsProgress implements ProgressListener, AutoCloseable {
+    static final class WeightsProgress implements ProgressListener, AutoCloseable {
         private final PrintWriter err;
+        private final ProgressMode mode;
         private ProgressBar bar;
         private long reported;
 
-        WeightsProgress(PrintWriter err) {
+        WeightsProgress(PrintWriter err, ProgressMode mode) {
             this.err = err;
+            this.mode = mode;
         }
 
         @Override
         public void progress(long done, long total) {
             if (bar == null) {
-                bar = ProgressBar.bytes("writing weights", total, err, ProgressBar.stderrIsTerminal());
+                bar = ProgressBar.bytes("writing weights", total, err, mode);
             }
             bar.advance(done - reported);
             reported = done;

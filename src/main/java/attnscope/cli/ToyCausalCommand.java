@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
             "  attnscope toy causal",
             "  attnscope toy examples causal-slide > slide.txt",
             "  attnscope toy causal --input slide.txt",
-            "  attnscope toy causal --tokens a,b --scores \"1,2;3,4\" \\",
+            "  attnscope toy causal --token-text a,b --scores \"1,2;3,4\" \\",
             "      --slide-weights \"1,0;0.2,0.8\"",
             ""
         })
@@ -33,8 +33,11 @@ public final class ToyCausalCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--tokens", paramLabel = "T0,T1,…", description = "The tokens.")
+    @Option(names = "--token-text", paramLabel = "T0,T1,…", description = "The tokens' text.")
     String tokens;
+
+    @Option(names = "--tokens", paramLabel = "T0,T1,…", hidden = true, description = "Deprecated spelling of --token-text.")
+    String tokensDeprecated;
 
     @Option(names = "--scores", paramLabel = "ROW;ROW;…", description = "The T × T pre-softmax scores, rows separated by ';' (-inf allowed).")
     String scores;
@@ -50,6 +53,8 @@ public final class ToyCausalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
+                "--tokens is a number of tokens T in shapes and bench");
         ToyInput in = common.load("causal");
         boolean optionsGiven = tokens != null || scores != null || slideWeights != null;
         CausalMasking.Result r;

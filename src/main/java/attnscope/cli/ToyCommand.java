@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
             "  attnscope toy heads                    two heads, outputs concatenated",
             "  attnscope toy explain 3 1              what weights[3, 1] means",
             "",
-            "Figures go to reports/toy/ (--figures DIR, --no-figures). Positions count from 0. The example files: `attnscope toy examples` (print one, edit it, run it with --input FILE).",
+            "Figures go to reports/toy/ (--out DIR, --no-figures). Positions count from 0. The example files: `attnscope toy examples` (print one, edit it, run it with --input FILE).",
             ""
         },
         subcommands = {

@@ -33,8 +33,11 @@ public final class ToyMatrixCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--tokens", paramLabel = "T0,T1,…", description = "The tokens.")
+    @Option(names = "--token-text", paramLabel = "T0,T1,…", description = "The tokens' text.")
     String tokens;
+
+    @Option(names = "--tokens", paramLabel = "T0,T1,…", hidden = true, description = "Deprecated spelling of --token-text.")
+    String tokensDeprecated;
 
     @Option(names = "--queries", paramLabel = "Q0;Q1;…", description = "One query per token, rows separated by ';'.")
     String queries;
@@ -56,6 +59,8 @@ public final class ToyMatrixCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
+                "--tokens is a number of tokens T in shapes and bench");
         ToyInput in = common.load("matrix");
         boolean optionsGiven = tokens != null || queries != null || keys != null || values != null;
         MatrixAttention.Result plain;

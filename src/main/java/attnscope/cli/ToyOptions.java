@@ -26,12 +26,18 @@ public final class ToyOptions {
     @Option(names = "--json", description = "Print every number as JSON instead of the tables (JSON only: no figures).")
     boolean json;
 
-    @Option(names = "--figures", paramLabel = "DIR", defaultValue = "reports/toy",
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reports/toy",
             description = "Folder for the PNG figures (default: ${DEFAULT-VALUE}).")
     Path figures;
 
+    @Option(names = "--figures", paramLabel = "DIR", hidden = true, description = "Deprecated spelling of --out.")
+    Path figuresDeprecated;
+
     @Option(names = "--no-figures", description = "Do not draw figures.")
     boolean noFigures;
+
+    @picocli.CommandLine.Mixin
+    FormatOption formats;
 
     /** The file given with --input, or the built-in example. */
     ToyInput load(String builtIn) {
@@ -77,10 +83,11 @@ public final class ToyOptions {
     CommandSpec mixee;
 
     /** Options that only say where or how output goes: they never change a figure, so they never name one. */
-    private static final java.util.Set<String> OUTPUT_ONLY = java.util.Set.of("--figures", "--out", "--format", "--no-figures", "--json", "--verbose", "-v");
+    private static final java.util.Set<String> OUTPUT_ONLY = java.util.Set.of("--figures", "--out", "--format", "--no-figures", "--json", "--verbose", "-v", "--quiet", "-q");
 
     /** Figures are drawn unless --no-figures, or --json (which writes JSON and nothing else). */
     boolean drawFigures() {
+        formats.formats(mixee); // a bad --format is a usage error even with --no-figures
         return !noFigures && !json;
     }
 
@@ -90,6 +97,7 @@ public final class ToyOptions {
      * figure of a run with other options, and the file says what it shows.
      */
     Path figure(String name) {
+        resolveDeprecated();
         return figures.resolve(named(name, optionsOfThisRun()));
     }
 
@@ -127,6 +135,15 @@ public final class ToyOptions {
         return given;
     }
 
+    /** Applies a deprecated spelling that was used, with its notice (once). */
+    private void resolveDeprecated() {
+        if (figuresDeprecated != null) {
+            Deprecations.notice(mixee, "--figures DIR", "--out DIR", "every command writes into --out");
+            figures = figuresDeprecated;
+            figuresDeprecated = null;
+        }
+    }
+
     /**
      * Draws a (T, T) weights matrix with the project's heatmap renderer, the same renderer and
      * colour scale as the real model's head heatmaps, and names the file on stderr.
@@ -145,7 +162,7 @@ public final class ToyOptions {
             }
         }
         for (Path written : attnscope.render.Heatmap.write(values, t, t, tokens, tokens, title, masked, figure(file),
-                attnscope.render.FigureOptions.defaults())) {
+                formats.figureOptions(spec))) {
             spec.commandLine().getErr().println("wrote " + written);
         }
         spec.commandLine().getErr().flush();

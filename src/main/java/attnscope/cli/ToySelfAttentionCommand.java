@@ -27,15 +27,18 @@ import picocli.CommandLine.Spec;
             "",
             "  attnscope toy self-attention",
             "  attnscope toy self-attention --row 0 --scaled",
-            "  attnscope toy self-attention --tokens a,b,c --inputs \"1,0;0,1;1,1\"",
+            "  attnscope toy self-attention --token-text a,b,c --inputs \"1,0;0,1;1,1\"",
             ""
         })
 public final class ToySelfAttentionCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--tokens", paramLabel = "T0,T1,…", description = "The tokens.")
+    @Option(names = "--token-text", paramLabel = "T0,T1,…", description = "The tokens' text.")
     String tokens;
+
+    @Option(names = "--tokens", paramLabel = "T0,T1,…", hidden = true, description = "Deprecated spelling of --token-text.")
+    String tokensDeprecated;
 
     @Option(names = "--inputs", paramLabel = "X0;X1;…", description = "One input vector per token, rows separated by ';'.")
     String inputs;
@@ -54,6 +57,8 @@ public final class ToySelfAttentionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
+                "--tokens is a number of tokens T in shapes and bench");
         ToyInput in = common.load("self-attention");
         boolean optionsGiven = tokens != null || inputs != null || row != null;
         MatrixAttention.Result r;

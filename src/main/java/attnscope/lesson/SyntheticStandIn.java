@@ -1,6 +1,8 @@
 package attnscope.lesson;
 
 import attnscope.model.ModelConfig;
+import attnscope.progress.ProgressBar;
+import attnscope.synth.ProgressListener;
 import attnscope.synth.SynthSpec;
 import attnscope.synth.SyntheticModelWriter;
 import java.nio.file.Files;
@@ -33,6 +35,15 @@ public final class SyntheticStandIn {
      * @param tokenizer the real Qwen2 tokenizer.json, or null for synth's byte-level one
      */
     public static Path ensure(Path modelsDir, Path tokenizer, Consumer<String> progress) {
+        return ensure(modelsDir, tokenizer, progress, ProgressListener.NONE);
+    }
+
+    /**
+     * As {@link #ensure(Path, Path, Consumer)}, reporting the writing of the weights to {@code weights}.
+     * Before the first byte of them is written, {@code progress} hears how many bytes will land where
+     * and why: several hundred megabytes should never appear in a folder without a word.
+     */
+    public static Path ensure(Path modelsDir, Path tokenizer, Consumer<String> progress, ProgressListener weights) {
         String name = "synthetic-qwen2.5-0.5b-geometry" + (tokenizer != null ? "" : "-bytes");
         Path dir = modelsDir.resolve(name);
         if (Files.isRegularFile(dir.resolve("config.json")) && ModelConfig.read(dir).synthetic()
@@ -40,6 +51,19 @@ public final class SyntheticStandIn {
             return dir;
         }
         progress.accept("writing a synthetic stand-in with Qwen2.5-0.5B's attention geometry to " + dir + " (once) …");
-        return SyntheticModelWriter.write(spec(tokenizer != null), dir, tokenizer, null, true);
+        ProgressListener announced = new ProgressListener() {
+            private boolean said;
+
+            @Override
+            public void progress(long done, long total) {
+                if (!said) {
+                    said = true;
+                    progress.accept(ProgressBar.humanBytes(total) + " of random weights go to " + dir.resolve(SyntheticModelWriter.DATA_FILE)
+                            + ": written once, reused by every later lesson (delete the folder to get the space back)");
+                }
+                weights.progress(done, total);
+            }
+        };
+        return SyntheticModelWriter.write(spec(tokenizer != null), dir, tokenizer, announced, true);
     }
 }

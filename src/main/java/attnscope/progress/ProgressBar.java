@@ -11,9 +11,10 @@ import java.util.function.LongSupplier;
  * <pre>
  *   model.onnx  42% [########------------]  830.1 MB / 1.99 GB  41.2 MB/s  0:28 left
  * </pre>
- * When stderr is not a terminal (a log file, CI) it prints a plain line at every 25 % and at
- * the end, so logs stay short. Works for bytes ({@link #bytes}) and for counted items
- * ({@link #items}, e.g. figures).
+ * When stderr is not a terminal (a log file, CI) it prints one plain line at the end, and one
+ * every half minute before that for a long job, so that a log stays short and never holds a
+ * {@code \r}; with {@code --quiet} it prints nothing ({@link ProgressMode}). Works for bytes
+ * ({@link #bytes}) and for counted items ({@link #items}, e.g. figures).
  *
  * <p>Speed is the average since the start (or since {@link #resumeFrom}), which is steadier than
  * an instantaneous rate; time left = remaining / speed.
@@ -21,23 +22,24 @@ import java.util.function.LongSupplier;
 public final class ProgressBar implements AutoCloseable {
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final int BAR_WIDTH = 20;
-    private static final int PLAIN_STEP_PERCENT = 25;
+    /** In a log, a line at most this often: a one-second step is one line, a 10-minute download twenty. */
+    private static final long PLAIN_EVERY_NANOS = 30_000_000_000L;
 
     private final String label;
     private final long total;
     private final String unit;
     private final PrintWriter err;
-    private final boolean interactive;
+    private final ProgressMode mode;
     private final LongSupplier nanoClock;
 
     private long done;
     private long startDone;
     private final long startNanos;
     private long lastDrawNanos;
-    private int lastPlainPercent = -1;
+    private long lastPlainNanos;
     private boolean finished;
 
-    private ProgressBar(String label, long total, String unit, PrintWriter err, boolean interactive, LongSupplier nanoClock) {
+    private ProgressBar(String label, long total, String unit, PrintWriter err, ProgressMode mode, LongSupplier nanoClock) {
         if (total < 0) {
             throw new IllegalArgumentException("total must be ≥ 0, found " + total);
         }
@@ -45,80 +47,81 @@ public final class ProgressBar implements AutoCloseable {
         this.total = total;
         this.unit = unit;
         this.err = err;
-        this.interactive = interactive;
+        this.mode = mode;
         this.nanoClock = nanoClock;
         this.startNanos = nanoClock.getAsLong();
+        this.lastPlainNanos = startNanos;
         this.lastDrawNanos = startNanos - REDRAW_NANOS; // the first advance draws at once
     }
 
     /** A bar counting bytes (shown as kB/MB/GB and a speed in MB/s). */
-    public static ProgressBar bytes(String label, long totalBytes, PrintWriter err, boolean interactive) {
-        return new ProgressBar(label, totalBytes, null, err, interactive, System::nanoTime);
+    public static ProgressBar bytes(String label, long totalBytes, PrintWriter err, ProgressMode mode) {
+        return new ProgressBar(label, totalBytes, null, err, mode, System::nanoTime);
     }
 
-    /** A bar counting items, e.g. {@code items("figures", 361, "figures", err, tty)}. */
-    public static ProgressBar items(String label, long totalItems, String unit, PrintWriter err, boolean interactive) {
-        return new ProgressBar(label, totalItems, unit, err, interactive, System::nanoTime);
+    /** As {@link #bytes(String, long, PrintWriter, ProgressMode)}: redrawn when {@code interactive}, else a log's lines. */
+    public static ProgressBar bytes(String label, long totalBytes, PrintWriter err, boolean interactive) {
+        return bytes(label, totalBytes, err, interactive ? ProgressMode.TERMINAL : ProgressMode.LOG);
+    }
+
+    /** A bar counting items, e.g. {@code items("figures", 361, "figures", err, mode)}. */
+    public static ProgressBar items(String label, long totalItems, String unit, PrintWriter err, ProgressMode mode) {
+        return new ProgressBar(label, totalItems, unit, err, mode, System::nanoTime);
     }
 
     /** For tests: a bar with an injected clock (nanoseconds). */
-    static ProgressBar withClock(String label, long total, String unit, PrintWriter err, boolean interactive, LongSupplier nanoClock) {
-        return new ProgressBar(label, total, unit, err, interactive, nanoClock);
+    static ProgressBar withClock(String label, long total, String unit, PrintWriter err, ProgressMode mode, LongSupplier nanoClock) {
+        return new ProgressBar(label, total, unit, err, mode, nanoClock);
     }
 
-    /**
-     * Whether stderr is probably a terminal. Java only knows whether a console is attached
-     * (stdin and stdout), so a redirected stdout or TERM=dumb also gives plain lines.
-     */
+    /** Whether this process's stderr is a terminal (see {@link ProgressMode#stderrIsTerminal()}). */
     public static boolean stderrIsTerminal() {
-        String term = System.getenv("TERM");
-        return System.console() != null && term != null && !term.equals("dumb");
+        return ProgressMode.stderrIsTerminal();
     }
 
     /**
      * Counts {@code n} units that were already done before this run (a resumed download, a
      * file verified earlier): they count towards the percentage but not towards the speed.
      */
-    public void skip(long n) {
+    public synchronized void skip(long n) {
         done = Math.min(total, done + n);
         startDone = Math.min(total, startDone + n);
     }
 
-    /** Adds {@code n} units of finished work and redraws when it is time. */
-    public void advance(long n) {
+    /** Adds {@code n} units of finished work and redraws when it is time; safe to call from several threads. */
+    public synchronized void advance(long n) {
         done = Math.min(total, done + n);
         long now = nanoClock.getAsLong();
-        if (interactive) {
+        if (mode == ProgressMode.TERMINAL) {
             if (now - lastDrawNanos >= REDRAW_NANOS) {
                 lastDrawNanos = now;
                 err.print("\r" + line(now) + "  ");
                 err.flush();
             }
-        } else {
-            int percent = percent();
-            int step = percent / PLAIN_STEP_PERCENT * PLAIN_STEP_PERCENT;
-            if (step > lastPlainPercent && step < 100) {
-                lastPlainPercent = step;
-                err.println(line(now));
-                err.flush();
-            }
+        } else if (mode == ProgressMode.LOG && done < total && now - lastPlainNanos >= PLAIN_EVERY_NANOS) {
+            lastPlainNanos = now;
+            err.println(line(now));
+            err.flush();
         }
     }
 
     /** Prints the final state (100 % when all work was done) and ends the line. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (finished) {
             return;
         }
         finished = true;
+        if (mode == ProgressMode.QUIET) {
+            return;
+        }
         String text = line(nanoClock.getAsLong());
-        err.println(interactive ? "\r" + text + "  " : text);
+        err.println(mode == ProgressMode.TERMINAL ? "\r" + text + "  " : text);
         err.flush();
     }
 
     /** The done count so far. */
-    public long done() {
+    public synchronized long done() {
         return done;
     }
 

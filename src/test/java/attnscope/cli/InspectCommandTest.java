@@ -84,7 +84,9 @@ class InspectCommandTest {
     @Test
     void autoDeviceFallsBackToCpuWithOneLineNotice() {
         Path model = tinyModel("tiny", SynthSpec.tiny().seed(3).build());
-        Run r = run("inspect", "--model", model.toString(), "--ids", "1,2,3,4,5", "--out", tmp.resolve("o").toString());
+        // Asked for explicitly: without --device (or --verbose) nothing is said about CUDA (QuietStderrTest).
+        Run r = run("inspect", "--model", model.toString(), "--ids", "1,2,3,4,5", "--out", tmp.resolve("o").toString(),
+                "--device", "auto");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("attnscope: running on the CPU (CUDA not available:")), r.err());
         assertTrue(r.out().contains("causal (a token sees only itself"), r.out());

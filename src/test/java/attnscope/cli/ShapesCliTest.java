@@ -17,7 +17,7 @@ class ShapesCliTest {
 
     @Test
     void qwenAtFiftyTokens() {
-        Run r = run("shapes", "--no-plot");
+        Run r = run("shapes", "--no-figures");
         assertEquals(0, r.exit(), r.err());
         String out = r.out();
         assertTrue(out.matches("(?s).*\\nQ\\s+50 × 64\\s+14 × 50 × 64.*"), out);
@@ -35,18 +35,18 @@ class ShapesCliTest {
     @Test
     void optionsAndConfigOverrideTheDefaults() throws Exception {
         Run r = run("shapes", "--tokens", "10", "--heads", "4", "--kv-heads", "4", "--head-dim", "8",
-                "--layers", "2", "--up-to", "40", "--no-plot");
+                "--num-layers", "2", "--up-to", "40", "--no-figures");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("one per query head (multi-head attention)"), r.out());
         assertTrue(r.out().contains("4 × 10 × 10 = 400 per layer = 1.6 KiB"), r.out()); // 1600 bytes
         Path cfg = tmp.resolve("config.json");
         Files.writeString(cfg, "{\"hidden_size\": 384, \"num_hidden_layers\": 6, \"num_attention_heads\": 12, "
                 + "\"vocab_size\": 30522, \"max_position_embeddings\": 512, \"model_type\": \"bert\"}");
-        Run bert = run("shapes", "--model", tmp.toString(), "--json", "--no-plot");
+        Run bert = run("shapes", "--model", tmp.toString(), "--json", "--no-figures");
         assertEquals(0, bert.exit(), bert.err());
         assertTrue(bert.out().contains("\"headDim\" : 32"), bert.out());
         assertTrue(bert.out().contains("\"tokens\" : 512"), bert.out()); // the growth table ends at max_position_embeddings
-        Run missing = run("shapes", "--model", tmp.resolve("none").toString(), "--no-plot");
+        Run missing = run("shapes", "--model", tmp.resolve("none").toString(), "--no-figures");
         assertEquals(ExitCodes.INPUT, missing.exit());
     }
 

@@ -33,7 +33,7 @@ class ToyCliTest {
 
     @Test
     void handoutRunsAndWritesItsFigures() {
-        Run r = run("toy", "--figures", tmp.toString());
+        Run r = run("toy", "--out", tmp.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("2*1 + 3*0 = 2"), r.out());
         assertTrue(r.out().contains("[2.25, 1.125]  ← output"), r.out());
@@ -74,9 +74,9 @@ class ToyCliTest {
         usageError("toy", "explain", "9", "0");
         usageError("toy", "explain", "x", "0");
         usageError("toy", "causal", "--scores", "1,2;3", "--no-figures");
-        usageError("shapes", "--tokens", "0", "--no-plot");
-        usageError("shapes", "--heads", "5", "--no-plot");
-        usageError("shapes", "--tokens", "fifty", "--no-plot");
+        usageError("shapes", "--tokens", "0", "--no-figures");
+        usageError("shapes", "--heads", "5", "--no-figures");
+        usageError("shapes", "--tokens", "fifty", "--no-figures");
     }
 
     @Test
@@ -123,7 +123,7 @@ class ToyCliTest {
     @Test
     void everyExampleRuns() {
         for (String example : new String[] {"self-attention", "matrix", "causal", "heads"}) {
-            Run r = run("toy", example, "--figures", tmp.toString());
+            Run r = run("toy", example, "--out", tmp.toString());
             assertEquals(0, r.exit(), example + ": " + r.err());
             Run json = run("toy", example, "--json", "--no-figures");
             assertTrue(json.out().strip().startsWith("{"), example + " --json: " + json.out());
@@ -132,7 +132,7 @@ class ToyCliTest {
             "causal_weights.png", "heads_weights.png"}) {
             assertTrue(Files.isRegularFile(tmp.resolve(png)), png);
         }
-        Run explain = run("toy", "explain", "3", "1", "--figures", tmp.toString());
+        Run explain = run("toy", "explain", "3", "1", "--out", tmp.toString());
         assertTrue(Files.isRegularFile(tmp.resolve("explain_3_1.png")));
         assertEquals(0, explain.exit());
         assertTrue(explain.out().contains("takes 49.8 % of its output"), explain.out());
@@ -147,7 +147,7 @@ class ToyCliTest {
         Run r = run("toy", "causal", "--input", slide.toString(), "--no-figures");
         assertEquals(ExitCodes.CHECK_FAILED, r.exit());
         assertTrue(r.out().contains("WRONG: sums to 1.02, not 1"), r.out());
-        Run ok = run("toy", "causal", "--tokens", "a,b", "--scores", "0,5;0,0", "--slide-weights", "1,0;0.5,0.5", "--no-figures");
+        Run ok = run("toy", "causal", "--token-text", "a,b", "--scores", "0,5;0,0", "--slide-weights", "1,0;0.5,0.5", "--no-figures");
         assertEquals(ExitCodes.OK, ok.exit(), ok.out());
     }
 
@@ -156,17 +156,17 @@ class ToyCliTest {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
         for (Path dir : new Path[] {a, b}) {
-            assertEquals(0, run("toy", "--figures", dir.toString()).exit());
-            assertEquals(0, run("toy", "matrix", "--figures", dir.toString()).exit());
-            assertEquals(0, run("shapes", "--plot", dir.resolve("memory.png").toString()).exit());
+            assertEquals(0, run("toy", "--out", dir.toString()).exit());
+            assertEquals(0, run("toy", "matrix", "--out", dir.toString()).exit());
+            assertEquals(0, run("shapes", "--out", dir.toString()).exit());
         }
-        for (String png : new String[] {"handout_weights.png", "handout_vectors.png", "matrix_weights.png", "memory.png"}) {
+        for (String png : new String[] {"handout_weights.png", "handout_vectors.png", "matrix_weights.png", "memory_vs_tokens.png"}) {
             byte[] first = Files.readAllBytes(a.resolve(png));
             assertTrue(first.length > 1000 && first[1] == 'P' && first[2] == 'N' && first[3] == 'G', png);
             assertArrayEquals(first, Files.readAllBytes(b.resolve(png)), png + " differs between runs");
         }
         // A different input gives a different figure (the comparison above can fail), under a name of its own.
-        assertEquals(0, run("toy", "--query", "1,0", "--figures", b.toString()).exit());
+        assertEquals(0, run("toy", "--query", "1,0", "--out", b.toString()).exit());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("handout_weights.png")),
                 Files.readAllBytes(b.resolve("handout_weights-query=1,0.png"))));
         assertArrayEquals(Files.readAllBytes(a.resolve("handout_weights.png")), Files.readAllBytes(b.resolve("handout_weights.png")),

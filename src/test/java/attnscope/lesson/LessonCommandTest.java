@@ -125,6 +125,11 @@ class LessonCommandTest {
         Run r = run("lesson", "--models-dir", models.toString(), "--out", out.toString());
         assertEquals(ExitCodes.OK, r.exit(), r.err());
         assertTrue(r.out().contains("SYNTHETIC stand-in"), r.out());
+        // Hundreds of megabytes are announced, with their size and place, before they are written.
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("\\d+ MB of random weights go to \\S*synthetic-qwen2.5-0.5b-geometry")
+                .matcher(r.err());
+        assertTrue(size.find(), r.err());
+        assertTrue(size.start() < r.err().indexOf("writing weights 100%"), "the size comes before the weights: " + r.err());
         String html = Files.readString(out.resolve("index.html"));
         int banner = html.indexOf("class=\"banner\"");
         assertTrue(banner > 0 && banner < html.indexOf("<h2"), "the banner comes before the first section");

@@ -143,7 +143,7 @@ public class ExternalDataConverterTest {
 
     /** Runs the encoder on a fixed sentence; returns every float output, flattened. */
     public static Map<String, float[]> run(Path model) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = attnscope.onnx.Sessions.environment(); // the tool's own logging level: asking for another one warns on every call
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(model.toString(), options)) {

@@ -15,7 +15,11 @@ class ProgressBarTest {
     final StringWriter out = new StringWriter();
 
     ProgressBar bar(long total, String unit, boolean interactive) {
-        return ProgressBar.withClock("model.onnx", total, unit, new PrintWriter(out, true), interactive, clock::get);
+        return bar(total, unit, interactive ? ProgressMode.TERMINAL : ProgressMode.LOG);
+    }
+
+    ProgressBar bar(long total, String unit, ProgressMode mode) {
+        return ProgressBar.withClock("model.onnx", total, unit, new PrintWriter(out, true), mode, clock::get);
     }
 
     @Test
@@ -38,17 +42,49 @@ class ProgressBarTest {
     }
 
     @Test
-    void plainModePrintsOnlyAFewLines() {
+    void aShortStepIsOneLineInALog() {
         ProgressBar bar = bar(1000, null, false);
         for (int i = 0; i < 1000; i++) {
-            clock.addAndGet(1_000_000);
+            clock.addAndGet(1_000_000); // 1 ms per step: 1 s in all, as synth's weights
+        }
+        for (int i = 0; i < 1000; i++) {
             bar.advance(1);
         }
         bar.close();
         List<String> lines = out.toString().lines().toList();
-        assertEquals(5, lines.size(), "0, 25, 50, 75 % and the end: " + lines);
-        assertTrue(lines.get(4).contains("100%") && lines.get(4).contains(" in 0:01"), lines.get(4));
+        assertEquals(1, lines.size(), "only the end: " + lines);
+        assertTrue(lines.get(0).contains("100%"), lines.get(0));
         assertFalse(out.toString().contains("\r"), "no carriage returns in a log");
+    }
+
+    @Test
+    void aLongJobInALogGetsALineEveryHalfMinute() {
+        ProgressBar bar = bar(100, null, false);
+        for (int i = 0; i < 100; i++) {
+            clock.addAndGet(1_200_000_000L); // 1.2 s per step: 2 minutes in all
+            bar.advance(1);
+        }
+        bar.close();
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(4, lines.size(), "one at 30, 60 and 90 s, and the end: " + lines);
+        assertFalse(out.toString().contains("\r"));
+    }
+
+    @Test
+    void quietPrintsNothing() {
+        ProgressBar bar = bar(100, null, ProgressMode.QUIET);
+        clock.addAndGet(100_000_000_000L);
+        bar.advance(50);
+        bar.close();
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void terminalDevicesAreRecognisedByPath() {
+        assertTrue(ProgressMode.isTerminalDevice("/dev/pts/3"));
+        assertTrue(ProgressMode.isTerminalDevice("/dev/tty1"));
+        assertFalse(ProgressMode.isTerminalDevice("/tmp/log.txt"));
+        assertFalse(ProgressMode.isTerminalDevice("pipe:[12345]"));
     }
 
     @Test

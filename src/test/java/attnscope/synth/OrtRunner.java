@@ -44,7 +44,7 @@ final class OrtRunner {
     /** Runs dir/graphFile on a batch, (B, T) each, and returns every output. */
     static Map<String, Output> run(Path dir, String graphFile, long[][] ids, long[][] mask, long[][] positions)
             throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = attnscope.onnx.Sessions.environment(); // the tool's own logging level: asking for another one warns on every call
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(dir.resolve(graphFile).toString(), opts)) {

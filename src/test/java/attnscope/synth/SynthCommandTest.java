@@ -26,7 +26,7 @@ class SynthCommandTest {
     @Test
     void writesAModelFolder() {
         Path dir = tmp.resolve("m");
-        Run r = synth("--out", dir.toString(), "--preset", "tiny", "--layers", "3", "--style", "fused-gqa",
+        Run r = synth("--out", dir.toString(), "--preset", "tiny", "--num-layers", "3", "--style", "fused-gqa",
                 "--seed", "5");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("3 layers"), r.out());

@@ -2,6 +2,7 @@ package attnscope.cli;
 
 import attnscope.InputException;
 import attnscope.output.IoProblems;
+import attnscope.output.OutputFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -64,6 +65,14 @@ public final class AttnscopeCommand implements Callable<Integer> {
 
     public static CommandLine newCommandLine(boolean verbose) {
         CommandLine cl = new CommandLine(new AttnscopeCommand());
+        // A command's output folders are locked from its start to its end, whatever the end.
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                OutputFolder.releaseClaims();
+            }
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof InputException || ex instanceof java.nio.file.NoSuchFileException) {

@@ -70,7 +70,8 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        OutputFolder.requireWritable(out, "--out");
+        // Locked before the model runs: a second run into this folder is refused at once.
+        OutputFolder.claim(out, "--out", line -> err.println("attnscope: " + line), saveTensors ? new String[] {"tensors"} : new String[0]);
         ModelRunOptions.Outcome o = run.run(spec, err);
         InspectionResult result = o.result();
         // summary.json and the tensors appear together or not at all.

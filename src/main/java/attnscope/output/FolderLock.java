@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * file just before (and would then lock a file that no longer has a name) sees that the name now
  * leads to another file, or none, and tries again.
  */
-final class FolderLock {
+public final class FolderLock implements AutoCloseable {
     /** Channels a refused attempt in this process must not close: closing any channel to a file drops every lock this process holds on it (POSIX). */
     private static final List<FileChannel> KEPT_OPEN = new ArrayList<>();
 
@@ -40,14 +40,13 @@ final class FolderLock {
     }
 
     /**
-     * Takes the lock of {@code folder} (which exists) or refuses with an {@link InputException} naming
+     * Takes the lock {@code file} (its folder exists) or refuses with an {@link InputException} naming
      * the process that holds it.
      *
-     * @param shownAs the folder as the user gave it, for messages
+     * @param shownAs what the lock guards, as the user named it, for messages
      * @param notice  told when a stale lock of a dead run is taken over
      */
-    static FolderLock acquire(Path folder, String shownAs, Consumer<String> notice) {
-        Path file = folder.resolve(OutputFolder.LOCK);
+    public static FolderLock acquire(Path file, String shownAs, Consumer<String> notice) {
         long me = ProcessHandle.current().pid();
         for (int attempt = 0; attempt < 5; attempt++) {
             FileChannel channel = null;
@@ -113,8 +112,13 @@ final class FolderLock {
         throw new InputException(shownAs + " is being locked and released by other runs again and again: try again");
     }
 
+    @Override
+    public void close() {
+        release();
+    }
+
     /** Deletes the lock file, then lets go of the lock. */
-    void release() {
+    public void release() {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

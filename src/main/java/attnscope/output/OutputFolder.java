@@ -214,7 +214,7 @@ public final class OutputFolder implements AutoCloseable {
             }
             FolderLock lock;
             try {
-                lock = FolderLock.acquire(real, out.toString(), notice);
+                lock = FolderLock.acquire(real.resolve(LOCK), out.toString(), notice);
             } catch (RuntimeException e) {
                 removeCreated(folder, created);
                 throw e;

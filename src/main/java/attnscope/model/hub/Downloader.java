@@ -124,7 +124,9 @@ public final class Downloader {
         StallWatchdog watchdog = new StallWatchdog(response.body(), stallTimeout);
         try (InputStream in = response.body();
                 watchdog;
-                OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                // NOFOLLOW_LINKS: a link planted under the .part name is never written through.
+                OutputStream out = Files.newOutputStream(part, java.nio.file.LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             while (true) {
                 int n;

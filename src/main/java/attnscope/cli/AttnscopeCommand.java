@@ -85,7 +85,10 @@ public final class AttnscopeCommand implements Callable<Integer> {
                 String what = ex instanceof UncheckedIOException && ex.getMessage() != null ? oneLine(ex)
                         : "could not read or write a file (" + IoProblems.reason(io)
                                 + (io instanceof FileSystemException f && f.getFile() != null ? ": " + f.getFile() : "") + ")";
-                return report(err, what + "; is the disk full or the folder read-only?", ex, verbose, ExitCodes.INPUT);
+                // A folder where a file goes says all there is to say; other failures may be a full or read-only disk.
+                String hint = io instanceof attnscope.output.AtomicWrite.FolderInTheWayException ? ""
+                        : "; is the disk full or the folder read-only?";
+                return report(err, what + hint, ex, verbose, ExitCodes.INPUT);
             }
             if (ex instanceof CommandLine.ParameterException pe) {
                 return report(err, oneLine(pe), pe, false, ExitCodes.USAGE);

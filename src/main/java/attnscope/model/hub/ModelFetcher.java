@@ -185,7 +185,7 @@ public final class ModelFetcher {
             return existing.get();
         }
         Path model = firstExisting(src, "model.onnx")
-                .orElseThrow(() -> new InputException("--from " + source + ": no model.onnx at its top or under onnx/ (found: "
+                .orElseThrow(() -> new InputException("--from " + source + ": no model.onnx file at its top or under onnx/ ("
                         + onnxFilesIn(src) + ")"));
         List<Path> sideFiles = new ArrayList<>();
         for (String name : SIDE_FILES) {
@@ -478,10 +478,12 @@ public final class ModelFetcher {
         return Optional.empty();
     }
 
+    /** What the folder has that ends in .onnx, each with what it is when it is not a regular file. */
     private static String onnxFilesIn(Path src) {
         try (Stream<Path> s = Files.walk(src, 2)) {
-            List<String> names = s.filter(p -> p.toString().endsWith(".onnx")).map(p -> src.relativize(p).toString()).sorted().toList();
-            return names.isEmpty() ? "no .onnx files" : String.join(", ", names);
+            List<String> names = s.filter(p -> p.toString().endsWith(".onnx")).map(p -> src.relativize(p)
+                    + (Files.isRegularFile(p) ? "" : " is " + attnscope.output.IoProblems.kindOf(p))).sorted().toList();
+            return names.isEmpty() ? "found no .onnx files" : "found: " + String.join(", ", names);
         } catch (IOException e) {
             return "unreadable";
         }

@@ -56,7 +56,11 @@ public final class TextTokenizer implements AutoCloseable {
                     .build();
             return new TextTokenizer(t, tokenizerJson);
         } catch (IOException | RuntimeException e) {
-            throw new InputException("cannot read the tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+            String m = String.valueOf(e.getMessage());
+            // The Rust parser's words ("data did not match any variant of untagged enum ModelUntagged") name its types, not the file's problem.
+            throw new InputException("cannot read the tokenizer " + tokenizerJson + (m.contains("untagged enum") || m.contains("unknown variant")
+                    ? ": its \"model\" is not one the Hugging Face tokenizers library knows (BPE, WordPiece, Unigram, WordLevel) or lacks "
+                            + "a part that type needs (the parser: " + m + ")" : ": " + m), e);
         }
     }
 
@@ -103,7 +107,8 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
-            throw new InputException("the tokenizer " + file + " is not valid JSON" + where + ": give the model's tokenizer.json", e);
+            throw new InputException("the tokenizer " + file + " is not valid JSON" + where + " (" + e.getOriginalMessage()
+                    .replaceAll("\\s+", " ").strip() + "): give the model's tokenizer.json", e);
         } catch (IOException e) {
             throw new InputException("cannot read the tokenizer " + file + " (" + attnscope.output.IoProblems.reason(e) + ")", e);
         }

@@ -50,7 +50,12 @@ public final class FolderLock implements AutoCloseable {
         long me = ProcessHandle.current().pid();
         for (int attempt = 0; attempt < 5; attempt++) {
             FileChannel channel = null;
+            boolean created = !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
             try {
+                if (Files.isSymbolicLink(file) || Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new InputException(file + " is " + (Files.isSymbolicLink(file) ? "a symbolic link" : "a folder")
+                            + " where attnscope keeps the lock of " + shownAs + ": remove it, or choose another folder");
+                }
                 // NOFOLLOW_LINKS: a symbolic link planted under the lock's name never makes us write elsewhere.
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                         LinkOption.NOFOLLOW_LINKS);
@@ -97,6 +102,13 @@ public final class FolderLock implements AutoCloseable {
                 channel = null;
                 return held;
             } catch (IOException e) {
+                if (created) {
+                    try {
+                        Files.deleteIfExists(file); // a full disk: the empty lock file must not stay behind
+                    } catch (IOException ignored) {
+                        // the next run takes it over
+                    }
+                }
                 throw new InputException("cannot lock " + shownAs + " (" + IoProblems.reason(e) + " on " + file
                         + "): choose a folder you can write to", e);
             } finally {

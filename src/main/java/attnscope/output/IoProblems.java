@@ -29,6 +29,15 @@ public final class IoProblems {
             } catch (IOException e) {
                 target = "?";
             }
+            try {
+                path.toRealPath();
+            } catch (java.nio.file.FileSystemException e) {
+                if (e.getReason() != null && e.getReason().contains("symbolic links")) {
+                    return "a symbolic link that leads back to itself (a loop)";
+                }
+            } catch (IOException e) {
+                // dangling, as said below
+            }
             return "a symbolic link to " + target + ", which does not exist";
         }
         if (!java.nio.file.Files.exists(path)) {

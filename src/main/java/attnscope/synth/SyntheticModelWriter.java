@@ -104,6 +104,9 @@ public final class SyntheticModelWriter {
             moveIntoPlace(tmp, out);
             tmp = null;
             return out;
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+            throw new InputException("cannot write the model to " + out + ": " + ((java.nio.file.FileSystemException) e).getFile()
+                    + " is a file, not a folder; choose another --out", e);
         } catch (IOException e) {
             throw new InputException("cannot write the model to " + out + " (" + IoProblems.reason(e)
                     + (e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? ": " + f.getFile() : "")

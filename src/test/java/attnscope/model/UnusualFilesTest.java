@@ -154,6 +154,41 @@ class UnusualFilesTest {
     }
 
     @Test
+    void aConfigLinkThatLoopsIsSaidToLoop(@TempDir Path dir) throws Exception {
+        Path folder = withReplaced(dir, "config.json", p -> Files.createSymbolicLink(p, p.getFileName()));
+        assertTrue(assertThrows(InputException.class, () -> ModelFolder.locate(folder)).getMessage()
+                .contains("config.json is a symbolic link that leads back to itself (a loop), not a regular file"));
+    }
+
+    @Test
+    void aTokenizerNestedTooDeeplyIsRefusedSayingWhy(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\":{\"vocab\":" + "[".repeat(5000) + "]".repeat(5000)
+                + "}}");
+        InputException e = assertThrows(InputException.class, () -> TextTokenizer.open(file));
+        assertTrue(e.getMessage().contains("is not valid JSON") && e.getMessage().contains("nesting depth"), e.getMessage());
+    }
+
+    @Test
+    void aTokenizerOfAnUnknownModelTypeIsSaidToBeOne(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\":{\"vocab\":{\"a\":1},\"type\":\"Nonsense\"}}");
+        InputException e = assertThrows(InputException.class, () -> TextTokenizer.open(file));
+        assertTrue(e.getMessage().contains("its \"model\" is not one the Hugging Face tokenizers library knows"), e.getMessage());
+    }
+
+    @Test
+    void aModelsDirOrSynthParentThatIsAFileIsSaidToBeAFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "mine");
+        Run fetch = Cli.run("fetch", "--from", model.toString(), "--models-dir", file.toString());
+        assertEquals(4, fetch.exit(), fetch.err());
+        assertTrue(fetch.err().contains(file + " is a file, not a folder (choose another --models-dir)"), fetch.err());
+        Run synth = Cli.run("synth", "--out", file.resolve("m").toString(), "--preset", "tiny");
+        assertEquals(4, synth.exit(), synth.err());
+        assertEquals("attnscope: cannot write the model to " + file.resolve("m") + ": " + file + " is a file, not a folder; "
+                + "choose another --out", synth.err().strip());
+        assertEquals("mine", Files.readString(file));
+    }
+
+    @Test
     void aPlotNamedLikeAFolderIsSaidToBeAFolderNotAFullDisk(@TempDir Path dir) throws Exception {
         Run r = Cli.run("shapes", "--plot", dir.toString());
         assertEquals(4, r.exit(), r.err());

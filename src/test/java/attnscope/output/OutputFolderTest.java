@@ -186,6 +186,45 @@ class OutputFolderTest {
     }
 
     @Test
+    void aLinkOrAFolderPlantedAsTheLockFileIsRefusedNotFollowed() throws IOException {
+        Path victim = Files.writeString(tmp.resolve("victim"), "keep");
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.createSymbolicLink(out.resolve(OutputFolder.LOCK), victim);
+        InputException link = assertThrows(InputException.class, () -> OutputFolder.open(out, FileSink.ATOMIC));
+        assertEquals(out.toRealPath().resolve(OutputFolder.LOCK) + " is a symbolic link where attnscope keeps the lock of " + out
+                + ": remove it, or choose another folder", link.getMessage());
+        assertEquals("keep", Files.readString(victim));
+        Path other = Files.createDirectories(tmp.resolve("other/" + OutputFolder.LOCK)).getParent();
+        assertTrue(assertThrows(InputException.class, () -> OutputFolder.open(other, FileSink.ATOMIC)).getMessage()
+                .contains("is a folder where attnscope keeps the lock"));
+    }
+
+    @Test
+    void aDiskTooFullForTheLockLeavesNothingBehind() throws Exception {
+        // A 64 kB tmpfs, filled up: needs root (mount), skipped elsewhere.
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        boolean mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
+                .redirectErrorStream(true).start().waitFor() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(mounted, "no tmpfs mount here");
+        try {
+            try (var out = Files.newOutputStream(small.resolve("filler"))) {
+                byte[] block = new byte[4096];
+                for (int i = 0; i < 64; i++) {
+                    out.write(block);
+                }
+            } catch (IOException full) {
+                // full now
+            }
+            InputException e = assertThrows(InputException.class, () -> OutputFolder.claim(small.resolve("out"), "--out", l -> { }));
+            assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+            OutputFolder.releaseClaims();
+            assertEquals(List.of("", "filler"), tree(small), "neither the lock file nor the folder created for it stays");
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void aDanglingSymbolicLinkAsTheFolderIsNamedAtOnce() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("out"), tmp.resolve("gone"));
         InputException e = assertThrows(InputException.class, () -> OutputFolder.requireWritable(link, "--out"));

@@ -112,6 +112,13 @@ public final class Downloader {
             ProgressBar progress) throws IOException {
         HttpResponse<InputStream> response = client.openFile(repo, revision, file.path(), have);
         boolean append = have > 0 && response.statusCode() == 206;
+        long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        long expectedBytes = file.size() - (append ? have : 0);
+        if (announced > expectedBytes) {
+            response.body().close();
+            throw new InputException("the server announced " + announced + " bytes for " + file.path() + " where the hub lists "
+                    + file.size() + (append ? " (" + expectedBytes + " still to come)" : "") + ": is HF_ENDPOINT a Hugging Face hub?");
+        }
         if (have > 0 && !append) {
             // The server ignored the range and sends the whole file: start the hash and the file
             // again (the digest of a git file starts with its "blob SIZE\0" header).

@@ -41,6 +41,8 @@ public final class HubClient {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** The largest JSON answer read: a file listing of a real model repository is a few kB. */
     static final int MAX_API_BYTES = 16 << 20;
+    /** httpError's "what" for the request of a revision's commit. */
+    private static final String COMMIT = "\0commit";
 
     private final HubSettings settings;
     private final HttpClient http;
@@ -83,7 +85,7 @@ public final class HubClient {
         HttpResponse<InputStream> response = send(uri, -1);
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
-                throw httpError(response, repo, revision, null, "");
+                throw httpError(response, repo, revision, null, COMMIT);
             }
             JsonNode info = readJson(uri, body, "the commit of " + repo + " at revision " + revision);
             String sha = info == null ? "" : info.path("sha").asText("");
@@ -225,7 +227,7 @@ public final class HubClient {
             Optional<String> location = response.headers().firstValue("Location");
             if (status >= 300 && status < 400 && status != 304 && location.isPresent()) {
                 closeQuietly(response);
-                current = current.resolve(location.get());
+                current = redirectTarget(current, location.get());
                 continue;
             }
             return response;
@@ -282,6 +284,23 @@ public final class HubClient {
         return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 
+    /** Where a redirect leads: only to another http(s) address; a file:, ftp: or malformed one stops the fetch. */
+    private static URI redirectTarget(URI from, String location) {
+        URI next;
+        try {
+            next = from.resolve(location.strip());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(from.getScheme() + "://" + from.getAuthority() + " redirected to '" + location.replaceAll("\\p{Cntrl}", "?")
+                    + "', which is not a valid address: is HF_ENDPOINT a Hugging Face hub?");
+        }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
+            throw new InputException(from.getScheme() + "://" + from.getAuthority() + " redirected to '" + location.replaceAll("\\p{Cntrl}", "?")
+                    + "', which is not an http(s) address: attnscope follows redirects only to web servers");
+        }
+        return next;
+    }
+
     private InputException httpError(HttpResponse<?> response, String repo, String revision, String path, String what) {
         int status = response.statusCode();
         String code = response.headers().firstValue("X-Error-Code").orElse("");
@@ -309,8 +328,9 @@ public final class HubClient {
         if (status == 401 || status == 403) {
             return new InputException("access denied (HTTP " + status + ") to " + repo + ": " + tokenAdvice + serverMessage);
         }
-        return new InputException("the hub answered HTTP " + status + " for " + (path == null ? "the file list of " + repo + what
-                : path + " of " + repo) + serverMessage + "; try again later, or set HF_ENDPOINT to a mirror");
+        return new InputException("the hub answered HTTP " + status + " for " + (path != null ? path + " of " + repo
+                : what.equals(COMMIT) ? "the commit of " + repo + " at revision " + revision : "the file list of " + repo + what)
+                + serverMessage + "; try again later, or set HF_ENDPOINT to a mirror");
     }
 
     private InputException networkFailure(URI uri, IOException e) {

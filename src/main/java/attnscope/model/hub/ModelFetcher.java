@@ -376,15 +376,21 @@ public final class ModelFetcher {
         Path abs = dir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(abs.getParent());
+        } catch (FileAlreadyExistsException e) {
+            throw new InputException("cannot create folder " + abs.getParent() + ": " + e.getFile() + " is a file, not a folder "
+                    + "(choose another --models-dir)", e);
         } catch (IOException e) {
             throw new InputException("cannot create folder " + abs.getParent() + ": " + Downloader.describe(e)
                     + " (choose another --models-dir)", e);
         }
-        return FolderLock.acquire(abs.resolveSibling("." + abs.getFileName() + ".attnscope-lock"), abs.toString(),
-                line -> {
-                    err.println(line);
-                    err.flush();
-                });
+        Path file = abs.resolveSibling("." + abs.getFileName() + ".attnscope-lock");
+        FolderLock lock = FolderLock.acquire(file, abs.toString(), line -> {
+            err.println(line);
+            err.flush();
+        });
+        // Ctrl-C during a download: the lock file goes with the process (the partial files stay, for resuming).
+        attnscope.output.CleanupOnExit.register(file);
+        return lock;
     }
 
     /**

@@ -206,6 +206,45 @@ class HostileHubTest {
         assertTrue(e.getMessage().startsWith("more than 8 redirects starting at"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"file:///etc/passwd", "ftp://127.0.0.1/x", "http://[::1", "mailto:x@y"})
+    void aRedirectToSomethingOtherThanAWebServerIsRefusedNotACrash(String location) {
+        hub.answer("/api/models/" + REPO + "/revision/main", ex -> {
+            ex.getResponseHeaders().add("Location", location);
+            FakeHub.send(ex, 302, "", Map.of());
+        });
+        InputException e = refused(Duration.ofSeconds(10));
+        assertTrue(e.getMessage().startsWith(hub.endpoint() + " redirected to '" + location + "', which is not "), e.getMessage());
+    }
+
+    @Test
+    void aServerErrorOnTheCommitIsNotCalledTheFileList() {
+        hub.answer("/api/models/" + REPO + "/revision/main", ex -> FakeHub.send(ex, 500, "<html>oops</html>", Map.of()));
+        assertEquals("the hub answered HTTP 500 for the commit of " + REPO + " at revision main; try again later, or set "
+                + "HF_ENDPOINT to a mirror", refused(Duration.ofSeconds(10)).getMessage());
+    }
+
+    @Test
+    void aFileAnnouncedLargerThanListedIsRefusedBeforeItsBody() {
+        String resolve = "/" + REPO + "/resolve/" + hub.commitOf(REPO) + "/config.json";
+        hub.answer(resolve, ex -> {
+            ex.sendResponseHeaders(200, 999_999_999_999L);
+            ex.getResponseBody().write('{');
+        });
+        InputException e = refused(Duration.ofSeconds(10));
+        assertTrue(e.getMessage().startsWith("the server announced 999999999999 bytes for config.json where the hub lists "),
+                e.getMessage());
+    }
+
+    @Test
+    void aLockLeftByAFetchStoppedWithCtrlCIsGone() throws Exception {
+        // The lock file beside the model folder is registered for deletion at exit; a fetch that ends normally removes it.
+        fetch(hub.settings(), Duration.ofSeconds(10));
+        try (var s = Files.list(dir.getParent())) {
+            assertEquals(List.of(dir.getFileName().toString()), s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
     @Test
     void twoFetchesIntoOneFolderAtOnceNeitherFailsStrangely() throws Exception {
         hub.stallAfter(ModelFetcherTest.MODEL, 1000); // the first fetch holds the folder a while

@@ -142,8 +142,16 @@ public final class OutputFolder implements AutoCloseable {
             throw new InputException(option + " " + out + " cannot be created: " + existing + " is a file, not a folder");
         }
         if (!Files.isWritable(existing)) {
-            throw new InputException(option + " " + out + ": " + existing + " is not writable (permission denied): "
-                    + "choose a folder you can write to");
+            throw new InputException(option + " " + out + ": " + existing + " is not writable (" + (readOnlyDisk(existing)
+                    ? "it is on a read-only file system" : "permission denied") + "): choose a folder you can write to");
+        }
+    }
+
+    private static boolean readOnlyDisk(Path p) {
+        try {
+            return Files.getFileStore(p).isReadOnly();
+        } catch (IOException e) {
+            return false;
         }
     }
 

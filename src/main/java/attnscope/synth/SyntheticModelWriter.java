@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import attnscope.InputException;
 import attnscope.model.ModelConfig;
 import attnscope.output.CleanupOnExit;
+import attnscope.output.FolderLock;
 import attnscope.output.IoProblems;
 import attnscope.progress.ProgressBar;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,6 +79,20 @@ public final class SyntheticModelWriter {
         Path out = outDir.toAbsolutePath().normalize();
         checkTokenizer(spec, tokenizerOrNull);
         checkSize(spec, out, maxBytes);
+        try {
+            Files.createDirectories(out.getParent());
+        } catch (IOException e) {
+            return writeLocked(spec, out, tokenizerOrNull, progress, replace); // which says what is in the way
+        }
+        // Two synths into one folder: the second waits for nothing and is refused, instead of silently replacing the first.
+        Path lockFile = out.resolveSibling("." + out.getFileName() + ".attnscope-lock");
+        try (FolderLock lock = FolderLock.acquire(lockFile, out.toString(), line -> { });
+                CleanupOnExit gone = CleanupOnExit.register(lockFile)) {
+            return writeLocked(spec, out, tokenizerOrNull, progress, replace);
+        }
+    }
+
+    private static Path writeLocked(SynthSpec spec, Path out, Path tokenizerOrNull, ProgressListener progress, boolean replace) {
         boolean occupied = isNonEmpty(out);
         if (occupied && !replace) {
             throw new InputException(out + " exists and is not empty: choose another --out, or pass --force to replace "

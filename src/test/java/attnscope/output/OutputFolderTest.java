@@ -225,6 +225,21 @@ class OutputFolderTest {
     }
 
     @Test
+    void aReadOnlyDiskIsSaidToBeReadOnly() throws Exception {
+        Path ro = Files.createDirectories(tmp.resolve("ro"));
+        boolean mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", ro.toString())
+                .redirectErrorStream(true).start().waitFor() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(mounted, "no tmpfs mount here");
+        try {
+            InputException e = assertThrows(InputException.class, () -> OutputFolder.requireWritable(ro.resolve("out"), "--out"));
+            assertEquals("--out " + ro.resolve("out") + ": " + ro + " is not writable (it is on a read-only file system): choose "
+                    + "a folder you can write to", e.getMessage());
+        } finally {
+            new ProcessBuilder("umount", ro.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void aDanglingSymbolicLinkAsTheFolderIsNamedAtOnce() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("out"), tmp.resolve("gone"));
         InputException e = assertThrows(InputException.class, () -> OutputFolder.requireWritable(link, "--out"));

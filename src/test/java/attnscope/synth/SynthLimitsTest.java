@@ -53,6 +53,21 @@ class SynthLimitsTest {
     }
 
     @Test
+    void aSecondSynthIntoAFolderBeingWrittenIsRefusedNotSilentlyReplacing() throws Exception {
+        Path out = tmp.resolve("m");
+        // Another run holds the folder's lock, as a synth in progress does.
+        try (attnscope.output.FolderLock busy = attnscope.output.FolderLock.acquire(tmp.resolve(".m.attnscope-lock"), out.toString(),
+                l -> { })) {
+            Run r = synth("--out", out.toString(), "--preset", "tiny");
+            assertEquals(4, r.exit(), r.err());
+            assertTrue(r.err().contains(out + " is in use by another attnscope run (process "), r.err());
+            assertFalse(Files.exists(out));
+        }
+        assertEquals(0, synth("--out", out.toString(), "--preset", "tiny").exit());
+        assertEquals(List.of("m"), Subprocess.names(tmp), "the lock file went with the run");
+    }
+
+    @Test
     void theSizeComputedFromTheSpecIsTheSizeWritten() throws Exception {
         SynthSpec spec = SynthSpec.tiny().layers(3).build();
         Path dir = SyntheticModelWriter.write(spec, tmp.resolve("m"), null, null);

@@ -32,10 +32,13 @@ public final class TextFile {
 
     /** The name that reads standard input, as in most Unix tools ({@code --text-file -}); /dev/stdin reads it too. */
     public static final String STDIN = "-";
+    /** The names of this process's standard input: read as such, whatever kind of file (a pipe, a terminal) it is. */
+    private static final java.util.Set<String> STDIN_NAMES = java.util.Set.of(STDIN, "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0");
 
     /**
      * The file's text; every problem (missing, a folder, unreadable, too large, not UTF-8) is an input
-     * error. {@code -} and {@code /dev/stdin} read standard input (to its end, with the same limits).
+     * error. {@code -}, {@code /dev/stdin}, {@code /dev/fd/0} and {@code /proc/self/fd/0} read standard
+     * input (to its end, with the same limits).
      */
     public static String read(Path file) {
         return read(file, System.in);
@@ -43,7 +46,7 @@ public final class TextFile {
 
     /** As {@link #read(Path)}, with {@code stdin} as standard input. */
     static String read(Path file, java.io.InputStream stdin) {
-        if (file.toString().equals(STDIN) || file.toString().equals("/dev/stdin")) {
+        if (STDIN_NAMES.contains(file.toString())) {
             return readStdin(stdin);
         }
         if (Files.isDirectory(file)) {

@@ -80,7 +80,7 @@ public final class TextTokenizer implements AutoCloseable {
         try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(file.toFile())) {
             com.fasterxml.jackson.core.JsonToken first = p.nextToken();
             if (first != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                found = first == null ? "an empty file" : "a JSON " + jsonKind(first) + " instead of an object";
+                found = first == null ? "no JSON value at all (an empty or blank file)" : "a JSON " + jsonKind(first) + " instead of an object";
             } else {
                 boolean model = false;
                 boolean vocab = false;

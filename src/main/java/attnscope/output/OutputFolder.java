@@ -496,8 +496,9 @@ public final class OutputFolder implements AutoCloseable {
     }
 
     /**
-     * What runs that no longer exist left behind (killed with kill -9): their staging folders are
-     * removed; a folder they had renamed aside goes back where no new one arrived, and is deleted otherwise.
+     * What other runs left behind (killed with kill -9; called with the folder locked): their staging
+     * folders are removed; a folder they had renamed aside goes back where no new one arrived, and is
+     * deleted otherwise.
      */
     private static void cleanLeftovers(Path folder) throws IOException {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(folder, OWN_PREFIX + "*")) {
@@ -509,13 +510,16 @@ public final class OutputFolder implements AutoCloseable {
                     continue;
                 }
                 String[] parts = rest.split("-", 3);
-                boolean running;
+                long pid;
                 try {
-                    running = ProcessHandle.of(Long.parseLong(parts[0])).isPresent();
+                    pid = Long.parseLong(parts[0]);
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (running) {
+                // This process holds the folder's lock, so no other run is writing here: whatever another process
+                // left is stale even when its id now belongs to a running process (ids are reused). Of this
+                // process's own, only those of folders still open are in use.
+                if (pid == ProcessHandle.current().pid() && OPEN.stream().anyMatch(f -> p.equals(f.staging))) {
                     continue;
                 }
                 if (name.startsWith(OLD_PREFIX) && parts.length == 3 && !Files.exists(folder.resolve(parts[2]), LinkOption.NOFOLLOW_LINKS)) {

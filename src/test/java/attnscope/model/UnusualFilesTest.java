@@ -103,7 +103,9 @@ class UnusualFilesTest {
     void aDashOrDevStdinReadsStandardInput() {
         InputStream in = new ByteArrayInputStream("\uFEFFThe cat sat.\n".getBytes(StandardCharsets.UTF_8));
         assertEquals("The cat sat.\n", TextFile.read(Path.of("-"), in));
-        assertEquals("é", TextFile.read(Path.of("/dev/stdin"), new ByteArrayInputStream("é".getBytes(StandardCharsets.UTF_8))));
+        for (String name : java.util.List.of("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")) {
+            assertEquals("é", TextFile.read(Path.of(name), new ByteArrayInputStream("é".getBytes(StandardCharsets.UTF_8))), name);
+        }
         InputException bad = assertThrows(InputException.class,
                 () -> TextFile.read(Path.of("-"), new ByteArrayInputStream(new byte[] {'a', (byte) 0xFF})));
         assertTrue(bad.getMessage().startsWith("standard input is not valid UTF-8: byte 0xFF at offset 1"), bad.getMessage());
@@ -137,7 +139,7 @@ class UnusualFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[]", "{}", "\"tokenizer\"", "{\"model\": 3}", "{\"model\": {\"type\": \"BPE\"}}", ""})
+    @ValueSource(strings = {"[]", "{}", "\"tokenizer\"", "{\"model\": 3}", "{\"model\": {\"type\": \"BPE\"}}", "", "   \n  "})
     void aTokenizerOfTheWrongShapeIsSaidToBeOne(String json, @TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("tokenizer.json"), json);
         InputException e = assertThrows(InputException.class, () -> TextTokenizer.open(file));

@@ -136,6 +136,17 @@ class OutputFolderTest {
     }
 
     @Test
+    void aStagingFolderWhoseProcessIdWasReusedIsStillRemoved() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        // Process 1 is always running (init): the run that left this was killed and its id reused.
+        Files.createDirectories(out.resolve(OutputFolder.STAGING_PREFIX + "1-1"));
+        try (OutputFolder folder = OutputFolder.open(out, FileSink.ATOMIC)) {
+            folder.commit();
+        }
+        assertEquals(List.of(""), tree(out));
+    }
+
+    @Test
     void aFolderLeftAsideByAKilledSwapGoesBackWhereNoNewOneArrived() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
         // As kill -9 leaves it between the two renames of a swap: the old figures aside, no new ones in place.

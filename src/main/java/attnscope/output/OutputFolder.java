@@ -167,7 +167,7 @@ public final class OutputFolder implements AutoCloseable {
      */
     public static void claim(Path out, String option, Consumer<String> notice, String... replaced) {
         requireWritable(out, option);
-        Claim c = claimFor(out, notice);
+        Claim c = claimFor(out, notice, false);
         try {
             for (String sub : replaced) {
                 requireReplaceable(c.folder, sub, readManifest(c.folder), Set.of(), "");
@@ -178,18 +178,30 @@ public final class OutputFolder implements AutoCloseable {
         }
     }
 
-    /** Releases the claims this thread holds (its command has ended): lock files go, and folders it created if still empty. */
+    /**
+     * Releases the claims of this process that no open output folder uses (a command has ended): lock
+     * files go, and folders created for them if still empty.
+     */
     public static void releaseClaims() {
-        Thread me = Thread.currentThread();
-        for (Claim c : List.copyOf(CLAIMS.values())) {
-            if (c.owner == me || !c.owner.isAlive()) {
-                release(c);
+        synchronized (CLAIMS) {
+            for (Claim c : List.copyOf(CLAIMS.values())) {
+                if (!inUse(c)) {
+                    release(c);
+                }
             }
         }
     }
 
-    /** The claim of this thread on {@code out}, or a new one. */
-    private static Claim claimFor(Path out, Consumer<String> notice) {
+    private static boolean inUse(Claim c) {
+        return OPEN.stream().anyMatch(f -> f.claim == c);
+    }
+
+    /**
+     * The claim of this thread on {@code out}, or a new one. With {@code joinIdle}, a claim another
+     * thread of this process made and no output folder uses is joined (a command may do its work on a
+     * thread of its own); two output folders open on one folder at once are refused.
+     */
+    private static Claim claimFor(Path out, Consumer<String> notice, boolean joinIdle) {
         Path folder = out.toAbsolutePath().normalize();
         Path created = null;
         for (Path p = folder; p != null && !Files.exists(p); p = p.getParent()) {
@@ -210,10 +222,10 @@ public final class OutputFolder implements AutoCloseable {
             }
             Claim held = CLAIMS.get(real);
             if (held != null) {
-                if (held.owner == Thread.currentThread()) {
+                if (held.owner == Thread.currentThread() || (joinIdle && !inUse(held))) {
                     return held;
                 }
-                if (held.owner.isAlive()) {
+                if (held.owner.isAlive() || inUse(held)) {
                     throw new InputException(out + " is in use by another attnscope run (process "
                             + ProcessHandle.current().pid() + ", lock file " + real.resolve(LOCK)
                             + "): wait for it to finish or choose another folder");
@@ -250,8 +262,8 @@ public final class OutputFolder implements AutoCloseable {
         synchronized (CLAIMS) {
             Path real = realOrNull(folder);
             Claim held = real == null ? null : CLAIMS.get(real);
-            boolean own = held == null || held.owner != Thread.currentThread();
-            Claim c = claimFor(out, line -> System.err.println("attnscope: " + line));
+            Claim c = claimFor(out, line -> System.err.println("attnscope: " + line), true);
+            boolean own = c != held; // a claim made here is released on close; a command's claim at its end
             try {
                 cleanLeftovers(c.folder);
                 Path staging = c.folder.resolve(STAGING_PREFIX + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet());

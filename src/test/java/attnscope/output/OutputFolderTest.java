@@ -185,6 +185,27 @@ class OutputFolderTest {
     }
 
     @Test
+    void aCommandsClaimIsJoinedByTheThreadThatWritesItsResults() throws Exception {
+        Path out = tmp.resolve("out");
+        OutputFolder.claim(out, "--out", l -> { });
+        var worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            worker.submit(() -> {
+                try (OutputFolder folder = OutputFolder.open(out, FileSink.ATOMIC)) {
+                    folder.write("summary.json", text("{}"));
+                    folder.commit();
+                }
+                return null;
+            }).get();
+        } finally {
+            worker.shutdown();
+        }
+        assertTrue(Files.exists(out.resolve(OutputFolder.LOCK)), "still the command's until it ends");
+        OutputFolder.releaseClaims();
+        assertEquals(List.of(OutputFolder.MANIFEST, "summary.json"), attnscope.testing.Subprocess.names(out), "the lock went at the end");
+    }
+
+    @Test
     void aFigureFolderThatIsASymbolicLinkIsRefusedNotFollowed() throws IOException {
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Files.writeString(elsewhere.resolve("precious.txt"), "mine");

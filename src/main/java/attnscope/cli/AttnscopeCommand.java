@@ -2,6 +2,7 @@ package attnscope.cli;
 
 import attnscope.InputException;
 import attnscope.output.IoProblems;
+import attnscope.output.OutputFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -68,6 +69,14 @@ public final class AttnscopeCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new AttnscopeCommand());
         // Wide enough that no example in a --help (each at most 96 characters) is wrapped mid-path or mid-option.
         cl.setUsageHelpWidth(USAGE_WIDTH);
+        // A command's output folders are locked from its start to its end, whatever the end.
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                OutputFolder.releaseClaims();
+            }
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof InputException || ex instanceof java.nio.file.NoSuchFileException) {
@@ -80,7 +89,10 @@ public final class AttnscopeCommand implements Callable<Integer> {
                 String what = ex instanceof UncheckedIOException && ex.getMessage() != null ? oneLine(ex)
                         : "could not read or write a file (" + IoProblems.reason(io)
                                 + (io instanceof FileSystemException f && f.getFile() != null ? ": " + f.getFile() : "") + ")";
-                return report(err, what + "; is the disk full or the folder read-only?", ex, verbose, ExitCodes.INPUT);
+                // A folder where a file goes says all there is to say; other failures may be a full or read-only disk.
+                String hint = io instanceof attnscope.output.AtomicWrite.FolderInTheWayException ? ""
+                        : "; is the disk full or the folder read-only?";
+                return report(err, what + hint, ex, verbose, ExitCodes.INPUT);
             }
             if (ex instanceof CommandLine.ParameterException pe) {
                 return report(err, oneLine(pe), pe, false, ExitCodes.USAGE);

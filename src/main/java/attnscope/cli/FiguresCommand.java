@@ -116,7 +116,8 @@ public final class FiguresCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FigureOptions options = options();
-        OutputFolder.requireWritable(out, "--out");
+        // Locked, and OUT/figures checked, before the model runs.
+        OutputFolder.claim(out, "--out", line -> spec.commandLine().getErr().println("attnscope: " + line), "figures");
         // --row-query and --row-heads are checked against the tokens and the model before it runs.
         PrintWriter notes = verbose.notes(spec);
         InspectionResult result = run.run(spec, notes, (config, tokens) -> {

@@ -69,8 +69,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        OutputFolder.requireWritable(out, "--out");
-        ModelRunOptions.Outcome o = run.run(spec, verbose.notes(spec));
+        PrintWriter notes = verbose.notes(spec);
+        // Locked before the model runs: a second run into this folder is refused at once.
+        OutputFolder.claim(out, "--out", line -> notes.println("attnscope: " + line),
+                saveTensors ? new String[] {"tensors"} : new String[0]);
+        ModelRunOptions.Outcome o = run.run(spec, notes);
         InspectionResult result = o.result();
         // summary.json and the tensors appear together or not at all.
         try (OutputFolder folder = OutputFolder.open(out, sink)) {

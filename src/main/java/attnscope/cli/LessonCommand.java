@@ -146,7 +146,8 @@ public final class LessonCommand implements Callable<Integer> {
         Device dev = Options.device(spec, device, verbose.verbose);
         long limit = Options.size(spec, "--max-memory", maxMemory);
         String passage = passage();
-        OutputFolder.requireWritable(out, "--out");
+        // Locked, and OUT/figures checked, before the model runs.
+        OutputFolder.claim(out, "--out", line -> err.println("attnscope: " + line), "figures");
 
         Path modelDir = model;
         String notice = null;

@@ -133,6 +133,10 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace --out if it is a model folder written by attnscope synth.")
     boolean force;
 
+    @Option(names = "--allow-large", description = "Write weights above 4 GiB (refused by default: a typo in a size "
+            + "should not fill the disk). The free space is checked either way.")
+    boolean allowLarge;
+
     @Option(names = "--fault", hidden = true, paramLabel = "FAULT",
             description = "Deliberate fault for negative tests: FUTURE_VISIBLE_MASK, SWAPPED_HEADS (repeatable).")
     List<SynthSpec.Fault> faults = new ArrayList<>();
@@ -148,7 +152,8 @@ public final class SynthCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Path dir;
         try (WeightsProgress progress = new WeightsProgress(err, verbose.progressMode())) {
-            dir = SyntheticModelWriter.write(synth, out, tokenizer, progress, force);
+            dir = SyntheticModelWriter.write(synth, out, tokenizer, progress, force,
+                    allowLarge ? Long.MAX_VALUE : SyntheticModelWriter.DEFAULT_MAX_BYTES);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

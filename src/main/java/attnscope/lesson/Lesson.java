@@ -349,8 +349,8 @@ public final class Lesson {
         }
         boolean foreign;
         try (var s = Files.list(out)) {
-            // A staging folder left by a killed run is the tool's own, not the user's.
-            foreign = s.anyMatch(p -> !p.getFileName().toString().startsWith(OutputFolder.STAGING_PREFIX));
+            // attnscope's own names (the lock, the manifest, a staging folder left by a killed run) are not the user's.
+            foreign = s.anyMatch(p -> !OutputFolder.isOwnName(p.getFileName().toString()));
         }
         if (foreign && !Files.exists(out.resolve(MARKER))) {
             throw new InputException(out + " already holds files that attnscope did not write: choose another --out");

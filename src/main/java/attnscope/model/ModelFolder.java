@@ -35,13 +35,16 @@ public record ModelFolder(Path dir, Path config, Optional<Path> tokenizer, Path 
         }
         Path config = dir.resolve("config.json");
         if (!Files.isRegularFile(config)) {
+            requireNotOther(config, "config.json");
             throw new InputException("no config.json in " + dir + ": a model folder needs config.json, tokenizer.json and model.onnx");
         }
         Path onnx = dir.resolve("model.onnx");
         if (!Files.isRegularFile(onnx)) {
+            requireNotOther(onnx, "model.onnx");
             onnx = dir.resolve("onnx").resolve("model.onnx");
         }
         if (!Files.isRegularFile(onnx)) {
+            requireNotOther(onnx, "model.onnx");
             throw new InputException("no model.onnx in " + dir + " or " + dir.resolve("onnx")
                     + ": a model folder needs config.json, tokenizer.json and model.onnx");
         }
@@ -54,8 +57,23 @@ public record ModelFolder(Path dir, Path config, Optional<Path> tokenizer, Path 
             }
         }
         Path tokenizer = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizer)) {
+            requireNotOther(tokenizer, "tokenizer.json");
+        }
         return new ModelFolder(dir, config, Files.isRegularFile(tokenizer) ? Optional.of(tokenizer) : Optional.empty(),
                 onnx, data);
+    }
+
+    /**
+     * Refuses a name that exists as something other than a regular file (a FIFO, a device such as
+     * /dev/zero, a folder, a broken link): "no such file" would be untrue, and reading it could block
+     * forever or never end. Only its attributes are read.
+     */
+    private static void requireNotOther(Path file, String name) {
+        String kind = attnscope.output.IoProblems.kindOf(file);
+        if (!kind.equals("missing")) {
+            throw new InputException(file + " is " + kind + ", not a regular file: " + name + " must be the file itself");
+        }
     }
 
     private static boolean isEmpty(Path dir) {

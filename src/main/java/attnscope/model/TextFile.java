@@ -30,13 +30,34 @@ public final class TextFile {
     private TextFile() {
     }
 
-    /** The file's text; every problem (missing, a folder, unreadable, too large, not UTF-8) is an input error. */
+    /** The name that reads standard input, as in most Unix tools ({@code --text-file -}); /dev/stdin reads it too. */
+    public static final String STDIN = "-";
+    /** The names of this process's standard input: read as such, whatever kind of file (a pipe, a terminal) it is. */
+    private static final java.util.Set<String> STDIN_NAMES = java.util.Set.of(STDIN, "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0");
+
+    /**
+     * The file's text; every problem (missing, a folder, unreadable, too large, not UTF-8) is an input
+     * error. {@code -}, {@code /dev/stdin}, {@code /dev/fd/0} and {@code /proc/self/fd/0} read standard
+     * input (to its end, with the same limits).
+     */
     public static String read(Path file) {
+        return read(file, System.in);
+    }
+
+    /** As {@link #read(Path)}, with {@code stdin} as standard input. */
+    static String read(Path file, java.io.InputStream stdin) {
+        if (STDIN_NAMES.contains(file.toString())) {
+            return readStdin(stdin);
+        }
         if (Files.isDirectory(file)) {
             throw new InputException("--text-file " + file + " is a folder: give a UTF-8 text file");
         }
         if (!Files.isRegularFile(file)) {
-            throw new InputException("no such text file: " + file);
+            String kind = IoProblems.kindOf(file);
+            // A FIFO or a device is not read: it could block forever (a pipe without a writer) or never end (/dev/zero).
+            throw new InputException(kind.equals("missing") ? "no such text file: " + file
+                    : "--text-file " + file + " is " + kind + ", not a regular file: give a UTF-8 text file, or "
+                            + "--text-file - to read standard input");
         }
         byte[] bytes;
         try {
@@ -50,6 +71,21 @@ public final class TextFile {
             throw new InputException("cannot read " + file + " (" + IoProblems.reason(e) + ")");
         }
         String text = decodeUtf8(bytes, file.toString());
+        return !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK ? text.substring(1) : text;
+    }
+
+    private static String readStdin(java.io.InputStream stdin) {
+        byte[] bytes;
+        try {
+            bytes = stdin.readNBytes((int) MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new InputException("cannot read standard input (" + IoProblems.reason(e) + ")");
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new InputException(String.format(Locale.ROOT, "standard input holds more than %d MiB: attnscope reads texts up "
+                    + "to %d MiB, far more than a model's context; give a shorter text", MAX_BYTES >> 20, MAX_BYTES >> 20));
+        }
+        String text = decodeUtf8(bytes, "standard input");
         return !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK ? text.substring(1) : text;
     }
 

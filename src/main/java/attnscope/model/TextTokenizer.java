@@ -47,6 +47,7 @@ public final class TextTokenizer implements AutoCloseable {
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "ERROR");
         }
+        requireTokenizerShape(tokenizerJson);
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)
@@ -55,8 +56,77 @@ public final class TextTokenizer implements AutoCloseable {
                     .build();
             return new TextTokenizer(t, tokenizerJson);
         } catch (IOException | RuntimeException e) {
-            throw new InputException("cannot read the tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+            String m = String.valueOf(e.getMessage());
+            // The Rust parser's words ("data did not match any variant of untagged enum ModelUntagged") name its types, not the file's problem.
+            throw new InputException("cannot read the tokenizer " + tokenizerJson + (m.contains("untagged enum") || m.contains("unknown variant")
+                    ? ": its \"model\" is not one the Hugging Face tokenizers library knows (BPE, WordPiece, Unigram, WordLevel) or lacks "
+                            + "a part that type needs (the parser: " + m + ")" : ": " + m), e);
         }
+    }
+
+    /**
+     * Refuses, in words, a file that is not a regular file or is not a Hugging Face tokenizer.json
+     * (a JSON object with a "model" object holding a "vocab"): the Rust parser behind DJL would
+     * report a valid JSON of another shape as "expected `,` or `}`". A streaming pass that skips
+     * the values: milliseconds for Qwen2's 11 MB file.
+     */
+    static void requireTokenizerShape(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            String kind = attnscope.output.IoProblems.kindOf(file);
+            throw new InputException(kind.equals("missing") ? "no such tokenizer file: " + file
+                    : "the tokenizer " + file + " is " + kind + ", not a regular file: give the model's tokenizer.json");
+        }
+        String found = null;
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(file.toFile())) {
+            com.fasterxml.jackson.core.JsonToken first = p.nextToken();
+            if (first != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                found = first == null ? "no JSON value at all (an empty or blank file)" : "a JSON " + jsonKind(first) + " instead of an object";
+            } else {
+                boolean model = false;
+                boolean vocab = false;
+                while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                    if (name.equals("model") && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                        model = true;
+                        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                            vocab |= p.currentName().equals("vocab");
+                            p.nextToken();
+                            p.skipChildren();
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (!model) {
+                    found = "a JSON object without a \"model\" object";
+                } else if (!vocab) {
+                    found = "a \"model\" without a \"vocab\"";
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new InputException("the tokenizer " + file + " is not valid JSON" + where + " (" + e.getOriginalMessage()
+                    .replaceAll("\\s+", " ").strip() + "): give the model's tokenizer.json", e);
+        } catch (IOException e) {
+            throw new InputException("cannot read the tokenizer " + file + " (" + attnscope.output.IoProblems.reason(e) + ")", e);
+        }
+        if (found != null) {
+            throw new InputException("the tokenizer " + file + " is JSON but not a Hugging Face tokenizer.json (an object whose "
+                    + "\"model\" holds the vocabulary); found " + found);
+        }
+    }
+
+    private static String jsonKind(com.fasterxml.jackson.core.JsonToken t) {
+        return switch (t) {
+            case START_ARRAY -> "list";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> "value";
+        };
     }
 
     /**

@@ -8,12 +8,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** A file written under a temporary name in its own folder, then renamed into place. */
-final class AtomicWrite {
+public final class AtomicWrite {
     private AtomicWrite() {
     }
 
     static void write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) {
+            // Said before anything is written: renaming the temporary file over a folder would fail naming the temporary file.
+            throw new FolderInTheWayException("a folder of that name is in the way: give a file name, not a folder");
+        }
         Files.createDirectories(dir);
         // A name of our own rather than createTempFile, whose owner-only permissions would stay on the
         // file; the thread id keeps figures drawn in parallel apart.
@@ -29,6 +33,15 @@ final class AtomicWrite {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A folder stands where a file goes: the message says so in full, no guess about the disk is needed. */
+    public static final class FolderInTheWayException extends java.nio.file.FileSystemException {
+        private static final long serialVersionUID = 1L;
+
+        FolderInTheWayException(String reason) {
+            super(null, null, reason);
         }
     }
 }

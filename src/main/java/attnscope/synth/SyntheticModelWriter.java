@@ -5,6 +5,10 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import attnscope.InputException;
 import attnscope.model.ModelConfig;
+import attnscope.output.CleanupOnExit;
+import attnscope.output.FolderLock;
+import attnscope.output.IoProblems;
+import attnscope.progress.ProgressBar;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,6 +41,12 @@ public final class SyntheticModelWriter {
     static final double RMS_NORM_EPS = 1e-6;
     public static final String GRAPH_FILE = "model.onnx";
     public static final String DATA_FILE = "model.onnx.data";
+    /**
+     * The largest weights file written without an explicit request ({@code synth --allow-large}): the
+     * full Qwen2.5-0.5B geometry is about 2 GB, so 4 GiB leaves room and stops a typo (an extra
+     * zero in --vocab or --layers) from filling the disk.
+     */
+    public static final long DEFAULT_MAX_BYTES = 4L << 30;
 
     private SyntheticModelWriter() {
     }
@@ -59,8 +69,32 @@ public final class SyntheticModelWriter {
      */
     public static Path write(SynthSpec spec, Path outDir, Path tokenizerOrNull, ProgressListener progress,
             boolean replace) {
+        return write(spec, outDir, tokenizerOrNull, progress, replace, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * As {@link #write(SynthSpec, Path, Path, ProgressListener, boolean)}, refusing (before anything is
+     * written) a model whose weights would exceed {@code maxBytes} or the free space of the disk.
+     */
+    public static Path write(SynthSpec spec, Path outDir, Path tokenizerOrNull, ProgressListener progress,
+            boolean replace, long maxBytes) {
         Path out = outDir.toAbsolutePath().normalize();
         checkTokenizer(spec, tokenizerOrNull);
+        checkSize(spec, out, maxBytes);
+        try {
+            Files.createDirectories(out.getParent());
+        } catch (IOException e) {
+            return writeLocked(spec, out, tokenizerOrNull, progress, replace); // which says what is in the way
+        }
+        // Two synths into one folder: the second waits for nothing and is refused, instead of silently replacing the first.
+        Path lockFile = out.resolveSibling("." + out.getFileName() + ".attnscope-lock");
+        try (FolderLock lock = FolderLock.acquire(lockFile, out.toString(), line -> { });
+                CleanupOnExit gone = CleanupOnExit.register(lockFile)) {
+            return writeLocked(spec, out, tokenizerOrNull, progress, replace);
+        }
+    }
+
+    private static Path writeLocked(SynthSpec spec, Path out, Path tokenizerOrNull, ProgressListener progress, boolean replace) {
         boolean occupied = isNonEmpty(out);
         if (occupied && !replace) {
             throw new InputException(out + " exists and is not empty: choose another --out, or pass --force to replace "
@@ -75,19 +109,105 @@ public final class SyntheticModelWriter {
         }
         Path parent = out.getParent();
         Path tmp = null;
+        CleanupOnExit cleanup = null;
         try {
             Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
+            removeLeftovers(parent, out.getFileName().toString());
+            // The process id in the name lets a later run remove what a killed one (kill -9) left.
+            tmp = Files.createTempDirectory(parent, tempPrefix(out.getFileName().toString()) + ProcessHandle.current().pid() + "-");
+            cleanup = CleanupOnExit.register(tmp); // SIGINT / SIGTERM while writing: the hook deletes it
             makeReadable(tmp);
             writeInto(spec, tmp, tokenizerOrNull, progress);
             moveIntoPlace(tmp, out);
             tmp = null;
             return out;
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+            throw new InputException("cannot write the model to " + out + ": " + ((java.nio.file.FileSystemException) e).getFile()
+                    + " is a file, not a folder; choose another --out", e);
         } catch (IOException e) {
-            throw new InputException("cannot write the model to " + out + ": " + e, e);
+            throw new InputException("cannot write the model to " + out + " (" + IoProblems.reason(e)
+                    + (e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? ": " + f.getFile() : "")
+                    + "): is the disk full or the folder read-only? Nothing was left behind", e);
         } finally {
             if (tmp != null) {
                 deleteRecursively(tmp);
+            }
+            if (cleanup != null) {
+                cleanup.close();
+            }
+        }
+    }
+
+    /** The size in bytes of the weights file {@code spec} makes ({@link #DATA_FILE}); the graph is built, no weight computed. */
+    public static long dataBytes(SynthSpec spec) {
+        WeightFile weights = new WeightFile(DATA_FILE);
+        Qwen2Graph.build(spec, new GraphBuilder(weights));
+        return weights.size();
+    }
+
+    /** Refuses a model above {@code maxBytes} or larger than the free space where it goes. */
+    private static void checkSize(SynthSpec spec, Path out, long maxBytes) {
+        // A lower bound from the shapes alone first, so that an absurd spec is refused without building its graph.
+        long lowerBound = lowerBoundBytes(spec);
+        long free = freeSpace(out);
+        requireSize(spec, lowerBound, maxBytes, free);
+        requireSize(spec, dataBytes(spec), maxBytes, free);
+    }
+
+    private static void requireSize(SynthSpec spec, long bytes, long maxBytes, long free) {
+        if (bytes > maxBytes) {
+            throw new InputException(String.format(java.util.Locale.ROOT, "this model's weights would take %s%s (%d layers, D %d, "
+                    + "MLP %d, vocab %d), more than the %s attnscope writes unless asked: check the sizes, or pass "
+                    + "--allow-large to write it", bytes == Long.MAX_VALUE ? "more than " : "", ProgressBar.humanBytes(bytes),
+                    spec.layers(), spec.hidden(), spec.intermediate(), spec.vocab(), ProgressBar.humanBytes(maxBytes)));
+        }
+        long needed = bytes + bytes / 20 + (8L << 20); // the graph, the tokenizer and some room
+        if (needed > free) {
+            throw new InputException("this model needs about " + ProgressBar.humanBytes(needed) + " but only "
+                    + ProgressBar.humanBytes(free) + " is free on the disk where it goes: free some space, choose another "
+                    + "--out, or make the model smaller");
+        }
+    }
+
+    /** The usable space of the disk {@code out} goes to (its nearest existing folder), or Long.MAX_VALUE when unknown. */
+    private static long freeSpace(Path out) {
+        Path existing = out.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            return existing == null ? Long.MAX_VALUE : Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // unknown: the writes themselves say when the disk is full
+        }
+    }
+
+    /**
+     * The projections' floats alone, 4 bytes each: embedding vocab × D, and per layer Q (D × H·d),
+     * K and V (D × Hkv·d each), O (H·d × D) and the SwiGLU MLP (3 × D × MLP). Saturates instead of overflowing.
+     */
+    static long lowerBoundBytes(SynthSpec spec) {
+        double d = spec.hidden();
+        double perLayer = d * spec.heads() * spec.headDim() * 2 + d * spec.kvHeads() * spec.headDim() * 2
+                + 3 * d * spec.intermediate();
+        double floats = (double) spec.vocab() * d + spec.layers() * perLayer;
+        return (long) Math.min(Long.MAX_VALUE, floats * Float.BYTES);
+    }
+
+    private static String tempPrefix(String name) {
+        return "." + name + ".tmp-";
+    }
+
+    /** Temporary folders of this model that a killed process (its id in the name is not running) left. */
+    private static void removeLeftovers(Path parent, String name) throws IOException {
+        String prefix = tempPrefix(name);
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                if (dash > 0 && !CleanupOnExit.pidIsRunning(rest.substring(0, dash))) {
+                    deleteRecursively(p);
+                }
             }
         }
     }

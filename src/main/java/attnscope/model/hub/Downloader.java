@@ -112,6 +112,13 @@ public final class Downloader {
             ProgressBar progress) throws IOException {
         HttpResponse<InputStream> response = client.openFile(repo, revision, file.path(), have);
         boolean append = have > 0 && response.statusCode() == 206;
+        long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        long expectedBytes = file.size() - (append ? have : 0);
+        if (announced > expectedBytes) {
+            response.body().close();
+            throw new InputException("the server announced " + announced + " bytes for " + file.path() + " where the hub lists "
+                    + file.size() + (append ? " (" + expectedBytes + " still to come)" : "") + ": is HF_ENDPOINT a Hugging Face hub?");
+        }
         if (have > 0 && !append) {
             // The server ignored the range and sends the whole file: start the hash and the file
             // again (the digest of a git file starts with its "blob SIZE\0" header).
@@ -124,7 +131,9 @@ public final class Downloader {
         StallWatchdog watchdog = new StallWatchdog(response.body(), stallTimeout);
         try (InputStream in = response.body();
                 watchdog;
-                OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                // NOFOLLOW_LINKS: a link planted under the .part name is never written through.
+                OutputStream out = Files.newOutputStream(part, java.nio.file.LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             while (true) {
                 int n;

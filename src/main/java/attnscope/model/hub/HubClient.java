@@ -33,15 +33,32 @@ public final class HubClient {
     private static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final int MAX_REDIRECTS = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * How long one request may take to connect, to get its answer's headers, and (for the small JSON
+     * answers of the API) to deliver the whole answer. File bodies have their own stall watchdog
+     * ({@link Downloader#DEFAULT_STALL_TIMEOUT}).
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The largest JSON answer read: a file listing of a real model repository is a few kB. */
+    static final int MAX_API_BYTES = 16 << 20;
+    /** httpError's "what" for the request of a revision's commit. */
+    private static final String COMMIT = "\0commit";
 
     private final HubSettings settings;
     private final HttpClient http;
+    private final Duration timeout;
 
     public HubClient(HubSettings settings) {
+        this(settings, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout the limit for connecting, for an answer's headers and for a whole API answer */
+    public HubClient(HubSettings settings, Duration timeout) {
         this.settings = settings;
+        this.timeout = timeout;
         this.http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(20))
+                .connectTimeout(timeout)
                 .build();
     }
 
@@ -68,9 +85,9 @@ public final class HubClient {
         HttpResponse<InputStream> response = send(uri, -1);
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
-                throw httpError(response, repo, revision, null, "");
+                throw httpError(response, repo, revision, null, COMMIT);
             }
-            JsonNode info = JSON.readTree(body);
+            JsonNode info = readJson(uri, body, "the commit of " + repo + " at revision " + revision);
             String sha = info == null ? "" : info.path("sha").asText("");
             if (!sha.matches("[0-9a-f]{40}")) {
                 throw new InputException(settings.endpoint() + " did not name the commit of " + repo + " at revision "
@@ -93,7 +110,7 @@ public final class HubClient {
             if (status != 200) {
                 throw httpError(response, repo, revision, null, what);
             }
-            JsonNode list = JSON.readTree(body);
+            JsonNode list = readJson(uri, body, "the file listing of " + repo + what);
             if (list == null || !list.isArray()) {
                 throw new InputException(settings.endpoint() + " answered the file listing of " + repo + what
                         + " with something that is not a JSON list: is HF_ENDPOINT a Hugging Face hub?");
@@ -103,16 +120,53 @@ public final class HubClient {
                 if (!"file".equals(entry.path("type").asText("file")) || !entry.hasNonNull("path")) {
                     continue;
                 }
+                // The listing decides where files are written: a path that could leave the model folder stops the fetch.
+                String path = checkRepoPath(entry.get("path").asText(), repo, folder);
                 JsonNode lfs = entry.get("lfs");
                 Optional<String> sha256 = lfs != null && lfs.hasNonNull("oid")
                         ? Optional.of(lfs.get("oid").asText().toLowerCase(java.util.Locale.ROOT)) : Optional.empty();
-                long size = lfs != null && lfs.has("size") ? lfs.get("size").asLong() : entry.path("size").asLong(-1);
-                files.add(new HubFile(entry.get("path").asText(), size, entry.path("oid").asText(""), sha256));
+                JsonNode sizeNode = lfs != null && lfs.has("size") ? lfs.get("size") : entry.get("size");
+                if (sizeNode == null || !sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong() || sizeNode.asLong() < 0) {
+                    throw new InputException(settings.endpoint() + " listed " + path + " of " + repo + " with size "
+                            + (sizeNode == null ? "(none)" : sizeNode.toString()) + ", not a number of bytes ≥ 0: "
+                            + "is HF_ENDPOINT a Hugging Face hub?");
+                }
+                files.add(new HubFile(path, sizeNode.asLong(), entry.path("oid").asText(""), sha256));
             }
             return files;
         } catch (IOException e) {
             throw networkFailure(uri, e);
         }
+    }
+
+    /**
+     * Checks a path of the hub's listing before anything is written under it: relative, forward
+     * slashes only, no empty, "." or ".." segment, no drive letter, no control character, and inside
+     * the folder that was listed.
+     */
+    String checkRepoPath(String path, String repo, String folder) {
+        String why = null;
+        if (path.isEmpty()) {
+            why = "it is empty";
+        } else if (path.startsWith("/")) {
+            why = "it is absolute";
+        } else if (path.contains("\\")) {
+            why = "it has a backslash";
+        } else if (path.matches("^[A-Za-z]:.*")) {
+            why = "it starts with a drive letter";
+        } else if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            why = "it has a control character";
+        } else if (List.of(path.split("/", -1)).stream().anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
+            why = "it has an empty, '.' or '..' part";
+        } else if (!(path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "").equals(folder)) {
+            why = "it is not a file of the listed folder " + (folder.isEmpty() ? "(the top)" : folder);
+        }
+        if (why != null) {
+            throw new InputException(settings.endpoint() + " listed the file '" + path.replaceAll("\\p{Cntrl}", "?") + "' in " + repo
+                    + ", and " + why + ": attnscope writes only inside the model folder, so nothing was downloaded "
+                    + "(is HF_ENDPOINT a trustworthy Hugging Face hub?)");
+        }
+        return path;
     }
 
     /**
@@ -148,6 +202,7 @@ public final class HubClient {
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current).GET()
+                    .timeout(timeout) // until the answer's headers arrive; a server that accepts and never answers is left
                     .header("User-Agent", "attnscope-fetch");
             if (fromByte > 0) {
                 request.header("Range", "bytes=" + fromByte + "-");
@@ -158,6 +213,10 @@ public final class HubClient {
             HttpResponse<InputStream> response;
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new InputException(current.getScheme() + "://" + current.getAuthority() + " did not answer within "
+                        + seconds(timeout) + " (" + (e instanceof java.net.http.HttpConnectTimeoutException ? "connecting" : "waiting for its answer")
+                        + "): check the connection, or set HF_ENDPOINT to a reachable mirror", e);
             } catch (IOException e) {
                 throw networkFailure(current, e);
             } catch (InterruptedException e) {
@@ -168,12 +227,78 @@ public final class HubClient {
             Optional<String> location = response.headers().firstValue("Location");
             if (status >= 300 && status < 400 && status != 304 && location.isPresent()) {
                 closeQuietly(response);
-                current = current.resolve(location.get());
+                current = redirectTarget(current, location.get());
                 continue;
             }
             return response;
         }
         throw new InputException("more than " + MAX_REDIRECTS + " redirects starting at " + uri);
+    }
+
+    /**
+     * Reads a JSON answer of the API: at most {@link #MAX_API_BYTES}, within the timeout (a watchdog
+     * closes a body that trickles or stops), and says plainly when the answer is not JSON.
+     */
+    private JsonNode readJson(URI uri, InputStream body, String what) throws IOException {
+        byte[] bytes;
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "attnscope-hub-answer-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        timer.schedule(() -> {
+            late.set(true);
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // the reader fails, which is the point
+            }
+        }, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            bytes = body.readNBytes(MAX_API_BYTES + 1);
+        } catch (IOException e) {
+            if (late.get()) {
+                throw new InputException(uri.getScheme() + "://" + uri.getAuthority() + " did not finish its answer about " + what
+                        + " within " + seconds(timeout) + ": check the connection, or set HF_ENDPOINT to a reachable mirror", e);
+            }
+            throw e;
+        } finally {
+            timer.shutdownNow();
+        }
+        if (bytes.length > MAX_API_BYTES) {
+            throw new InputException(settings.endpoint() + " answered about " + what + " with more than "
+                    + (MAX_API_BYTES >> 20) + " MiB: is HF_ENDPOINT a Hugging Face hub?");
+        }
+        try {
+            return JSON.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            String start = new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.UTF_8).replaceAll("\\s+", " ")
+                    .replaceAll("\\p{Cntrl}", "?").strip();
+            throw new InputException(settings.endpoint() + " answered about " + what + " with something that is not JSON ("
+                    + (start.isEmpty() ? "an empty answer" : "it starts \"" + start + "\"") + "): is HF_ENDPOINT a Hugging Face hub?", e);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
+    }
+
+    /** Where a redirect leads: only to another http(s) address; a file:, ftp: or malformed one stops the fetch. */
+    private static URI redirectTarget(URI from, String location) {
+        URI next;
+        try {
+            next = from.resolve(location.strip());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(from.getScheme() + "://" + from.getAuthority() + " redirected to '" + location.replaceAll("\\p{Cntrl}", "?")
+                    + "', which is not a valid address: is HF_ENDPOINT a Hugging Face hub?");
+        }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
+            throw new InputException(from.getScheme() + "://" + from.getAuthority() + " redirected to '" + location.replaceAll("\\p{Cntrl}", "?")
+                    + "', which is not an http(s) address: attnscope follows redirects only to web servers");
+        }
+        return next;
     }
 
     private InputException httpError(HttpResponse<?> response, String repo, String revision, String path, String what) {
@@ -203,8 +328,9 @@ public final class HubClient {
         if (status == 401 || status == 403) {
             return new InputException("access denied (HTTP " + status + ") to " + repo + ": " + tokenAdvice + serverMessage);
         }
-        return new InputException("the hub answered HTTP " + status + " for " + (path == null ? "the file list of " + repo + what
-                : path + " of " + repo) + serverMessage + "; try again later, or set HF_ENDPOINT to a mirror");
+        return new InputException("the hub answered HTTP " + status + " for " + (path != null ? path + " of " + repo
+                : what.equals(COMMIT) ? "the commit of " + repo + " at revision " + revision : "the file list of " + repo + what)
+                + serverMessage + "; try again later, or set HF_ENDPOINT to a mirror");
     }
 
     private InputException networkFailure(URI uri, IOException e) {

@@ -2,6 +2,7 @@ package attnscope.model.hub;
 
 import attnscope.InputException;
 import attnscope.onnx.ExternalDataConverter;
+import attnscope.output.FolderLock;
 import attnscope.progress.ProgressBar;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,6 +48,7 @@ public final class ModelFetcher {
     private final HubSettings settings;
     private final PrintWriter err;
     private final boolean interactive;
+    private final java.time.Duration timeout;
 
     /**
      * @param settings    endpoint, token, offline mode
@@ -54,9 +56,15 @@ public final class ModelFetcher {
      * @param interactive whether {@code err} is a terminal (a live bar) or a log (a few lines)
      */
     public ModelFetcher(HubSettings settings, PrintWriter err, boolean interactive) {
+        this(settings, err, interactive, HubClient.DEFAULT_TIMEOUT);
+    }
+
+    /** As above, with the limit for each request of the hub's API ({@link HubClient#DEFAULT_TIMEOUT}). */
+    ModelFetcher(HubSettings settings, PrintWriter err, boolean interactive, java.time.Duration timeout) {
         this.settings = settings;
         this.err = err;
         this.interactive = interactive;
+        this.timeout = timeout;
     }
 
     /**
@@ -93,7 +101,7 @@ public final class ModelFetcher {
             throw new InputException("offline mode is on (HF_HUB_OFFLINE=1) and " + dir + " holds no complete model: "
                     + "unset HF_HUB_OFFLINE and run `attnscope fetch` with internet, or copy a fetched folder here");
         }
-        HubClient client = new HubClient(settings);
+        HubClient client = new HubClient(settings, timeout);
         String commit = client.resolveCommit(repo, revision);
 
         // What to fetch: the side files at the top, the chosen model and its external data files.
@@ -114,13 +122,28 @@ public final class ModelFetcher {
         HubFile model = onnx.stream().filter(h -> h.path().equals(modelPath)).findFirst()
                 .orElseThrow(() -> new InputException("file not found: " + modelPath + " in " + repo + " (variants there: "
                         + availableVariants(onnx) + ")"));
-        List<HubFile> external = onnx.stream().filter(h -> isExternalDataOf(model.name(), h.name())).toList();
+        List<HubFile> external = onnx.stream().filter(h -> isExternalDataOf(model.name(), h.name())
+                && h.path().equals(modelFolder + "/" + h.name())).toList();
         List<HubFile> wanted = new ArrayList<>(side);
         wanted.add(model);
         wanted.addAll(external);
 
         Path partial = partialOf(dir);
+        try (FolderLock lock = lockFor(dir)) {
+            // Another fetch may have finished while this one listed the files.
+            Optional<Outcome> done = existingFolder(dir, m -> repo.equals(m.repo()) && commit.equals(m.commit())
+                    && variant.label().equals(m.variant()), repo + "@" + revision + " (" + variant.label() + ")");
+            if (done.isPresent()) {
+                return done.get();
+            }
+            return download(repo, revision, variant, dir, forceExternal, client, commit, side, model, external, wanted, partial);
+        }
+    }
+
+    private Outcome download(String repo, String revision, Variant variant, Path dir, boolean forceExternal, HubClient client,
+            String commit, List<HubFile> side, HubFile model, List<HubFile> external, List<HubFile> wanted, Path partial) {
         Path downloads = partial.resolve("download");
+        requireSpace(downloads, wanted, repo);
         createFolder(downloads);
         forgetOtherCommit(downloads, commit);
 
@@ -132,7 +155,7 @@ public final class ModelFetcher {
         Downloader downloader = new Downloader(client);
         try (ProgressBar bar = ProgressBar.bytes("download", total, err, interactive)) {
             for (HubFile f : wanted) {
-                String hash = downloader.download(repo, commit, f, downloads.resolve(f.path()), bar);
+                String hash = downloader.download(repo, commit, f, inside(downloads, f.path()), bar);
                 sources.add(new FetchManifest.SourceFile(f.path(), f.size(), f.isLfs() ? "sha256" : "gitSha1", hash));
             }
         }
@@ -162,7 +185,7 @@ public final class ModelFetcher {
             return existing.get();
         }
         Path model = firstExisting(src, "model.onnx")
-                .orElseThrow(() -> new InputException("--from " + source + ": no model.onnx at its top or under onnx/ (found: "
+                .orElseThrow(() -> new InputException("--from " + source + ": no model.onnx file at its top or under onnx/ ("
                         + onnxFilesIn(src) + ")"));
         List<Path> sideFiles = new ArrayList<>();
         for (String name : SIDE_FILES) {
@@ -173,6 +196,12 @@ public final class ModelFetcher {
                 throw new InputException("--from " + source + ": no " + name + " (looked at its top and under onnx/)");
             }
         }
+        try (FolderLock lock = lockFor(dir)) {
+            return importInto(src, dir, model, sideFiles, forceExternal);
+        }
+    }
+
+    private Outcome importInto(Path src, Path dir, Path model, List<Path> sideFiles, boolean forceExternal) {
         boolean hasExternal;
         long modelSize;
         try (Stream<Path> siblings = Files.list(model.getParent())) {
@@ -300,6 +329,96 @@ public final class ModelFetcher {
         return Optional.of(new Outcome(dir, true, m));
     }
 
+    /**
+     * Refuses a download the disk cannot hold, before the first byte: the listed sizes, less what
+     * earlier attempts already have, against the free space (the model is converted beside the
+     * download, so twice the model's size is needed at the peak; the check asks for the sizes once,
+     * plus 5 %, and leaves the rest to the converter's own checks).
+     */
+    private static void requireSpace(Path downloads, List<HubFile> wanted, String repo) {
+        long total = wanted.stream().mapToLong(HubFile::size).sum();
+        long have = 0;
+        for (HubFile f : wanted) {
+            Path part = downloads.resolve(f.path());
+            for (Path p : List.of(part, Downloader.partOf(part))) {
+                try {
+                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        have += Math.min(Files.size(p), f.size());
+                    }
+                } catch (IOException e) {
+                    // counted as missing
+                }
+            }
+        }
+        long needed = total - Math.min(have, total);
+        needed += needed / 20;
+        long free;
+        try {
+            Path existing = downloads;
+            while (!Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            free = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            return; // unknown: the writes themselves will say when the disk is full
+        }
+        if (needed > free) {
+            throw new InputException(repo + " needs " + ProgressBar.humanBytes(needed) + " more on the disk of " + downloads.getParent().getParent()
+                    + " but only " + ProgressBar.humanBytes(free) + " is free: free some space or choose another --models-dir");
+        }
+    }
+
+    /**
+     * The lock of a model folder, beside it ({@code .NAME.attnscope-lock}): two fetches into one
+     * folder would otherwise write the same partial files and race to rename them.
+     */
+    private FolderLock lockFor(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(abs.getParent());
+        } catch (FileAlreadyExistsException e) {
+            throw new InputException("cannot create folder " + abs.getParent() + ": " + e.getFile() + " is a file, not a folder "
+                    + "(choose another --models-dir)", e);
+        } catch (IOException e) {
+            throw new InputException("cannot create folder " + abs.getParent() + ": " + Downloader.describe(e)
+                    + " (choose another --models-dir)", e);
+        }
+        Path file = abs.resolveSibling("." + abs.getFileName() + ".attnscope-lock");
+        FolderLock lock = FolderLock.acquire(file, abs.toString(), line -> {
+            err.println(line);
+            err.flush();
+        });
+        // Ctrl-C during a download: the lock file goes with the process (the partial files stay, for resuming).
+        attnscope.output.CleanupOnExit.register(file);
+        return lock;
+    }
+
+    /**
+     * {@code root/relative}, refused unless it stays inside {@code root} once normalised and once
+     * symbolic links are followed (a link planted in the partial folder must not lead elsewhere).
+     */
+    static Path inside(Path root, String relative) {
+        Path base = root.toAbsolutePath().normalize();
+        Path target = base.resolve(relative).normalize();
+        if (!target.startsWith(base) || target.equals(base)) {
+            throw new InputException("refusing to write " + relative + ": it leads outside " + base);
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            Path realParent = target.getParent().toRealPath();
+            if (!realParent.startsWith(base.toRealPath())) {
+                throw new InputException("refusing to write " + relative + ": " + target.getParent() + " leads to " + realParent
+                        + ", outside " + base + " (a symbolic link?); delete " + base + " and fetch again");
+            }
+            if (Files.isSymbolicLink(target)) {
+                Files.delete(target); // the verified download replaces the name, never writes through a link
+            }
+        } catch (IOException e) {
+            throw new InputException("cannot create " + target.getParent() + ": " + Downloader.describe(e), e);
+        }
+        return target;
+    }
+
     /** External data files of {@code model}: model.onnx_data, model.onnx.data, model.onnx_data_1, … */
     static boolean isExternalDataOf(String model, String candidate) {
         return candidate.equals(model + "_data") || candidate.equals(model + ".data") || candidate.startsWith(model + "_data_");
@@ -365,10 +484,12 @@ public final class ModelFetcher {
         return Optional.empty();
     }
 
+    /** What the folder has that ends in .onnx, each with what it is when it is not a regular file. */
     private static String onnxFilesIn(Path src) {
         try (Stream<Path> s = Files.walk(src, 2)) {
-            List<String> names = s.filter(p -> p.toString().endsWith(".onnx")).map(p -> src.relativize(p).toString()).sorted().toList();
-            return names.isEmpty() ? "no .onnx files" : String.join(", ", names);
+            List<String> names = s.filter(p -> p.toString().endsWith(".onnx")).map(p -> src.relativize(p)
+                    + (Files.isRegularFile(p) ? "" : " is " + attnscope.output.IoProblems.kindOf(p))).sorted().toList();
+            return names.isEmpty() ? "found no .onnx files" : "found: " + String.join(", ", names);
         } catch (IOException e) {
             return "unreadable";
         }

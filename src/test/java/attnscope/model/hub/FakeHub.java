@@ -54,6 +54,14 @@ final class FakeHub implements AutoCloseable {
     private volatile boolean ignoreRange;
     private volatile boolean gated;
     private final Map<String, Long> stalls = new ConcurrentHashMap<>();
+    /** Raw answers of a hostile or broken hub: request path (raw, after the host) → what it answers. */
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+
+    /** What a hostile hub answers to one request. */
+    @FunctionalInterface
+    interface Answer {
+        void serve(HttpExchange ex) throws IOException;
+    }
 
     FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -115,6 +123,21 @@ final class FakeHub implements AutoCloseable {
         missing.add(path);
     }
 
+    /** {@code path} (e.g. "/api/models/o/n/tree/COMMIT/onnx") is answered by {@code answer} instead. */
+    void answer(String path, Answer answer) {
+        answers.put(path, answer);
+    }
+
+    /** {@code path} is answered 200 with {@code body} as JSON. */
+    void answerJson(String path, String body) {
+        answer(path, ex -> send(ex, 200, body, Map.of("Content-Type", "application/json")));
+    }
+
+    /** The raw path of the tree API for {@code folder} ("" for the top) of {@code repo} at its commit. */
+    String treePath(String repo, String folder) {
+        return "/api/models/" + repo + "/tree/" + commits.get(repo) + (folder.isEmpty() ? "" : "/" + folder);
+    }
+
     List<Request> requests() {
         synchronized (log) {
             return List.copyOf(log);
@@ -136,6 +159,11 @@ final class FakeHub implements AutoCloseable {
         log.add(new Request(path, ex.getRequestHeaders().getFirst("Host"), ex.getRequestHeaders().getFirst("Range"),
                 ex.getRequestHeaders().getFirst("Authorization")));
         try {
+            Answer special = answers.get(path);
+            if (special != null) {
+                special.serve(ex);
+                return;
+            }
             if (path.startsWith("/cdn/")) {
                 serveCdn(ex, path.substring("/cdn/".length()));
                 return;
@@ -280,7 +308,7 @@ final class FakeHub implements AutoCloseable {
         out.write(served, from, length);
     }
 
-    private static void send(HttpExchange ex, int status, String body, Map<String, String> headers) throws IOException {
+    static void send(HttpExchange ex, int status, String body, Map<String, String> headers) throws IOException {
         headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

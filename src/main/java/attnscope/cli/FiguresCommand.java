@@ -10,6 +10,7 @@ import attnscope.render.FigureOptions;
 import attnscope.render.LessonFigures;
 import attnscope.render.RowView;
 import attnscope.render.TokenLabels;
+import attnscope.report.SummaryText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -192,6 +193,18 @@ public final class FiguresCommand implements Callable<Integer> {
                     + query + " \"" + TokenLabels.display(result.tokens().get(query)) + "\")");
         }
         stdout.flush();
+        // The figures are written either way (they show the model's values as they are), but a tool
+        // that verifies must not report success when a check failed: exit 3, as inspect does.
+        if (!result.passed()) {
+            long failed = result.checks().stream().filter(c -> !c.passed()).count();
+            err.println("attnscope: " + failed + " of " + result.checks().size() + " checks FAILED (the figures show the model's "
+                    + "values as they are; `inspect` lists every check in summary.json):");
+            for (String line : SummaryText.failures(result, 8)) {
+                err.println("  " + line);
+            }
+            err.flush();
+            return ExitCodes.CHECK_FAILED;
+        }
         return ExitCodes.OK;
     }
 

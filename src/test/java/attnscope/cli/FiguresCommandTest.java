@@ -61,6 +61,19 @@ class FiguresCommandTest {
         assertEquals(4, run("figures", "--model", tmp.resolve("missing").toString(), "--text", "x", "--out", dir.toString()));
     }
 
+    /** A model whose mask lets each token see the next one: inspect exits 3, and so must figures (issue 17). */
+    @Test
+    void failedChecksExitThreeAndAreNamedWhileTheFiguresAreStillWritten() throws Exception {
+        Path model = attnscope.synth.SyntheticModelWriter.write(attnscope.synth.SynthSpec.tiny().seed(7)
+                .fault(attnscope.synth.SynthSpec.Fault.FUTURE_VISIBLE_MASK).build(), tmp.resolve("leaky"), null, null);
+        Path dir = tmp.resolve("out");
+        int code = run("figures", "--model", model.toString(), "--ids", "1,2,3,4,5,6", "--out", dir.toString());
+        assertEquals(3, code, err.toString());
+        assertTrue(err.toString().contains("checks FAILED"), err.toString());
+        assertTrue(err.toString().contains(", causal: query 0 puts weight"), "names the failed check: " + err);
+        assertTrue(Files.isRegularFile(dir.resolve("figures/layer00_head00.png")), "the figures show the truth all the same");
+    }
+
     @Test
     void helpTeachesTheFiguresAndOptions() {
         assertEquals(0, run("figures", "--help"));

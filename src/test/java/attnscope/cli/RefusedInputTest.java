@@ -1,0 +1,77 @@
+package attnscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import attnscope.cli.BadInputTest.Case;
+import attnscope.synth.SynthSpec;
+import attnscope.testing.Cli.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 17, second round of hostile input: inputs that were coerced, overflowed or crashed, each
+ * refused with its exit code and one line naming the problem, the output folder left as it was
+ * (the conventions of {@link BadInputTest}).
+ */
+class RefusedInputTest {
+    @TempDir
+    static Path shared;
+
+    static Path tiny;
+
+    @BeforeAll
+    static void models() {
+        tiny = BadInputTest.cached("badinput-tiny", SynthSpec.tiny().seed(7).build(), null);
+    }
+
+    /** The tiny model with one config.json field's value replaced by {@code json}. */
+    private static List<String> withConfig(Path scratch, Path out, String field, String json) throws IOException {
+        Path m = BadInputTest.copy(tiny, scratch, dir -> {
+            Path config = dir.resolve("config.json");
+            String text = Files.readString(config);
+            String edited = text.replaceFirst("\"" + field + "\"\\s*:\\s*[^,\\n}]+", "\"" + field + "\" : " + json);
+            if (edited.equals(text)) {
+                throw new IllegalStateException(field + " not in " + text);
+            }
+            Files.writeString(config, edited);
+        });
+        return BadInputTest.inspect(m, out, "--text", "the cat");
+    }
+
+    static Stream<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        // config.json values of the wrong type were read as 0 (exit 3) or turned the context check off.
+        c.add(new Case("rope_theta a string", 4, "\"rope_theta\" (the rotary base θ) must be a number greater than 1",
+                (dir, out) -> withConfig(dir, out, "rope_theta", "\"abc\"")));
+        c.add(new Case("rope_theta null", 4, "\"rope_theta\" (the rotary base θ) must be a number greater than 1 (10000 or 1000000 as a rule), found null",
+                (dir, out) -> withConfig(dir, out, "rope_theta", "null")));
+        c.add(new Case("rope_theta negative", 4, "found -10000",
+                (dir, out) -> withConfig(dir, out, "rope_theta", "-10000")));
+        c.add(new Case("max_position_embeddings a string", 4, "\"max_position_embeddings\" must be an integer, found \"x\"",
+                (dir, out) -> withConfig(dir, out, "max_position_embeddings", "\"x\"")));
+        c.add(new Case("max_position_embeddings negative", 4, "\"max_position_embeddings\" (the longest context) must be a positive integer, found -1",
+                (dir, out) -> withConfig(dir, out, "max_position_embeddings", "-1")));
+        return c.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void refusedInOneLineWithNothingWritten(Case c) throws IOException {
+        Path scratch = Files.createTempDirectory(shared, "case");
+        Path out = scratch.resolve("out");
+        List<String> args = c.setup().args(scratch, out);
+        Map<String, String> before = BadInputTest.snapshot(BadInputTest.outOf(args));
+        Run r = BadInputTest.run(args);
+        BadInputTest.assertRefused(c, r);
+        assertEquals(before, BadInputTest.snapshot(BadInputTest.outOf(args)), "the output folder must be left as it was");
+    }
+}

@@ -44,7 +44,8 @@ public final class Checks {
                 }
             }
         }
-        double largest = worst;
+        // A NaN counts as the worst possible weight, and is named as what it is.
+        String largest = wi >= 0 && Double.isNaN(p[base + wi * t + wj]) ? "NaN" : String.valueOf(worst);
         if (!causalModel) {
             return new CheckResult(layer, head, "causal", true, worst, Double.POSITIVE_INFINITY,
                     () -> "not causal (bidirectional): every token may see later tokens; largest weight above the diagonal " + largest);
@@ -64,6 +65,7 @@ public final class Checks {
         float[] p = pattern.data();
         double worst = 0;
         int worstRow = 0;
+        double worstSum = 1;
         for (int i = 0; i < t; i++) {
             double sum = 0;
             int base = (head * t + i) * cols;
@@ -74,13 +76,17 @@ public final class Checks {
             if (!(err <= worst)) {
                 worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
                 worstRow = i;
+                worstSum = sum;
             }
         }
         boolean ok = worst <= limit;
         double error = worst;
         int row = worstRow;
+        double sumThere = worstSum;
         return new CheckResult(layer, head, "rowsum", ok, worst, limit,
-                () -> ok ? "every row sums to 1 within " + limit : "row " + row + " sums to 1 ± " + error + ", more than " + limit);
+                () -> ok ? "every row sums to 1 within " + limit
+                        : !Double.isFinite(sumThere) ? "row " + row + " sums to " + sumThere + ": a weight in it is NaN or infinite"
+                        : "row " + row + " sums to 1 ± " + error + ", more than " + limit);
     }
 
     /**
@@ -91,10 +97,20 @@ public final class Checks {
         int per = model.size() / model.dim(0);
         Comparison c = Comparison.of(model.data(), head * per, reference.data(), head * per, per, tol);
         int cols = model.dim(2);
+        String nonFinite = c.nonFinite("the model's", "the reference's", tensorOf(check));
         return new CheckResult(layer, head, check, c.passed(), c.maxError(), c.worstLimit(), () -> c.passed()
                 ? "model and reference agree: largest |a − b| " + c.maxError() + " (" + tol + ")"
+                // A NaN or ∞ has no meaningful |a − b|: say where it is instead.
+                : nonFinite != null ? nonFinite + " at (layer " + layer + ", head " + head + ", row " + c.nonFiniteAt() / cols
+                        + ", col " + c.nonFiniteAt() % cols + "); " + c.failures() + " of " + per + " values are not within " + tol
                 : c.failures() + " of " + per + " values differ; worst at (" + c.worstAt() / cols + ", " + c.worstAt() % cols
                         + "): |a − b| = " + c.worstDiff() + " > " + c.worstLimit() + " (" + tol + ")");
+    }
+
+    /** The tensor a comparison check compares: "pattern" for pattern.ref, "rotated q" for rotary.q. */
+    private static String tensorOf(String check) {
+        return check.endsWith(".ref") ? check.substring(0, check.length() - 4)
+                : check.startsWith("rotary.") ? "rotated " + check.substring(7) : check;
     }
 
     /**
@@ -117,7 +133,8 @@ public final class Checks {
     public static CheckResult negativeControl(int layer, int head, String site, Tensor model, Tensor unmasked, Tolerance tol) {
         int per = model.size() / model.dim(0);
         int rows = model.dim(1);
-        return negativeControl(layer, head, site, Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol), rows, rows);
+        return negativeControl(layer, head, site, Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol), rows, rows,
+                model.dim(2));
     }
 
     /**
@@ -127,6 +144,18 @@ public final class Checks {
      * the value is then the largest |a − b| up to that row.
      */
     public static CheckResult negativeControl(int layer, int head, String site, Comparison c, int rowsCompared, int rows) {
+        return negativeControl(layer, head, site, c, rowsCompared, rows, rows);
+    }
+
+    /** As above, for a tensor of {@code cols} columns per row (T for a pattern, d for z). */
+    private static CheckResult negativeControl(int layer, int head, String site, Comparison c, int rowsCompared, int rows, int cols) {
+        // A NaN or ∞ disagrees with everything, which proves nothing about the mask: the control fails.
+        String nonFinite = c.nonFinite("the model's", "the unmasked recomputation's", site.replaceFirst("^the ", ""));
+        if (nonFinite != null) {
+            return new CheckResult(layer, head, "negative-control", false, c.maxError(), c.worstLimit(),
+                    () -> nonFinite + " at (layer " + layer + ", head " + head + ", row " + c.nonFiniteAt() / cols + ", col "
+                            + c.nonFiniteAt() % cols + "): the control cannot tell a masked model from an unmasked one");
+        }
         boolean ok = !c.passed();
         String compared = rowsCompared >= rows ? "" : rowsCompared == 1 ? " in query row 0" : " in query rows 0–" + (rowsCompared - 1);
         return new CheckResult(layer, head, "negative-control", ok, c.maxError(), c.worstLimit(),
@@ -155,8 +184,13 @@ public final class Checks {
                             + Shapes.format(plain.shape()));
         }
         Comparison c = Comparison.of(hooked.data(), 0, plain.data(), 0, plain.size(), tol);
+        int cols = plain.rank() > 0 ? plain.dim(plain.rank() - 1) : 1;
+        String nonFinite = c.nonFinite("the hooked graph's", "the untouched graph's", check);
         return new CheckResult(-1, -1, check, c.passed(), c.maxError(), c.worstLimit(),
                 c.passed() ? "adding outputs changed nothing: largest |a − b| " + c.maxError() + " (" + tol + ")"
+                        : nonFinite != null ? nonFinite + " at (token " + c.nonFiniteAt() / cols + ", column " + c.nonFiniteAt() % cols
+                                + "): the model computes no usable " + check + " (" + c.failures() + " of " + plain.size()
+                                + " values are not finite or differ)"
                         : c.failures() + " of " + plain.size() + " values differ between the hooked and the untouched graph"
                                 + " (worst |a − b| " + c.worstDiff() + " > " + c.worstLimit() + ")");
     }

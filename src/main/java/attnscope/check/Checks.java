@@ -1,5 +1,6 @@
 package attnscope.check;
 
+import attnscope.attention.Rotary;
 import attnscope.tensor.Shapes;
 import attnscope.tensor.Tensor;
 import java.util.Arrays;
@@ -105,6 +106,43 @@ public final class Checks {
                         + ", col " + c.nonFiniteAt() % cols + "); " + c.failures() + " of " + per + " values are not within " + tol
                 : c.failures() + " of " + per + " values differ; worst at (" + c.worstAt() / cols + ", " + c.worstAt() % cols
                         + "): |a − b| = " + c.worstDiff() + " > " + c.worstLimit() + " (" + tol + ")");
+    }
+
+    /**
+     * "rotary.q" / "rotary.k" for head g of (G, T, d) tensors: the graph's rotated tensor against the
+     * tool's own rotation of the graph's tensor before rotary, |a − b| ≤ atol + rtol·|b| + |r|·δ(p, i).
+     * Rotating the pair (x[i], x[i + d/2]) of norm |r| by an angle off by δ moves each of its two
+     * values by at most |r|·δ; δ(p, i) is how far a float32 model's angle p·inv_freq[i] may be off
+     * ({@code angleBound}, (T, d/2), see {@code Rotary.Angles#angleErrorBound}), which grows with the
+     * position. A wrong θ moves the angles by p·|Δinv_freq|, far beyond it from position 1 on.
+     *
+     * @param before the graph's tensor before rotary (G, T, d)
+     */
+    public static CheckResult rotary(String check, int layer, int head, Tensor model, Tensor reference, Tensor before,
+            double[] angleBound, Tolerance tol) {
+        int t = model.dim(1);
+        int d = model.dim(2);
+        int half = d / 2;
+        int per = t * d;
+        float[] x = before.data();
+        double[] extra = new double[per];
+        for (int p = 0; p < t; p++) {
+            for (int i = 0; i < half; i++) {
+                int at = head * per + p * d + i;
+                double allowance = Math.hypot(x[at], x[at + half]) * angleBound[p * half + i];
+                extra[p * d + i] = allowance;
+                extra[p * d + i + half] = allowance;
+            }
+        }
+        Comparison c = Comparison.of(model.data(), head * per, reference.data(), head * per, per, tol, extra);
+        String nonFinite = c.nonFinite("the model's", "the reference's", tensorOf(check));
+        String allowed = tol + " + |r|·" + Rotary.ANGLE_ULPS + " ulp(angle)";
+        return new CheckResult(layer, head, check, c.passed(), c.maxError(), c.worstLimit(), () -> c.passed()
+                ? "model and reference agree: largest |a − b| " + c.maxError() + " (" + allowed + ")"
+                : nonFinite != null ? nonFinite + " at (layer " + layer + ", head " + head + ", position " + c.nonFiniteAt() / d
+                        + ", dim " + c.nonFiniteAt() % d + "); " + c.failures() + " of " + per + " values are not within " + allowed
+                : c.failures() + " of " + per + " values differ; worst at (position " + c.worstAt() / d + ", dim " + c.worstAt() % d
+                        + "): |a − b| = " + c.worstDiff() + " > " + c.worstLimit() + " (" + allowed + ")");
     }
 
     /** The tensor a comparison check compares: "pattern" for pattern.ref, "rotated q" for rotary.q. */

@@ -72,6 +72,49 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
     }
 
     /**
+     * As {@link #of}, with an allowance of its own added to each element's: |a − b| ≤ atol + rtol·|b|
+     * + extra[i]. For errors that depend on more than b (the rotary check's grow with the angle).
+     */
+    public static Comparison of(float[] a, int aOff, float[] b, int bOff, int n, Tolerance tol, double[] extra) {
+        double maxError = 0;
+        double worstRatio = -1;
+        int worstAt = 0;
+        double worstDiff = 0;
+        double worstLimit = tol.atol();
+        int failures = 0;
+        int nonFiniteAt = -1;
+        double nonFiniteA = 0;
+        double nonFiniteB = 0;
+        for (int i = 0; i < n; i++) {
+            double x = a[aOff + i];
+            double y = b[bOff + i];
+            double diff = Math.abs(x - y);
+            double limit = tol.limitFor(y) + extra[i];
+            if (!(diff < Double.POSITIVE_INFINITY)) { // a NaN or ∞ on either side: outside any allowance, as in Running
+                if (nonFiniteAt < 0) {
+                    nonFiniteAt = i;
+                    nonFiniteA = x;
+                    nonFiniteB = y;
+                }
+                diff = Double.POSITIVE_INFINITY;
+                limit = tol.atol();
+            }
+            maxError = Math.max(maxError, diff);
+            if (!(diff <= limit)) {
+                failures++;
+            }
+            double ratio = diff / limit;
+            if (ratio > worstRatio) {
+                worstRatio = ratio;
+                worstAt = i;
+                worstDiff = diff;
+                worstLimit = limit;
+            }
+        }
+        return new Comparison(maxError, worstAt, worstDiff, worstLimit, failures, nonFiniteAt, nonFiniteA, nonFiniteB);
+    }
+
+    /**
      * Whether some element of a[aOff .. aOff+n) lies outside its allowance around b[bOff .. bOff+n)
      * (NaN counts as outside): the same answer as {@code !of(...).passed()}, but it stops at the
      * first such element, for callers that need only that answer.

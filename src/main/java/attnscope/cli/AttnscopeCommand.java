@@ -64,6 +64,10 @@ public final class AttnscopeCommand implements Callable<Integer> {
 
     public static CommandLine newCommandLine(boolean verbose) {
         CommandLine cl = new CommandLine(new AttnscopeCommand());
+        // Every command runs on a thread with a large stack: ONNX Runtime recurses deeply on the thread
+        // that calls it, and a default stack overflowed into SIGSEGV on inputs of ~1,000 tokens.
+        CommandLine.IExecutionStrategy commands = cl.getExecutionStrategy();
+        cl.setExecutionStrategy(parsed -> attnscope.onnx.OrtThread.call(() -> commands.execute(parsed)));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof InputException || ex instanceof java.nio.file.NoSuchFileException) {

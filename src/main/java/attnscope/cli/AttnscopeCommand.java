@@ -67,7 +67,16 @@ public final class AttnscopeCommand implements Callable<Integer> {
         // Every command runs on a thread with a large stack: ONNX Runtime recurses deeply on the thread
         // that calls it, and a default stack overflowed into SIGSEGV on inputs of ~1,000 tokens.
         CommandLine.IExecutionStrategy commands = cl.getExecutionStrategy();
-        cl.setExecutionStrategy(parsed -> attnscope.onnx.OrtThread.call(() -> commands.execute(parsed)));
+        cl.setExecutionStrategy(parsed -> attnscope.onnx.OrtThread.call(() -> {
+            try {
+                return commands.execute(parsed);
+            } catch (OutOfMemoryError e) {
+                // The memory guard refuses what it knows will not fit; this is what it could not foresee.
+                throw new CommandLine.ExecutionException(cl, "out of memory", new InputException("the Java heap ran out of memory (its "
+                        + "maximum is " + attnscope.inspect.MemoryGuard.size(Runtime.getRuntime().maxMemory()) + "): choose fewer layers "
+                        + "with --layers or a shorter text, or give Java more memory (java -Xmx8g -jar …)", e));
+            }
+        }));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof InputException || ex instanceof java.nio.file.NoSuchFileException) {

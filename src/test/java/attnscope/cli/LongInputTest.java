@@ -69,6 +69,27 @@ class LongInputTest {
         assertTrue(Files.readString(out.resolve("summary.json")).contains("\"passed\": true"));
     }
 
+    /**
+     * A heap too small for the run (256 MiB for about 430 MiB of tensors): the guard used to compare
+     * its estimate with --max-memory only (default 2G), admitted the run, and the JVM died with
+     * OutOfMemoryError and a stack trace (exit 1). Now it is refused before the model runs, exit 4.
+     */
+    @Test
+    void aRunTheJavaHeapCannotHoldIsRefusedBeforeItStarts() throws Exception {
+        Path out = tmp.resolve("small-heap");
+        Path log = tmp.resolve("small-heap.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+                "-Djava.awt.headless=true", "-Xmx256m", "-cp", System.getProperty("java.class.path"), AttnscopeCommand.class.getName(),
+                "inspect", "--model", model().toString(), "--ids", ids(CONTEXT), "--out", out.toString(), "--device", "cpu")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        int exit = p.waitFor();
+        String text = Files.readString(log);
+        assertEquals(4, exit, text);
+        assertTrue(text.contains("the Java heap has free"), text);
+        assertTrue(!text.contains("OutOfMemoryError") && !text.contains("\tat "), "one line, no stack trace: " + text);
+        assertTrue(!Files.exists(out), "nothing written");
+    }
+
     @Test
     void aWrongRopeThetaFailsAtLongPositionsToo() throws Exception {
         Path scratch = Files.createDirectories(tmp.resolve("wrong-theta"));

@@ -74,4 +74,23 @@ class RefusedInputTest {
         BadInputTest.assertRefused(c, r);
         assertEquals(before, BadInputTest.snapshot(BadInputTest.outOf(args)), "the output folder must be left as it was");
     }
+
+    /** A command that runs out of heap where the memory guard could not foresee it. */
+    @picocli.CommandLine.Command(name = "hungry")
+    static final class Hungry implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void runningOutOfHeapIsOneLineAndExitFourNotAStackTrace() {
+        Run r = BadInputTest.run(List.of("hungry"), cl -> cl.addSubcommand("hungry", new Hungry()));
+        assertEquals(ExitCodes.INPUT, r.exit(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().startsWith("attnscope: the Java heap ran out of memory (its maximum is "),
+                r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().contains("--layers") && r.err().contains("-Xmx"), r.err());
+    }
 }

@@ -27,6 +27,15 @@ public final class ToyInput {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
 
+    /**
+     * The largest |number| the toy takes. It writes out hand-sized arithmetic; beyond this the
+     * products and sums it prints (d·x² for a score, e^score, weights × values) can overflow to ∞
+     * and NaN, and a toy that printed "undefined" for every weight would teach nothing.
+     */
+    public static final double MAX_MAGNITUDE = 1e6;
+    /** The most tokens (and rows of a matrix, and numbers in a vector) the toy takes: it prints every number. */
+    public static final int MAX_ENTRIES = 64;
+
     private final String source;
     private final Map<String, String> values;
     private final Map<String, Integer> lines;
@@ -195,6 +204,10 @@ public final class ToyInput {
         if (out.isEmpty()) {
             throw new InvalidToyInputException(where + ": expected at least one token but found none");
         }
+        if (out.size() > MAX_ENTRIES) {
+            throw new InvalidToyInputException(where + ": " + out.size() + " tokens, more than the toy's " + MAX_ENTRIES
+                    + " (it writes out every number; `attnscope inspect` takes long texts)");
+        }
         return out;
     }
 
@@ -208,6 +221,10 @@ public final class ToyInput {
             throw new InvalidToyInputException(where + ": expected numbers separated by commas (e.g. 2,3) but found nothing");
         }
         String[] parts = t.split("\\s*,\\s*|\\s+", -1);
+        if (parts.length > MAX_ENTRIES) {
+            throw new InvalidToyInputException(where + ": " + parts.length + " numbers, more than the toy's " + MAX_ENTRIES
+                    + " (it writes out every number)");
+        }
         double[] v = new double[parts.length];
         for (int i = 0; i < parts.length; i++) {
             String p = parts[i];
@@ -219,8 +236,10 @@ public final class ToyInput {
                 v[i] = Double.NEGATIVE_INFINITY;
             } else if (DECIMAL.matcher(p).matches()) {
                 v[i] = Double.parseDouble(p);
-                if (Double.isInfinite(v[i])) {
-                    throw new InvalidToyInputException(where + ": \"" + p + "\" is too large for a number");
+                if (!(Math.abs(v[i]) <= MAX_MAGNITUDE)) {
+                    throw new InvalidToyInputException(where + ": " + p + " is too large for the toy (at most "
+                            + Fmt.num(MAX_MAGNITUDE) + " in size: it writes out hand-sized arithmetic, and larger numbers overflow "
+                            + "its products and e^score)");
                 }
             } else {
                 throw new InvalidToyInputException(where + ": \"" + p + "\" is not a number (expected numbers separated by commas, e.g. 2,3"
@@ -233,6 +252,10 @@ public final class ToyInput {
     /** Rows separated by ';', all of one length. */
     public static double[][] matrix(String where, String text, boolean allowMinusInfinity) {
         String[] rows = text.strip().split(";", -1);
+        if (rows.length > MAX_ENTRIES) {
+            throw new InvalidToyInputException(where + ": " + rows.length + " rows, more than the toy's " + MAX_ENTRIES
+                    + " (it writes out every number; `attnscope inspect` takes long texts)");
+        }
         double[][] m = new double[rows.length][];
         for (int r = 0; r < rows.length; r++) {
             m[r] = vector(where + " row " + r, rows[r], allowMinusInfinity);

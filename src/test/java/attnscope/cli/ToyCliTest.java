@@ -196,4 +196,34 @@ class ToyCliTest {
         assertTrue(r.out().contains("--target cat:0.9") && r.out().contains("self-attention") && r.out().contains("explain"), r.out());
         assertEquals(0, run("shapes", "--help").exit());
     }
+
+    /**
+     * Issue 17: 1e308 printed "undefined" for every weight and "every token loses" (with "defined": true
+     * in the JSON), or ended in "internal error: Require 'x2' (NaN) to be finite" after writing a PNG;
+     * a 10,000-token input ran 200 s into an OutOfMemoryError. Both are refused before anything is written.
+     */
+    @Test
+    void hugeNumbersAndHugeInputsAreRefusedBeforeAnythingIsWritten() throws Exception {
+        Path figures = tmp.resolve("figures");
+        Run option = usageError("toy", "--query", "1e308,1e308", "--figures", figures.toString());
+        assertTrue(option.err().contains("query: 1e308 is too large for the toy (at most 1000000 in size"), option.err());
+        Run json = usageError("toy", "--query", "2,3", "--keys", "1e7,0;3,1;0,3;2,0", "--json");
+        assertEquals("", json.out(), "no JSON claiming \"defined\": true");
+
+        Path file = Files.writeString(tmp.resolve("big.txt"), "kind = matrix\ntokens = the cat chases the\n"
+                + "queries = 1e308 0; 0 1; 3 0; 2 3\nkeys = 1e308 0; 3 1; 0 3; 2 0\nvalues = 0 0; 4 1; 2 2; 0 0\n");
+        Run matrix = run("toy", "matrix", "--input", file.toString(), "--figures", figures.toString());
+        assertEquals(ExitCodes.INPUT, matrix.exit(), matrix.err());
+        assertOneClearLine(matrix);
+        assertTrue(matrix.err().contains("big.txt:3: queries row 0: 1e308 is too large for the toy"), matrix.err());
+        assertFalse(Files.exists(figures), "no figure of a refused input");
+
+        String many = String.join(" ", java.util.Collections.nCopies(10_000, "tok"));
+        Path long_ = Files.writeString(tmp.resolve("long.txt"), "kind = matrix\ntokens = " + many + "\nqueries = 1 0\nkeys = 1 0\n"
+                + "values = 1 0\n");
+        Run longRun = run("toy", "matrix", "--input", long_.toString(), "--figures", figures.toString());
+        assertEquals(ExitCodes.INPUT, longRun.exit(), longRun.err());
+        assertTrue(longRun.err().contains("10000 tokens, more than the toy's 64"), longRun.err());
+        assertFalse(Files.exists(figures));
+    }
 }

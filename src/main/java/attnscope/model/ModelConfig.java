@@ -48,6 +48,18 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         }
     }
 
+    /** Whether attention has the same shape in both: hidden size, layers, query and key/value heads, head dimension. */
+    public boolean sameAttentionGeometry(ModelConfig other) {
+        return hidden == other.hidden && layers == other.layers && heads == other.heads && kvHeads == other.kvHeads
+                && headDim == other.headDim;
+    }
+
+    /** "24 layers, 14 query heads, 2 key/value heads, d = 64": the attention geometry in words. */
+    public String geometry() {
+        return layers + (layers == 1 ? " layer, " : " layers, ") + heads + (heads == 1 ? " query head, " : " query heads, ") + kvHeads
+                + (kvHeads == 1 ? " key/value head" : " key/value heads") + ", d = " + headDim;
+    }
+
     /** H/Hkv, query heads sharing one key/value head. */
     public int groupSize() {
         return heads / kvHeads;

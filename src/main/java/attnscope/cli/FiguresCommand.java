@@ -131,6 +131,10 @@ public final class FiguresCommand implements Callable<Integer> {
         if (rowQuery == null) {
             return -1;
         }
+        if (rowQuery.isBlank()) {
+            // An empty text would match the first space or newline token: say so rather than pick one.
+            throw new ParameterException(spec.commandLine(), "--row-query needs a position (8) or a token's text (it), not an empty text");
+        }
         try {
             return RowView.resolveQuery(tokens, rowQuery);
         } catch (IllegalArgumentException e) {
@@ -185,11 +189,13 @@ public final class FiguresCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         stdout.printf(Locale.ROOT, "wrote %d figures to %s in %.2f s%n", count, dir, seconds);
-        stdout.println("  heads    " + dir.resolve(LessonFigures.headName(drawn.get(0), 0) + ".png") + " …");
-        stdout.println("  grids    " + dir.resolve(LessonFigures.gridName(drawn.get(0)) + ".png") + " …");
-        stdout.println("  overview " + dir.resolve(LessonFigures.OVERVIEW + ".png"));
+        // Listed in a format that was written (PNG, else SVG, else PDF): with --format svg there is no .png.
+        String ext = "." + java.util.EnumSet.copyOf(options.formats()).iterator().next().extension();
+        stdout.println("  heads    " + dir.resolve(LessonFigures.headName(drawn.get(0), 0) + ext) + " …");
+        stdout.println("  grids    " + dir.resolve(LessonFigures.gridName(drawn.get(0)) + ext) + " …");
+        stdout.println("  overview " + dir.resolve(LessonFigures.OVERVIEW + ext));
         if (query >= 0) {
-            stdout.println("  rows     " + dir.resolve(RowView.fileName(drawn.get(0), query) + ".png") + " … (query "
+            stdout.println("  rows     " + dir.resolve(RowView.fileName(drawn.get(0), query) + ext) + " … (query "
                     + query + " \"" + TokenLabels.display(result.tokens().get(query)) + "\")");
         }
         stdout.flush();

@@ -118,6 +118,10 @@ public final class LessonCommand implements Callable<Integer> {
         }
         Device dev = Options.device(spec, device);
         long limit = Options.size(spec, "--max-memory", maxMemory);
+        if (rowQuery.isBlank()) {
+            // An empty text would match the first space or newline token: say so rather than pick one.
+            throw new ParameterException(spec.commandLine(), "--row-query needs a position (8) or a token's text (it), not an empty text");
+        }
         String passage = passage();
         OutputFolder.requireWritable(out, "--out");
 

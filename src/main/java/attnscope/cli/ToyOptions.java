@@ -45,6 +45,11 @@ public final class ToyOptions {
             String kind = in.text("kind", builtIn);
             // causal-slide is a causal example; every other built-in name is its kind.
             String expected = builtIn.startsWith("causal") ? "causal" : builtIn;
+            java.util.List<String> kinds = ToyInput.BUILT_IN.stream().filter(k -> !k.equals("causal-slide")).toList();
+            if (!kinds.contains(kind)) {
+                throw new InputException(input + ": kind = " + kind + " is not a kind of example; expected one of "
+                        + String.join(", ", kinds) + " (`attnscope toy examples` lists them)");
+            }
             if (!kind.equals(expected)) {
                 throw new InputException(input + " is a \"" + kind + "\" example (kind = " + kind + "): run `attnscope toy "
                         + (kind.equals("handout") ? "" : kind + " ") + "--input " + input + "`");

@@ -46,7 +46,8 @@ public final class SummaryText {
 
     private static String tokenLine(List<String> tokens) {
         int shown = Math.min(tokens.size(), 16);
-        String line = tokens.subList(0, shown).stream().map(TokenLabels::escapeInvisible).collect(Collectors.joining(" | "));
+        // As the figures label them: byte-level BPE decoded, a space as ␣, a newline as ↵, invisible characters as codes.
+        String line = tokens.subList(0, shown).stream().map(TokenLabels::display).collect(Collectors.joining(" | "));
         return tokens.size() > shown ? line + " | … (" + (tokens.size() - shown) + " more)" : line;
     }
 

@@ -39,11 +39,18 @@ public final class ToyInput {
     private final String source;
     private final Map<String, String> values;
     private final Map<String, Integer> lines;
+    /** Fields given on the command line over a file's: messages name the option, not the file. */
+    private final java.util.Set<String> fromOptions;
 
     private ToyInput(String source, Map<String, String> values, Map<String, Integer> lines) {
+        this(source, values, lines, java.util.Set.of());
+    }
+
+    private ToyInput(String source, Map<String, String> values, Map<String, Integer> lines, java.util.Set<String> fromOptions) {
         this.source = source;
         this.values = values;
         this.lines = lines;
+        this.fromOptions = fromOptions;
     }
 
     /** Parses the text of an example file; {@code source} names it in messages. */
@@ -115,13 +122,18 @@ public final class ToyInput {
         return values.containsKey(name);
     }
 
-    /** Replaces or adds a field (command-line options override the file). */
     /**
      * This input with {@code name} set to {@code value} when the user gave it on the command line,
      * or unchanged when {@code value} is null (the option was not given): options override a file.
      */
     public ToyInput overriddenWith(String name, String value) {
-        return value == null ? this : with(name, value);
+        if (value == null) {
+            return this;
+        }
+        ToyInput in = with(name, value);
+        java.util.Set<String> options = new java.util.HashSet<>(fromOptions);
+        options.add(name);
+        return new ToyInput(in.source, in.values, in.lines, java.util.Set.copyOf(options));
     }
 
     public ToyInput with(String name, String value) {
@@ -129,7 +141,7 @@ public final class ToyInput {
         Map<String, Integer> l = new LinkedHashMap<>(lines);
         v.put(name, value);
         l.remove(name);
-        return new ToyInput(source, v, l);
+        return new ToyInput(source, v, l, fromOptions);
     }
 
     public String text(String name) {
@@ -189,6 +201,9 @@ public final class ToyInput {
 
     /** "file:line: name" or "name", for messages. */
     public String where(String name) {
+        if (fromOptions.contains(name)) {
+            return "--" + name;
+        }
         Integer line = lines.get(name);
         return line == null ? (source.equals("options") ? name : source + ": " + name) : source + ":" + line + ": " + name;
     }

@@ -74,6 +74,26 @@ class FiguresCommandTest {
         assertTrue(Files.isRegularFile(dir.resolve("figures/layer00_head00.png")), "the figures show the truth all the same");
     }
 
+    /** Issue 17: `--format svg` listed layer00_head00.png, which does not exist; `--row-query ""` picked a space token. */
+    @Test
+    void theListedFilesExistAndAnEmptyRowQueryIsAUsageError() throws Exception {
+        FiguresCommand cmd = parsed("figures", "--model", "m", "--text", "x", "--out", tmp.toString(), "--size", "600",
+                "--format", "svg", "--row-query", "it");
+        StringWriter stdout = new StringWriter();
+        assertEquals(0, cmd.drawFigures(animal(), cmd.options(), new PrintWriter(stdout), new PrintWriter(new StringWriter())));
+        List<String> listed = stdout.toString().lines().skip(1).map(l -> l.strip().split("\\s+")[1]).toList();
+        assertEquals(4, listed.size(), stdout.toString());
+        for (String f : listed) {
+            assertTrue(Files.isRegularFile(Path.of(f)), "listed but missing: " + f + "\n" + stdout);
+        }
+        FiguresCommand empty = parsed("figures", "--model", "m", "--text", "x", "--out", tmp.resolve("e").toString(), "--row-query", "");
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> empty.drawFigures(animal(), empty.options(), new PrintWriter(out), new PrintWriter(err)));
+        assertTrue(e.getMessage().contains("--row-query needs a position (8) or a token's text (it), not an empty text"), e.getMessage());
+        assertEquals(2, run("lesson", "--row-query", "", "--out", tmp.resolve("l").toString()));
+        assertTrue(err.toString().contains("not an empty text"), err.toString());
+    }
+
     @Test
     void helpTeachesTheFiguresAndOptions() {
         assertEquals(0, run("figures", "--help"));

@@ -93,4 +93,20 @@ class RefusedInputTest {
                 r.err());
         org.junit.jupiter.api.Assertions.assertTrue(r.err().contains("--layers") && r.err().contains("-Xmx"), r.err());
     }
+
+    /**
+     * Issue 17: inspect's token line printed byte-level BPE text (Ġx, čĊ, âĢĭ); it shows the tokens as
+     * the figures label them (the README's promise): ␣ for a space, ↵ for a newline, \u200B for a zero-width space.
+     */
+    @org.junit.jupiter.api.Test
+    void theTokenLineShowsTokensAsTheFiguresDo() throws IOException {
+        Path qwenTiny = BadInputTest.cached("badinput-qwen-tiny", SynthSpec.tiny().seed(7).vocab(151936).build(),
+                attnscope.testing.TestAssets.qwen2Tokenizer());
+        Path text = Files.writeString(shared.resolve("line.txt"), "a x\r\nb\u200Bc", java.nio.charset.StandardCharsets.UTF_8);
+        Run r = BadInputTest.run(BadInputTest.inspect(qwenTiny, shared.resolve("line-out"), "--text-file", text.toString()));
+        assertEquals(0, r.exit(), r.err());
+        String line = r.out().lines().filter(l -> l.startsWith("tokens")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(line.contains("␣x") && line.contains("↵") && line.contains("\\u200B"), line);
+        org.junit.jupiter.api.Assertions.assertFalse(line.contains("Ġ") || line.contains("č") || line.contains("Ċ") || line.contains("âĢ"), line);
+    }
 }

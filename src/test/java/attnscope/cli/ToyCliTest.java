@@ -226,4 +226,26 @@ class ToyCliTest {
         assertTrue(longRun.err().contains("10000 tokens, more than the toy's 64"), longRun.err());
         assertFalse(Files.exists(figures));
     }
+
+    /** Issue 17: `kind = bogus` advised `attnscope toy bogus` (itself a usage error); --keys errors were blamed on handout.txt. */
+    @Test
+    void messagesNameWhatIsWrongAndWhereItCameFrom() throws Exception {
+        Path bogus = Files.writeString(tmp.resolve("bogus.txt"), "kind = bogus\ntokens = a b\n");
+        Run r = run("toy", "--input", bogus.toString(), "--no-figures");
+        assertEquals(ExitCodes.INPUT, r.exit(), r.err());
+        assertTrue(r.err().contains("kind = bogus is not a kind of example; expected one of handout, self-attention, matrix, causal, heads"),
+                r.err());
+        assertFalse(r.err().contains("toy bogus"), r.err());
+        Run keys = usageError("toy", "--keys", "1,0;x", "--no-figures");
+        assertTrue(keys.err().startsWith("attnscope: --keys row 1: \"x\" is not a number"), keys.err());
+        assertFalse(keys.err().contains("handout.txt"), keys.err());
+        Path handout = Files.writeString(tmp.resolve("mine.txt"), ToyInputBuiltIn.HANDOUT);
+        Run fromFile = usageError("toy", "--input", handout.toString(), "--values", "0,0;y", "--no-figures");
+        assertTrue(fromFile.err().contains("--values row 1: \"y\" is not a number"), fromFile.err());
+    }
+
+    /** The shipped handout file's text. */
+    static final class ToyInputBuiltIn {
+        static final String HANDOUT = attnscope.toy.ToyInput.builtInText("handout");
+    }
 }

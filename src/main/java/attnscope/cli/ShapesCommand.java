@@ -107,7 +107,12 @@ public final class ShapesCommand implements Callable<Integer> {
         List<Integer> lengths;
         try {
             shapes = new AttentionShapes(cfg, tokens);
-            shapes.withTokens(last); // the growth table's longest row must be countable too
+            try {
+                shapes.withTokens(last); // the growth table's longest row must be countable too
+            } catch (InvalidToyInputException e) {
+                throw new InvalidToyInputException("the growth table runs to " + e.getMessage()
+                        + (upTo == null ? " (choose a smaller --up-to)" : ""));
+            }
             lengths = AttentionShapes.doublings(Math.min(50, last), last);
         } catch (InvalidToyInputException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

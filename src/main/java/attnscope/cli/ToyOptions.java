@@ -37,8 +37,12 @@ public final class ToyOptions {
         if (input == null) {
             return ToyInput.builtIn(builtIn);
         }
-        if (!Files.isRegularFile(input)) {
+        if (!Files.exists(input)) {
             throw new InputException("no such example file: " + input);
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new InputException(input + " is " + (Files.isDirectory(input) ? "a folder" : "not a regular file (a device or a pipe)")
+                    + ", not an example file: `attnscope toy examples NAME > my.txt` writes one to edit");
         }
         try {
             ToyInput in = ToyInput.parse(input.toString(), Files.readString(input, StandardCharsets.UTF_8));

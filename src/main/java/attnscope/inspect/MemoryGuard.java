@@ -59,8 +59,15 @@ public final class MemoryGuard {
         if (need <= limitBytes && need <= heapBytes) {
             return;
         }
+        long logits = estimateBytes(c, 0, tokens) - estimateBytes(new ModelConfig(c.modelType(), c.hidden(), c.layers(), c.heads(),
+                c.kvHeads(), c.headDim(), c.intermediate(), 0, c.ropeTheta(), c.normEps(), c.maxPositions(), c.tiedEmbeddings(),
+                c.synthetic()), 0, tokens);
         String what = String.format(Locale.ROOT, "capturing %d layers × %d heads × %d² attention weights (with Q, K, V, z, "
                 + "their recomputation and the logits) needs about %s", layers, c.heads(), tokens, size(need));
+        if (logits > need / 2) {
+            // Then fewer layers do not help: say where the memory goes.
+            what += String.format(Locale.ROOT, ", of which %s are the logits (T × vocabulary %,d, from both runs)", size(logits), c.vocab());
+        }
         String fewer = "choose fewer layers with --layers (e.g. --layers 0," + (c.layers() - 1) + ") or a shorter text";
         if (need > limitBytes) {
             throw new InputException(what + ", more than the limit of " + size(limitBytes) + " (--max-memory): " + fewer

@@ -88,7 +88,13 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file + " is not valid JSON: " + e.getOriginalMessage());
+            String why = e.getOriginalMessage();
+            if (why != null && why.startsWith("Non-standard token")) {
+                // Python's json writes NaN and Infinity, which JSON does not have; Jackson's advice is for programmers.
+                why = why.replaceFirst(":\\s*enable .*", "") + " (NaN and Infinity are not JSON numbers)";
+            }
+            String at = e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "";
+            throw new InputException(file + " is not valid JSON" + at + ": " + why);
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage());
         }
@@ -108,6 +114,11 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         int layers = requiredInt(root, "num_hidden_layers", where);
         int heads = requiredInt(root, "num_attention_heads", where);
         int kvHeads = root.has("num_key_value_heads") ? requiredInt(root, "num_key_value_heads", where) : heads;
+        if (!root.hasNonNull("head_dim") && heads > 0 && hidden % heads != 0) {
+            // d = D / H is how Hugging Face derives the head dimension; a remainder means the config is not a model's.
+            throw new InputException(where + ": \"hidden_size\" (" + hidden + ") is not a multiple of \"num_attention_heads\" ("
+                    + heads + ") and there is no \"head_dim\": the head dimension is undefined");
+        }
         int headDim = root.hasNonNull("head_dim") ? requiredInt(root, "head_dim", where) : hidden / Math.max(heads, 1);
         int intermediate = root.has("intermediate_size") ? requiredInt(root, "intermediate_size", where) : 0;
         int vocab = requiredInt(root, "vocab_size", where);
@@ -175,6 +186,9 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         JsonNode n = root.get(field);
         if (n == null) {
             throw new InputException(where + " lacks \"" + field + "\": it does not look like a transformer's config.json");
+        }
+        if (n.isIntegralNumber() && !n.canConvertToInt()) {
+            throw new InputException(where + ": \"" + field + "\" is too large: found " + n + ", at most " + Integer.MAX_VALUE);
         }
         if (!n.canConvertToInt() || !n.isIntegralNumber()) {
             throw new InputException(where + ": \"" + field + "\" must be an integer, found " + n);

@@ -27,7 +27,9 @@ public final class SummaryText {
     public static String of(String modelName, InspectionResult r) {
         ModelConfig c = r.config();
         StringBuilder s = new StringBuilder();
-        s.append("model      ").append(modelName).append(" (").append(c.modelType()).append(c.synthetic() ? ", synthetic" : "")
+        // The folder's name and config.json's model_type are anyone's text: no control character reaches the terminal.
+        s.append("model      ").append(TokenLabels.escapeInvisible(modelName)).append(" (").append(TokenLabels.escapeInvisible(c.modelType()))
+                .append(c.synthetic() ? ", synthetic" : "")
                 .append("): ").append(c.layers()).append(" layers, ").append(c.heads()).append(" query heads, ")
                 .append(c.kvHeads()).append(" key/value heads, d = ").append(c.headDim()).append(", D = ").append(c.hidden()).append('\n');
         s.append("attention  ").append(r.attentionStyle()).append(", ")

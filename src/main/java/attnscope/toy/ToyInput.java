@@ -33,6 +33,11 @@ public final class ToyInput {
      * and NaN, and a toy that printed "undefined" for every weight would teach nothing.
      */
     public static final double MAX_MAGNITUDE = 1e6;
+    /**
+     * The smallest |number| other than 0 the toy takes: it writes numbers with four decimals, so a
+     * smaller one would print as 0 while it computes with it ("0 ÷ 0 = 0.1000").
+     */
+    public static final double MIN_MAGNITUDE = 1e-4;
     /** The most tokens (and rows of a matrix, and numbers in a vector) the toy takes: it prints every number. */
     public static final int MAX_ENTRIES = 64;
 
@@ -251,6 +256,10 @@ public final class ToyInput {
                 v[i] = Double.NEGATIVE_INFINITY;
             } else if (DECIMAL.matcher(p).matches()) {
                 v[i] = Double.parseDouble(p);
+                if (v[i] != 0 && Math.abs(v[i]) < MIN_MAGNITUDE) {
+                    throw new InvalidToyInputException(where + ": " + p + " is too small for the toy (write 0 or a number of at least "
+                            + Fmt.num(MIN_MAGNITUDE) + " in size: it writes four decimals, and " + p + " would print as 0)");
+                }
                 if (!(Math.abs(v[i]) <= MAX_MAGNITUDE)) {
                     throw new InvalidToyInputException(where + ": " + p + " is too large for the toy (at most "
                             + Fmt.num(MAX_MAGNITUDE) + " in size: it writes out hand-sized arithmetic, and larger numbers overflow "

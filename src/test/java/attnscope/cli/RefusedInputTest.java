@@ -38,7 +38,7 @@ class RefusedInputTest {
         Path m = BadInputTest.copy(tiny, scratch, dir -> {
             Path config = dir.resolve("config.json");
             String text = Files.readString(config);
-            String edited = text.replaceFirst("\"" + field + "\"\\s*:\\s*[^,\\n}]+", "\"" + field + "\" : " + json);
+            String edited = text.replaceFirst("\"" + field + "\"\\s*:\\s*[^,\\n}]+", java.util.regex.Matcher.quoteReplacement("\"" + field + "\" : " + json));
             if (edited.equals(text)) {
                 throw new IllegalStateException(field + " not in " + text);
             }
@@ -60,7 +60,39 @@ class RefusedInputTest {
                 (dir, out) -> withConfig(dir, out, "max_position_embeddings", "\"x\"")));
         c.add(new Case("max_position_embeddings negative", 4, "\"max_position_embeddings\" (the longest context) must be a positive integer, found -1",
                 (dir, out) -> withConfig(dir, out, "max_position_embeddings", "-1")));
+        // Probe, round 2 of issue 17 (cases of our own).
+        c.add(new Case("hidden_size not a multiple of the heads, no head_dim", 4,
+                "\"hidden_size\" (66) is not a multiple of \"num_attention_heads\" (4) and there is no \"head_dim\"",
+                (dir, out) -> {
+                    List<String> args = withConfig(dir, out, "hidden_size", "66");
+                    Path config = Path.of(args.get(args.indexOf("--model") + 1)).resolve("config.json");
+                    Files.writeString(config, Files.readString(config).replaceFirst(",\\s*\"head_dim\"\\s*:\\s*16", ""));
+                    return args;
+                }));
+        c.add(new Case("max_position_embeddings beyond an int", 4, "\"max_position_embeddings\" is too large: found 99999999999",
+                (dir, out) -> withConfig(dir, out, "max_position_embeddings", "99999999999")));
+        c.add(new Case("rope_theta written as Infinity (Python's json)", 4, "Non-standard token 'Infinity' (NaN and Infinity are not JSON numbers)",
+                (dir, out) -> withConfig(dir, out, "rope_theta", "Infinity")));
+        c.add(new Case("rope_theta as a string", 4, "found \"10000\"", (dir, out) -> withConfig(dir, out, "rope_theta", "\"10000\"")));
+        c.add(new Case("head_dim 0", 4, "head_dim=0", (dir, out) -> withConfig(dir, out, "head_dim", "0")));
+        c.add(new Case("vocab_size far beyond the graph's", 4, "of which 112.0 GiB are the logits (T × vocabulary 2,147,483,647",
+                (dir, out) -> withConfig(dir, out, "vocab_size", "2147483647")));
         return c.stream();
+    }
+
+    /** model_type is anyone's text: a direction override or NUL in it must not reach the terminal raw. */
+    @org.junit.jupiter.api.Test
+    void controlCharactersInModelTypeArePrintedAsCodes() throws IOException {
+        Path scratch = Files.createTempDirectory(shared, "type");
+        List<String> args = withConfig(scratch, scratch.resolve("out"), "model_type", "\"qwen2\\u202e\\u0000\"");
+        args = new java.util.ArrayList<>(args);
+        args.set(args.indexOf("--text"), "--ids");
+        args.set(args.indexOf("the cat"), "1,2,3");
+        Run r = BadInputTest.run(args);
+        assertEquals(0, r.exit(), r.err());
+        String model = r.out().lines().filter(l -> l.startsWith("model")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(model.contains("qwen2\\u202E\\x00"), model);
+        org.junit.jupiter.api.Assertions.assertFalse(model.chars().anyMatch(ch -> ch == 0x202E || ch == 0), model);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -73,6 +73,10 @@ class ShapesCliTest {
         org.junit.jupiter.api.Assertions.assertFalse(ok.out().matches("(?s).*[ =]-[0-9].*"), ok.out());
         attnscope.testing.Cli.Run upTo = attnscope.testing.Cli.run("shapes", "--up-to", "2000000000", "--no-plot");
         org.junit.jupiter.api.Assertions.assertEquals(2, upTo.exit(), upTo.err());
+        attnscope.testing.Cli.Run layers = attnscope.testing.Cli.run("shapes", "--layers", "2000000000", "--no-plot");
+        org.junit.jupiter.api.Assertions.assertEquals(2, layers.exit(), layers.err());
+        org.junit.jupiter.api.Assertions.assertTrue(layers.err().contains("the growth table runs to T = 32,768 tokens")
+                && layers.err().contains("choose a smaller --up-to"), layers.err());
         attnscope.testing.Cli.Run wide = attnscope.testing.Cli.run("shapes", "--heads", "100000", "--kv-heads", "1", "--head-dim", "100000",
                 "--no-plot");
         org.junit.jupiter.api.Assertions.assertEquals(2, wide.exit(), wide.err());

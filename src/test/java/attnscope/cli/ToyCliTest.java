@@ -248,4 +248,21 @@ class ToyCliTest {
     static final class ToyInputBuiltIn {
         static final String HANDOUT = attnscope.toy.ToyInput.builtInText("handout");
     }
+
+    /** Probe cases of our own: a device or folder given as --input, numbers too small to print, a score too small for four decimals. */
+    @Test
+    void oddFilesAndTinyNumbersAreNamedNotMisprinted() {
+        Run dev = run("toy", "--input", "/dev/null", "--no-figures");
+        assertEquals(ExitCodes.INPUT, dev.exit(), dev.err());
+        assertTrue(dev.err().contains("/dev/null is not a regular file (a device or a pipe)"), dev.err());
+        Run dir = run("toy", "--input", tmp.toString(), "--no-figures");
+        assertTrue(dir.err().contains(" is a folder, not an example file"), dir.err());
+        Run tiny = usageError("toy", "--query", "1e-300,1e-300", "--no-figures");
+        assertTrue(tiny.err().contains("--query: 1e-300 is too small for the toy"), tiny.err());
+        // 0.0001 × 0.0001 = 1e-8: written in scientific notation, never as "0 ÷ 0 = 0.5000".
+        Run small = run("toy", "--query", "0.0001,0", "--keys", "0.0001,0;0.0001,0;1,0;1,0", "--no-figures");
+        assertEquals(0, small.exit(), small.err());
+        assertTrue(small.out().contains("0.0001*0.0001 + 0*0 = 1.000e-08"), small.out());
+        assertFalse(small.out().contains(" 0 ÷ "), small.out());
+    }
 }

@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
             "Figures of a synthetic model (random weights) carry a red banner saying so.",
             "The same input gives byte-identical files; figures of the same name are",
             "replaced.",
+            "Exit 0 when every check passes, 3 when one fails (the figures are written",
+            "either way: they show the model's values as they are), 4 for an input problem.",
             "",
             "Examples:",
             "  attnscope figures --model models/qwen2.5-0.5b-instruct --out reports/animal \\",

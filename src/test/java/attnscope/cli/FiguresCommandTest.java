@@ -72,6 +72,9 @@ class FiguresCommandTest {
         assertTrue(err.toString().contains("checks FAILED"), err.toString());
         assertTrue(err.toString().contains(", causal: query 0 puts weight"), "names the failed check: " + err);
         assertTrue(Files.isRegularFile(dir.resolve("figures/layer00_head00.png")), "the figures show the truth all the same");
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("figures", "--help"));
+        assertTrue(out.toString().contains("3 when one fails"), "--help says so: " + out);
     }
 
     /** Issue 17: `--format svg` listed layer00_head00.png, which does not exist; `--row-query ""` picked a space token. */

@@ -11,6 +11,9 @@ package attnscope.attention;
  * keep norms, and q'·k' depends only on the position difference: that is the point of RoPE.
  */
 public final class Rotary {
+    /** The float32 rounding a model's rotary angle may differ from ours by, in ulps: see {@link Angles#angleErrorBound}. */
+    public static final int ANGLE_ULPS = 4;
+
     private final int d;
     private final double[] invFreq; // (d/2)
 
@@ -43,12 +46,32 @@ public final class Rotary {
         private final int positions;
         private final double[] cos;
         private final double[] sin;
+        private final double[] angle;
 
-        private Angles(int d, int positions, double[] cos, double[] sin) {
+        private Angles(int d, int positions, double[] cos, double[] sin, double[] angle) {
             this.d = d;
             this.positions = positions;
             this.cos = cos;
             this.sin = sin;
+            this.angle = angle;
+        }
+
+        /**
+         * How far a float32 model's angle p·inv_freq[i] may lie from this one, (T, d/2) in radians:
+         * {@value #ANGLE_ULPS} units in the last place of the float32 angle. The model computes the
+         * angle in float32, as this class does, but not necessarily with the same float32 bits of
+         * inv_freq (torch raises θ to a float32 power, this class rounds a double power: up to 1 ulp
+         * apart, which moves the angle by up to p·inv_freq·2⁻²³ ≤ 2 ulp(angle)); the product is then
+         * rounded (½ ulp), and a float32 cos/sin reduces its argument with an error of about 1 ulp.
+         * So the error grows with the angle: at position 1611 and inv_freq 1 an ulp is 1.2e-4 rad,
+         * where a fixed tolerance of ~1e-5 fails correct models.
+         */
+        public double[] angleErrorBound() {
+            double[] bound = new double[angle.length];
+            for (int k = 0; k < angle.length; k++) {
+                bound[k] = ANGLE_ULPS * Math.ulp((float) angle[k]);
+            }
+            return bound;
         }
 
         /**
@@ -83,6 +106,7 @@ public final class Rotary {
         int t = positions.length;
         double[] cos = new double[t * half];
         double[] sin = new double[t * half];
+        double[] angles = new double[t * half];
         for (int pos = 0; pos < t; pos++) {
             int p = positions[pos];
             for (int i = 0; i < half; i++) {
@@ -90,9 +114,10 @@ public final class Rotary {
                 float angle = (float) (p * (float) invFreq[i]);
                 cos[pos * half + i] = Math.cos(angle);
                 sin[pos * half + i] = Math.sin(angle);
+                angles[pos * half + i] = angle;
             }
         }
-        return new Angles(d, t, cos, sin);
+        return new Angles(d, t, cos, sin, angles);
     }
 
     /**

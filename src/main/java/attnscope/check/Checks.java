@@ -1,5 +1,6 @@
 package attnscope.check;
 
+import attnscope.attention.Rotary;
 import attnscope.tensor.Shapes;
 import attnscope.tensor.Tensor;
 import java.util.Arrays;
@@ -44,7 +45,8 @@ public final class Checks {
                 }
             }
         }
-        double largest = worst;
+        // A NaN counts as the worst possible weight, and is named as what it is.
+        String largest = wi >= 0 && Double.isNaN(p[base + wi * t + wj]) ? "NaN" : String.valueOf(worst);
         if (!causalModel) {
             return new CheckResult(layer, head, "causal", true, worst, Double.POSITIVE_INFINITY,
                     () -> "not causal (bidirectional): every token may see later tokens; largest weight above the diagonal " + largest);
@@ -64,6 +66,7 @@ public final class Checks {
         float[] p = pattern.data();
         double worst = 0;
         int worstRow = 0;
+        double worstSum = 1;
         for (int i = 0; i < t; i++) {
             double sum = 0;
             int base = (head * t + i) * cols;
@@ -74,13 +77,17 @@ public final class Checks {
             if (!(err <= worst)) {
                 worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
                 worstRow = i;
+                worstSum = sum;
             }
         }
         boolean ok = worst <= limit;
         double error = worst;
         int row = worstRow;
+        double sumThere = worstSum;
         return new CheckResult(layer, head, "rowsum", ok, worst, limit,
-                () -> ok ? "every row sums to 1 within " + limit : "row " + row + " sums to 1 ± " + error + ", more than " + limit);
+                () -> ok ? "every row sums to 1 within " + limit
+                        : !Double.isFinite(sumThere) ? "row " + row + " sums to " + sumThere + ": a weight in it is NaN or infinite"
+                        : "row " + row + " sums to 1 ± " + error + ", more than " + limit);
     }
 
     /**
@@ -91,10 +98,57 @@ public final class Checks {
         int per = model.size() / model.dim(0);
         Comparison c = Comparison.of(model.data(), head * per, reference.data(), head * per, per, tol);
         int cols = model.dim(2);
+        String nonFinite = c.nonFinite("the model's", "the reference's", tensorOf(check));
         return new CheckResult(layer, head, check, c.passed(), c.maxError(), c.worstLimit(), () -> c.passed()
                 ? "model and reference agree: largest |a − b| " + c.maxError() + " (" + tol + ")"
+                // A NaN or ∞ has no meaningful |a − b|: say where it is instead.
+                : nonFinite != null ? nonFinite + " at (layer " + layer + ", head " + head + ", row " + c.nonFiniteAt() / cols
+                        + ", col " + c.nonFiniteAt() % cols + "); " + c.failures() + " of " + per + " values are not within " + tol
                 : c.failures() + " of " + per + " values differ; worst at (" + c.worstAt() / cols + ", " + c.worstAt() % cols
                         + "): |a − b| = " + c.worstDiff() + " > " + c.worstLimit() + " (" + tol + ")");
+    }
+
+    /**
+     * "rotary.q" / "rotary.k" for head g of (G, T, d) tensors: the graph's rotated tensor against the
+     * tool's own rotation of the graph's tensor before rotary, |a − b| ≤ atol + rtol·|b| + |r|·δ(p, i).
+     * Rotating the pair (x[i], x[i + d/2]) of norm |r| by an angle off by δ moves each of its two
+     * values by at most |r|·δ; δ(p, i) is how far a float32 model's angle p·inv_freq[i] may be off
+     * ({@code angleBound}, (T, d/2), see {@code Rotary.Angles#angleErrorBound}), which grows with the
+     * position. A wrong θ moves the angles by p·|Δinv_freq|, far beyond it from position 1 on.
+     *
+     * @param before the graph's tensor before rotary (G, T, d)
+     */
+    public static CheckResult rotary(String check, int layer, int head, Tensor model, Tensor reference, Tensor before,
+            double[] angleBound, Tolerance tol) {
+        int t = model.dim(1);
+        int d = model.dim(2);
+        int half = d / 2;
+        int per = t * d;
+        float[] x = before.data();
+        double[] extra = new double[per];
+        for (int p = 0; p < t; p++) {
+            for (int i = 0; i < half; i++) {
+                int at = head * per + p * d + i;
+                double allowance = Math.hypot(x[at], x[at + half]) * angleBound[p * half + i];
+                extra[p * d + i] = allowance;
+                extra[p * d + i + half] = allowance;
+            }
+        }
+        Comparison c = Comparison.of(model.data(), head * per, reference.data(), head * per, per, tol, extra);
+        String nonFinite = c.nonFinite("the model's", "the reference's", tensorOf(check));
+        String allowed = tol + " + |r|·" + Rotary.ANGLE_ULPS + " ulp(angle)";
+        return new CheckResult(layer, head, check, c.passed(), c.maxError(), c.worstLimit(), () -> c.passed()
+                ? "model and reference agree: largest |a − b| " + c.maxError() + " (" + allowed + ")"
+                : nonFinite != null ? nonFinite + " at (layer " + layer + ", head " + head + ", position " + c.nonFiniteAt() / d
+                        + ", dim " + c.nonFiniteAt() % d + "); " + c.failures() + " of " + per + " values are not within " + allowed
+                : c.failures() + " of " + per + " values differ; worst at (position " + c.worstAt() / d + ", dim " + c.worstAt() % d
+                        + "): |a − b| = " + c.worstDiff() + " > " + c.worstLimit() + " (" + allowed + ")");
+    }
+
+    /** The tensor a comparison check compares: "pattern" for pattern.ref, "rotated q" for rotary.q. */
+    private static String tensorOf(String check) {
+        return check.endsWith(".ref") ? check.substring(0, check.length() - 4)
+                : check.startsWith("rotary.") ? "rotated " + check.substring(7) : check;
     }
 
     /**
@@ -117,7 +171,8 @@ public final class Checks {
     public static CheckResult negativeControl(int layer, int head, String site, Tensor model, Tensor unmasked, Tolerance tol) {
         int per = model.size() / model.dim(0);
         int rows = model.dim(1);
-        return negativeControl(layer, head, site, Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol), rows, rows);
+        return negativeControl(layer, head, site, Comparison.of(model.data(), head * per, unmasked.data(), head * per, per, tol), rows, rows,
+                model.dim(2));
     }
 
     /**
@@ -127,6 +182,18 @@ public final class Checks {
      * the value is then the largest |a − b| up to that row.
      */
     public static CheckResult negativeControl(int layer, int head, String site, Comparison c, int rowsCompared, int rows) {
+        return negativeControl(layer, head, site, c, rowsCompared, rows, rows);
+    }
+
+    /** As above, for a tensor of {@code cols} columns per row (T for a pattern, d for z). */
+    private static CheckResult negativeControl(int layer, int head, String site, Comparison c, int rowsCompared, int rows, int cols) {
+        // A NaN or ∞ disagrees with everything, which proves nothing about the mask: the control fails.
+        String nonFinite = c.nonFinite("the model's", "the unmasked recomputation's", site.replaceFirst("^the ", ""));
+        if (nonFinite != null) {
+            return new CheckResult(layer, head, "negative-control", false, c.maxError(), c.worstLimit(),
+                    () -> nonFinite + " at (layer " + layer + ", head " + head + ", row " + c.nonFiniteAt() / cols + ", col "
+                            + c.nonFiniteAt() % cols + "): the control cannot tell a masked model from an unmasked one");
+        }
         boolean ok = !c.passed();
         String compared = rowsCompared >= rows ? "" : rowsCompared == 1 ? " in query row 0" : " in query rows 0–" + (rowsCompared - 1);
         return new CheckResult(layer, head, "negative-control", ok, c.maxError(), c.worstLimit(),
@@ -155,8 +222,13 @@ public final class Checks {
                             + Shapes.format(plain.shape()));
         }
         Comparison c = Comparison.of(hooked.data(), 0, plain.data(), 0, plain.size(), tol);
+        int cols = plain.rank() > 0 ? plain.dim(plain.rank() - 1) : 1;
+        String nonFinite = c.nonFinite("the hooked graph's", "the untouched graph's", check);
         return new CheckResult(-1, -1, check, c.passed(), c.maxError(), c.worstLimit(),
                 c.passed() ? "adding outputs changed nothing: largest |a − b| " + c.maxError() + " (" + tol + ")"
+                        : nonFinite != null ? nonFinite + " at (token " + c.nonFiniteAt() / cols + ", column " + c.nonFiniteAt() % cols
+                                + "): the model computes no usable " + check + " (" + c.failures() + " of " + plain.size()
+                                + " values are not finite or differ)"
                         : c.failures() + " of " + plain.size() + " values differ between the hooked and the untouched graph"
                                 + " (worst |a − b| " + c.worstDiff() + " > " + c.worstLimit() + ")");
     }

@@ -11,13 +11,46 @@ import java.util.stream.IntStream;
  * @param worstDiff |a − b| there
  * @param worstLimit the allowance atol + rtol·|b| there
  * @param failures  how many elements are outside their allowance (NaN counts as outside)
+ * @param nonFiniteAt the index (relative to the stretch) of the first element where either side is
+ *                  NaN or infinite, or −1: there |a − b| says nothing (∞ − ∞ and NaN − NaN are NaN, and
+ *                  the "worst" element may be a finite one), so messages name the value and its side
+ * @param nonFiniteModel    a there (the model's value)
+ * @param nonFiniteExpected b there (the expected value)
  */
-public record Comparison(double maxError, int worstAt, double worstDiff, double worstLimit, int failures) {
+public record Comparison(double maxError, int worstAt, double worstDiff, double worstLimit, int failures,
+        int nonFiniteAt, double nonFiniteModel, double nonFiniteExpected) {
+
+    /** A comparison in which every value was finite. */
+    public Comparison(double maxError, int worstAt, double worstDiff, double worstLimit, int failures) {
+        this(maxError, worstAt, worstDiff, worstLimit, failures, -1, 0, 0);
+    }
     /** Stretches longer than this (the logits: T × vocabulary) are compared in parallel chunks of this size. */
     static final int PARALLEL_CHUNK = 1 << 18;
 
     public boolean passed() {
         return failures == 0;
+    }
+
+    /**
+     * Where a NaN or ∞ was found, in words, or null when every value was finite: "NaN in the model's
+     * pattern", "NaN in both the model's and the reference's pattern", "Infinity in the reference's z".
+     *
+     * @param model    the first side, possessive ("the model's")
+     * @param expected the second side ("the reference's")
+     * @param tensor   what was compared ("pattern")
+     */
+    public String nonFinite(String model, String expected, String tensor) {
+        if (nonFiniteAt < 0) {
+            return null;
+        }
+        boolean a = !Double.isFinite(nonFiniteModel);
+        boolean b = !Double.isFinite(nonFiniteExpected);
+        if (a && b) {
+            String va = String.valueOf(nonFiniteModel);
+            String vb = String.valueOf(nonFiniteExpected);
+            return (va.equals(vb) ? va + " in both " : va + " and " + vb + " in ") + model + " and " + expected + " " + tensor;
+        }
+        return (a ? nonFiniteModel + " in " + model : nonFiniteExpected + " in " + expected) + " " + tensor;
     }
 
     /** Compares a[aOff .. aOff+n) (the model) with b[bOff .. bOff+n) (the expected values). */
@@ -39,6 +72,49 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
     }
 
     /**
+     * As {@link #of}, with an allowance of its own added to each element's: |a − b| ≤ atol + rtol·|b|
+     * + extra[i]. For errors that depend on more than b (the rotary check's grow with the angle).
+     */
+    public static Comparison of(float[] a, int aOff, float[] b, int bOff, int n, Tolerance tol, double[] extra) {
+        double maxError = 0;
+        double worstRatio = -1;
+        int worstAt = 0;
+        double worstDiff = 0;
+        double worstLimit = tol.atol();
+        int failures = 0;
+        int nonFiniteAt = -1;
+        double nonFiniteA = 0;
+        double nonFiniteB = 0;
+        for (int i = 0; i < n; i++) {
+            double x = a[aOff + i];
+            double y = b[bOff + i];
+            double diff = Math.abs(x - y);
+            double limit = tol.limitFor(y) + extra[i];
+            if (!(diff < Double.POSITIVE_INFINITY)) { // a NaN or ∞ on either side: outside any allowance, as in Running
+                if (nonFiniteAt < 0) {
+                    nonFiniteAt = i;
+                    nonFiniteA = x;
+                    nonFiniteB = y;
+                }
+                diff = Double.POSITIVE_INFINITY;
+                limit = tol.atol();
+            }
+            maxError = Math.max(maxError, diff);
+            if (!(diff <= limit)) {
+                failures++;
+            }
+            double ratio = diff / limit;
+            if (ratio > worstRatio) {
+                worstRatio = ratio;
+                worstAt = i;
+                worstDiff = diff;
+                worstLimit = limit;
+            }
+        }
+        return new Comparison(maxError, worstAt, worstDiff, worstLimit, failures, nonFiniteAt, nonFiniteA, nonFiniteB);
+    }
+
+    /**
      * Whether some element of a[aOff .. aOff+n) lies outside its allowance around b[bOff .. bOff+n)
      * (NaN counts as outside): the same answer as {@code !of(...).passed()}, but it stops at the
      * first such element, for callers that need only that answer.
@@ -47,8 +123,8 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
         for (int i = 0; i < n; i++) {
             double y = b[bOff + i];
             double diff = Math.abs(a[aOff + i] - y);
-            if (diff != diff) { // NaN: infinitely far off, as in Running
-                diff = Double.POSITIVE_INFINITY;
+            if (!(diff < Double.POSITIVE_INFINITY)) { // a NaN or ∞ on either side: outside, as in Running
+                return true;
             }
             if (!(diff <= tol.limitFor(y))) {
                 return true;
@@ -72,6 +148,9 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
         private double worstDiff;
         private double worstLimit;
         private int failures;
+        private int nonFiniteAt = -1;
+        private double nonFiniteModel;
+        private double nonFiniteExpected;
 
         public Running(Tolerance tol) {
             this.atol = tol.atol();
@@ -127,8 +206,16 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
                 double y = b[bOff + i];
                 double diff = Math.abs(x - y);
                 double limit = atol + rtol * Math.abs(y);
-                if (diff != diff) { // NaN: counts as infinitely far off
+                if (!(diff < Double.POSITIVE_INFINITY)) { // a NaN or ∞ on either side (two finite floats never differ by ∞)
+                    if (nonFiniteAt < 0) {
+                        nonFiniteAt = seen + i;
+                        nonFiniteModel = x;
+                        nonFiniteExpected = y;
+                    }
+                    // Infinitely far off, outside any allowance: an ∞ expected value would otherwise allow
+                    // ∞ (rtol·∞) and let every model value pass.
                     diff = Double.POSITIVE_INFINITY;
+                    limit = atol;
                 }
                 if (diff > maxErr) {
                     maxErr = diff;
@@ -160,6 +247,11 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
         void append(Running later) {
             maxError = Math.max(maxError, later.maxError);
             failures += later.failures;
+            if (nonFiniteAt < 0 && later.nonFiniteAt >= 0) {
+                nonFiniteAt = seen + later.nonFiniteAt;
+                nonFiniteModel = later.nonFiniteModel;
+                nonFiniteExpected = later.nonFiniteExpected;
+            }
             if (later.worstRatio > worstRatio) {
                 worstRatio = later.worstRatio;
                 worstAt = seen + later.worstAt;
@@ -175,7 +267,7 @@ public record Comparison(double maxError, int worstAt, double worstDiff, double 
         }
 
         public Comparison result() {
-            return new Comparison(maxError, worstAt, worstDiff, worstLimit, failures);
+            return new Comparison(maxError, worstAt, worstDiff, worstLimit, failures, nonFiniteAt, nonFiniteModel, nonFiniteExpected);
         }
     }
 }

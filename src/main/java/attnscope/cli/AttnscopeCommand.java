@@ -69,14 +69,22 @@ public final class AttnscopeCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new AttnscopeCommand());
         // Wide enough that no example in a --help (each at most 96 characters) is wrapped mid-path or mid-option.
         cl.setUsageHelpWidth(USAGE_WIDTH);
+        // Every command runs on a thread with a large stack: ONNX Runtime recurses deeply on the thread
+        // that calls it, and a default stack overflowed into SIGSEGV on inputs of ~1,000 tokens.
         // A command's output folders are locked from its start to its end, whatever the end.
-        cl.setExecutionStrategy(parseResult -> {
+        CommandLine.IExecutionStrategy commands = cl.getExecutionStrategy();
+        cl.setExecutionStrategy(parsed -> attnscope.onnx.OrtThread.call(() -> {
             try {
-                return new CommandLine.RunLast().execute(parseResult);
+                return commands.execute(parsed);
+            } catch (OutOfMemoryError e) {
+                // The memory guard refuses what it knows will not fit; this is what it could not foresee.
+                throw new CommandLine.ExecutionException(cl, "out of memory", new InputException("the Java heap ran out of memory (its "
+                        + "maximum is " + attnscope.inspect.MemoryGuard.size(Runtime.getRuntime().maxMemory()) + "): choose fewer layers "
+                        + "with --layers or a shorter text, or give Java more memory (java -Xmx8g -jar …)", e));
             } finally {
                 OutputFolder.releaseClaims();
             }
-        });
+        }));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof InputException || ex instanceof java.nio.file.NoSuchFileException) {

@@ -13,6 +13,7 @@ import attnscope.render.LessonFigures;
 import attnscope.render.RowView;
 import attnscope.render.TokenLabels;
 import attnscope.report.ExplorerPage;
+import attnscope.report.SummaryText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ import picocli.CommandLine.Spec;
             "Figures of a synthetic model (random weights) carry a red banner saying so.",
             "The same input gives byte-identical files; figures of the same name are",
             "replaced.",
+            "Exit 0 when every check passes, 3 when one fails (the figures are written",
+            "either way: they show the model's values as they are), 4 for an input problem.",
             "",
             "Examples:",
             "  attnscope figures --model models/qwen2.5-0.5b-instruct --out reports/animal \\",
@@ -146,6 +149,10 @@ public final class FiguresCommand implements Callable<Integer> {
     int rowQueryPosition(List<String> tokens) {
         if (rowQuery == null) {
             return -1;
+        }
+        if (rowQuery.isBlank()) {
+            // An empty text would match the first space or newline token: say so rather than pick one.
+            throw new ParameterException(spec.commandLine(), "--row-query needs a position (8) or a token's text (it), not an empty text");
         }
         try {
             return RowView.resolveQuery(tokens, rowQuery);
@@ -247,20 +254,34 @@ public final class FiguresCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         stdout.printf(Locale.ROOT, "wrote %d figures to %s in %.2f s%n", count, dir, seconds);
-        stdout.println("  heads    " + dir.resolve(LessonFigures.headName(drawn.get(0), 0) + ".png") + " …");
-        stdout.println("  grids    " + dir.resolve(LessonFigures.gridName(drawn.get(0)) + ".png") + " …");
-        stdout.println("  overview " + dir.resolve(LessonFigures.OVERVIEW + ".png"));
+        // Listed in a format that was written (PNG, else SVG, else PDF): with --format svg there is no .png.
+        String ext = "." + java.util.EnumSet.copyOf(options.formats()).iterator().next().extension();
+        stdout.println("  heads    " + dir.resolve(LessonFigures.headName(drawn.get(0), 0) + ext) + " …");
+        stdout.println("  grids    " + dir.resolve(LessonFigures.gridName(drawn.get(0)) + ext) + " …");
+        stdout.println("  overview " + dir.resolve(LessonFigures.OVERVIEW + ext));
         for (int[] lh : anatomyHeads) {
-            stdout.println("  anatomy  " + dir.resolve(AnatomyFigure.fileName(lh[0], lh[1]) + ".png"));
+            stdout.println("  anatomy  " + dir.resolve(AnatomyFigure.fileName(lh[0], lh[1]) + ext));
         }
         if (html) {
             stdout.println("  explorer " + out.resolve(ExplorerPage.FILE));
         }
         if (query >= 0) {
-            stdout.println("  rows     " + dir.resolve(RowView.fileName(drawn.get(0), query) + ".png") + " … (query "
+            stdout.println("  rows     " + dir.resolve(RowView.fileName(drawn.get(0), query) + ext) + " … (query "
                     + query + " \"" + TokenLabels.display(result.tokens().get(query)) + "\")");
         }
         stdout.flush();
+        // The figures are written either way (they show the model's values as they are), but a tool
+        // that verifies must not report success when a check failed: exit 3, as inspect does.
+        if (!result.passed()) {
+            long failed = result.checks().stream().filter(c -> !c.passed()).count();
+            err.println("attnscope: " + failed + " of " + result.checks().size() + " checks FAILED (the figures show the model's "
+                    + "values as they are; `inspect` lists every check in summary.json):");
+            for (String line : SummaryText.failures(result, 8)) {
+                err.println("  " + line);
+            }
+            err.flush();
+            return ExitCodes.CHECK_FAILED;
+        }
         return ExitCodes.OK;
     }
 

@@ -145,6 +145,10 @@ public final class LessonCommand implements Callable<Integer> {
         headNumbers();
         Device dev = Options.device(spec, device, verbose.verbose);
         long limit = Options.size(spec, "--max-memory", maxMemory);
+        if (rowQuery.isBlank()) {
+            // An empty text would match the first space or newline token: say so rather than pick one.
+            throw new ParameterException(spec.commandLine(), "--row-query needs a position (8) or a token's text (it), not an empty text");
+        }
         String passage = passage();
         // Locked, and OUT/figures checked, before the model runs.
         OutputFolder.claim(out, "--out", line -> err.println("attnscope: " + line), "figures");

@@ -155,12 +155,23 @@ public final class ShapesCommand implements Callable<Integer> {
         if (heads != null || kvHeads != null || headDim != null || layers != null) {
             name += ", with options";
         }
+        if ((long) h * d > Integer.MAX_VALUE) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "H × d = " + h + " × " + d
+                    + " is more than a model's hidden size can be (" + Integer.MAX_VALUE + ")");
+        }
         ModelConfig cfg = new ModelConfig(base.modelType(), h * d, l, h, hkv, d, base.intermediate(), base.vocab(),
                 base.ropeTheta(), base.normEps(), base.maxPositions(), base.tiedEmbeddings(), base.synthetic());
         int last = upTo != null ? positive("--up-to", upTo, upTo) : base.maxPositions() > 0 ? base.maxPositions() : 32768;
-        AttentionShapes shapes = new AttentionShapes(cfg, tokens);
+        AttentionShapes shapes;
         List<Integer> lengths;
         try {
+            shapes = new AttentionShapes(cfg, tokens);
+            try {
+                shapes.withTokens(last); // the growth table's longest row must be countable too
+            } catch (InvalidToyInputException e) {
+                throw new InvalidToyInputException("the growth table runs to " + e.getMessage()
+                        + (upTo == null ? " (choose a smaller --up-to)" : ""));
+            }
             lengths = AttentionShapes.doublings(Math.min(50, last), last);
         } catch (InvalidToyInputException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -44,14 +44,23 @@ public final class ToyOptions {
         if (input == null) {
             return ToyInput.builtIn(builtIn);
         }
-        if (!Files.isRegularFile(input)) {
+        if (!Files.exists(input)) {
             throw new InputException("no such example file: " + input);
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new InputException(input + " is " + (Files.isDirectory(input) ? "a folder" : "not a regular file (a device or a pipe)")
+                    + ", not an example file: `attnscope toy examples NAME > my.txt` writes one to edit");
         }
         try {
             ToyInput in = ToyInput.parse(input.toString(), Files.readString(input, StandardCharsets.UTF_8));
             String kind = in.text("kind", builtIn);
             // causal-slide is a causal example; every other built-in name is its kind.
             String expected = builtIn.startsWith("causal") ? "causal" : builtIn;
+            java.util.List<String> kinds = ToyInput.BUILT_IN.stream().filter(k -> !k.equals("causal-slide")).toList();
+            if (!kinds.contains(kind)) {
+                throw new InputException(input + ": kind = " + kind + " is not a kind of example; expected one of "
+                        + String.join(", ", kinds) + " (`attnscope toy examples` lists them)");
+            }
             if (!kind.equals(expected)) {
                 throw new InputException(input + " is a \"" + kind + "\" example (kind = " + kind + "): run `attnscope toy "
                         + (kind.equals("handout") ? "" : kind + " ") + "--input " + input + "`");

@@ -344,9 +344,12 @@ public final class Inspector {
                     + ": the graph applies a rotary embedding but config.json gives no usable rope_theta (" + c.ropeTheta() + ")"));
             return out;
         }
-        Tensor ours = new Tensor(before.shape(), angles.of(before.dim(2), before.dim(1)).rotateInPlace(before.data().clone()));
+        Rotary.Angles a = angles.of(before.dim(2), before.dim(1));
+        Tensor ours = new Tensor(before.shape(), a.rotateInPlace(before.data().clone()));
+        // The allowance grows with the angle, as the float32 rounding of a model's angle does.
+        double[] angleBound = a.angleErrorBound();
         for (int g = 0; g < before.dim(0); g++) {
-            CheckResult r = Checks.agreement(check, layer, g, after, ours, tolerance);
+            CheckResult r = Checks.rotary(check, layer, g, after, ours, before, angleBound, tolerance);
             int head = g;
             out.add(new CheckResult(r.layer(), r.head(), r.check(), r.passed(), r.value(), r.limit(),
                     () -> headKind + " " + head + ", rotary with rope_theta " + c.ropeTheta() + " from config.json: " + r.detail()));

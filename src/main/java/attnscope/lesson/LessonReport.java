@@ -77,9 +77,21 @@ final class LessonReport {
         this.toyRowViews = toyRowViews;
     }
 
+    /**
+     * How the report names its model: the folder's name, or for a synthetic model what it really is,
+     * derived from its config.json ("Qwen2.5-0.5B's geometry" only where the geometry is Qwen's).
+     */
+    static String modelName(ModelConfig config, String folderName) {
+        if (!config.synthetic()) {
+            return folderName;
+        }
+        return config.sameAttentionGeometry(ModelConfig.qwen25_05b())
+                ? "a synthetic model with Qwen2.5-0.5B's geometry (random weights)"
+                : "a synthetic model (random weights; " + config.geometry() + ")";
+    }
+
     Report build() {
-        String modelName = config.synthetic() ? "a synthetic model with Qwen2.5-0.5B's geometry (random weights)"
-                : folder.dir().getFileName().toString();
+        String modelName = modelName(config, folder.dir().getFileName().toString());
         Report r = new Report("Attention: from the handout to " + modelName);
         r.heading(1, "Attention: from the handout to a real model");
         if (fallbackNotice != null) {

@@ -48,6 +48,18 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         }
     }
 
+    /** Whether attention has the same shape in both: hidden size, layers, query and key/value heads, head dimension. */
+    public boolean sameAttentionGeometry(ModelConfig other) {
+        return hidden == other.hidden && layers == other.layers && heads == other.heads && kvHeads == other.kvHeads
+                && headDim == other.headDim;
+    }
+
+    /** "24 layers, 14 query heads, 2 key/value heads, d = 64": the attention geometry in words. */
+    public String geometry() {
+        return layers + (layers == 1 ? " layer, " : " layers, ") + heads + (heads == 1 ? " query head, " : " query heads, ") + kvHeads
+                + (kvHeads == 1 ? " key/value head" : " key/value heads") + ", d = " + headDim;
+    }
+
     /** H/Hkv, query heads sharing one key/value head. */
     public int groupSize() {
         return heads / kvHeads;
@@ -76,7 +88,13 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file + " is not valid JSON: " + e.getOriginalMessage());
+            String why = e.getOriginalMessage();
+            if (why != null && why.startsWith("Non-standard token")) {
+                // Python's json writes NaN and Infinity, which JSON does not have; Jackson's advice is for programmers.
+                why = why.replaceFirst(":\\s*enable .*", "") + " (NaN and Infinity are not JSON numbers)";
+            }
+            String at = e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "";
+            throw new InputException(file + " is not valid JSON" + at + ": " + why);
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage());
         }
@@ -86,23 +104,76 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
         return fromJson(root, file.toString());
     }
 
+    /**
+     * The config's values, each of the type and range it must have: a wrong one is an input problem
+     * naming the field (exit 4), never coerced (Jackson reads "abc" or null as 0, and a rope_theta of 0
+     * or a max_position_embeddings of −1 would quietly turn a check into a failure or off).
+     */
     static ModelConfig fromJson(JsonNode root, String where) {
         int hidden = requiredInt(root, "hidden_size", where);
         int layers = requiredInt(root, "num_hidden_layers", where);
         int heads = requiredInt(root, "num_attention_heads", where);
         int kvHeads = root.has("num_key_value_heads") ? requiredInt(root, "num_key_value_heads", where) : heads;
+        if (!root.hasNonNull("head_dim") && heads > 0 && hidden % heads != 0) {
+            // d = D / H is how Hugging Face derives the head dimension; a remainder means the config is not a model's.
+            throw new InputException(where + ": \"hidden_size\" (" + hidden + ") is not a multiple of \"num_attention_heads\" ("
+                    + heads + ") and there is no \"head_dim\": the head dimension is undefined");
+        }
         int headDim = root.hasNonNull("head_dim") ? requiredInt(root, "head_dim", where) : hidden / Math.max(heads, 1);
-        int intermediate = root.path("intermediate_size").asInt(0);
+        int intermediate = root.has("intermediate_size") ? requiredInt(root, "intermediate_size", where) : 0;
         int vocab = requiredInt(root, "vocab_size", where);
-        double theta = root.has("rope_theta") ? root.path("rope_theta").asDouble()
+        double theta = root.has("rope_theta") ? ropeTheta(root.get("rope_theta"), where)
                 : root.path("rope_scaling").isMissingNode() && !isRotary(root) ? 0 : 10000.0;
-        double eps = root.has("rms_norm_eps") ? root.path("rms_norm_eps").asDouble()
-                : root.path("layer_norm_eps").asDouble(1e-12);
-        int maxPositions = root.path("max_position_embeddings").asInt(0);
-        boolean tied = root.path("tie_word_embeddings").asBoolean(false);
-        boolean synthetic = root.path(SYNTHETIC_KEY).asBoolean(false);
-        return new ModelConfig(root.path("model_type").asText("unknown"), hidden, layers, heads, kvHeads, headDim,
+        double eps = root.has("rms_norm_eps") ? positiveNumber(root, "rms_norm_eps", where)
+                : root.has("layer_norm_eps") ? positiveNumber(root, "layer_norm_eps", where) : 1e-12;
+        int maxPositions = root.has("max_position_embeddings") ? requiredInt(root, "max_position_embeddings", where) : 0;
+        if (root.has("max_position_embeddings") && maxPositions <= 0) {
+            throw new InputException(where + ": \"max_position_embeddings\" (the longest context) must be a positive integer, found "
+                    + maxPositions);
+        }
+        if (intermediate < 0) {
+            throw new InputException(where + ": \"intermediate_size\" must not be negative, found " + intermediate);
+        }
+        boolean tied = optionalBoolean(root, "tie_word_embeddings", where);
+        boolean synthetic = optionalBoolean(root, SYNTHETIC_KEY, where);
+        JsonNode type = root.get("model_type");
+        if (type != null && !type.isTextual()) {
+            throw new InputException(where + ": \"model_type\" must be a string such as \"qwen2\", found " + type);
+        }
+        return new ModelConfig(type == null ? "unknown" : type.asText(), hidden, layers, heads, kvHeads, headDim,
                 intermediate, vocab, theta, eps, maxPositions, tied, synthetic);
+    }
+
+    /**
+     * rope_theta, the rotary base θ: a number above 1 (10000 for Llama, 1000000 for Qwen2.5). θ ≤ 1
+     * makes no rotary embedding (θ = 1 rotates every pair by the position alone, a negative θ has no
+     * real powers), so it is a broken config.json rather than a model to check.
+     */
+    private static double ropeTheta(JsonNode n, String where) {
+        if (!n.isNumber() || !Double.isFinite(n.asDouble()) || !(n.asDouble() > 1)) {
+            throw new InputException(where + ": \"rope_theta\" (the rotary base θ) must be a number greater than 1 "
+                    + "(10000 or 1000000 as a rule), found " + n);
+        }
+        return n.asDouble();
+    }
+
+    private static double positiveNumber(JsonNode root, String field, String where) {
+        JsonNode n = root.get(field);
+        if (!n.isNumber() || !Double.isFinite(n.asDouble()) || !(n.asDouble() > 0)) {
+            throw new InputException(where + ": \"" + field + "\" must be a positive number, found " + n);
+        }
+        return n.asDouble();
+    }
+
+    private static boolean optionalBoolean(JsonNode root, String field, String where) {
+        JsonNode n = root.get(field);
+        if (n == null) {
+            return false;
+        }
+        if (!n.isBoolean()) {
+            throw new InputException(where + ": \"" + field + "\" must be true or false, found " + n);
+        }
+        return n.asBoolean();
     }
 
     /** Decoder families that use rotary embeddings even when config.json omits rope_theta (default 10000). */
@@ -113,8 +184,11 @@ public record ModelConfig(String modelType, int hidden, int layers, int heads, i
 
     private static int requiredInt(JsonNode root, String field, String where) {
         JsonNode n = root.get(field);
-        if (n == null || n.isNull()) {
+        if (n == null) {
             throw new InputException(where + " lacks \"" + field + "\": it does not look like a transformer's config.json");
+        }
+        if (n.isIntegralNumber() && !n.canConvertToInt()) {
+            throw new InputException(where + ": \"" + field + "\" is too large: found " + n + ", at most " + Integer.MAX_VALUE);
         }
         if (!n.canConvertToInt() || !n.isIntegralNumber()) {
             throw new InputException(where + ": \"" + field + "\" must be an integer, found " + n);

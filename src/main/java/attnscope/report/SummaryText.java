@@ -27,7 +27,9 @@ public final class SummaryText {
     public static String of(String modelName, InspectionResult r) {
         ModelConfig c = r.config();
         StringBuilder s = new StringBuilder();
-        s.append("model      ").append(modelName).append(" (").append(c.modelType()).append(c.synthetic() ? ", synthetic" : "")
+        // The folder's name and config.json's model_type are anyone's text: no control character reaches the terminal.
+        s.append("model      ").append(TokenLabels.escapeInvisible(modelName)).append(" (").append(TokenLabels.escapeInvisible(c.modelType()))
+                .append(c.synthetic() ? ", synthetic" : "")
                 .append("): ").append(c.layers()).append(" layers, ").append(c.heads()).append(" query heads, ")
                 .append(c.kvHeads()).append(" key/value heads, d = ").append(c.headDim()).append(", D = ").append(c.hidden()).append('\n');
         s.append("attention  ").append(r.attentionStyle()).append(", ")
@@ -71,7 +73,8 @@ public final class SummaryText {
 
     private static String tokenLine(List<String> tokens) {
         int shown = Math.min(tokens.size(), 16);
-        String line = tokens.subList(0, shown).stream().map(TokenLabels::escapeInvisible).collect(Collectors.joining(" | "));
+        // As the figures label them: byte-level BPE decoded, a space as ␣, a newline as ↵, invisible characters as codes.
+        String line = tokens.subList(0, shown).stream().map(TokenLabels::display).collect(Collectors.joining(" | "));
         return tokens.size() > shown ? line + " | … (" + (tokens.size() - shown) + " more)" : line;
     }
 
@@ -125,15 +128,30 @@ public final class SummaryText {
                     passed, list.size(), describe(e.getKey(), worst, r.causal())));
             list.stream().filter(x -> !x.passed()).forEach(failures::add);
         }
-        for (CheckResult f : failures.subList(0, Math.min(failures.size(), 8))) {
-            s.append("  ").append(FAIL).append(" layer ").append(f.layer() < 0 ? "-" : f.layer())
-                    .append(f.head() >= 0 ? " head " + f.head() : "").append(", ").append(f.check()).append(": ")
-                    .append(f.detail()).append('\n');
-        }
-        if (failures.size() > 8) {
-            s.append("  … and ").append(failures.size() - 8).append(" more failures in summary.json\n");
+        for (String line : failureLines(failures, 8, " in summary.json")) {
+            s.append("  ").append(line).append('\n');
         }
         return s.toString();
+    }
+
+    /**
+     * The failed checks of an inspection, one line each ("✗ layer 0 head 3, causal: query 0 puts …"),
+     * at most {@code max} of them and then a line counting the rest; empty when every check passed.
+     */
+    public static List<String> failures(InspectionResult r, int max) {
+        return failureLines(r.checks().stream().filter(c -> !c.passed()).toList(), max, "");
+    }
+
+    private static List<String> failureLines(List<CheckResult> failures, int max, String moreIn) {
+        List<String> lines = new ArrayList<>();
+        for (CheckResult f : failures.subList(0, Math.min(failures.size(), max))) {
+            lines.add(FAIL + " layer " + (f.layer() < 0 ? "-" : f.layer()) + (f.head() >= 0 ? " head " + f.head() : "") + ", "
+                    + f.check() + ": " + f.detail());
+        }
+        if (failures.size() > max) {
+            lines.add("… and " + (failures.size() - max) + " more failures" + moreIn);
+        }
+        return lines;
     }
 
     private static String describe(String check, double worst, boolean causal) {

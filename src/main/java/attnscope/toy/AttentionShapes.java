@@ -21,6 +21,29 @@ public record AttentionShapes(ModelConfig config, int tokens) {
         if (tokens <= 0) {
             throw new InvalidToyInputException("the number of tokens must be positive but found " + tokens);
         }
+        // Every count below is exact in a long (the whole model's score bytes, 4·L·H·T², being the
+        // largest): a length beyond that is refused, never printed as a wrapped-around negative number.
+        try {
+            Math.multiplyExact(Math.multiplyExact(Math.multiplyExact((long) tokens, tokens), (long) config.heads() * FP32_BYTES),
+                    (long) config.layers());
+            Math.multiplyExact(Math.multiplyExact(2L * config.kvHeads(), tokens), (long) config.headDim());
+        } catch (ArithmeticException e) {
+            throw new InvalidToyInputException(String.format(java.util.Locale.ROOT,
+                    "T = %,d tokens: the scores of %d layers × %d heads would take %.3g bytes, more than attnscope counts exactly "
+                            + "(2⁶³ − 1 bytes, 8 EiB); T can be at most %,d for this model",
+                    tokens, config.layers(), config.heads(), 4.0 * config.layers() * config.heads() * tokens * (double) tokens,
+                    largestTokens(config)));
+        }
+    }
+
+    /** The largest T whose counts are exact: 4·L·H·T² ≤ 2⁶³ − 1 (and 2·Hkv·T·d, which is smaller). */
+    static long largestTokens(ModelConfig config) {
+        long perToken2 = (long) config.layers() * config.heads() * FP32_BYTES;
+        long t = (long) Math.sqrt((double) Long.MAX_VALUE / perToken2);
+        while (t * t > Long.MAX_VALUE / perToken2) { // the double square root may round up
+            t--;
+        }
+        return Math.min(t, Integer.MAX_VALUE);
     }
 
     public int heads() {

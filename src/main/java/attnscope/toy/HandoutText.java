@@ -47,9 +47,10 @@ public final class HandoutText {
         }
         String products = sb.toString();
         if (r.scaled()) {
-            return "(" + products + ") ÷ √" + q.length + " = " + Fmt.num(r.scores()[j]);
+            return "(" + products + ") ÷ √" + q.length + " = " + Fmt.numOrSci(r.scores()[j]);
         }
-        return products + " = " + Fmt.num(r.scores()[j]);
+        // A score too small for four decimals is written in scientific notation, never as a 0 that is divided by.
+        return products + " = " + Fmt.numOrSci(r.scores()[j]);
     }
 
     /** The score column's header: what the cells below it compute (÷ √d_k with --scaled). */
@@ -61,7 +62,7 @@ public final class HandoutText {
         HandoutExample ex = r.example();
         Normalized n = r.sum();
         StringBuilder sb = new StringBuilder("Sum-normalisation: weight = score ÷ sum of scores\n\n");
-        String sum = Fmt.num(r.scoreSum());
+        String sum = Fmt.numOrSci(r.scoreSum());
         if (!n.defined()) {
             TextTable t = new TextTable("pos", "token", "key", scoreHeader(r));
             for (int j = 0; j < ex.length(); j++) {
@@ -77,7 +78,7 @@ public final class HandoutText {
         TextTable t = new TextTable("pos", "token", "key", scoreHeader(r), "weight = score ÷ " + sum, "value", "weight × value");
         for (int j = 0; j < ex.length(); j++) {
             t.row(String.valueOf(j), ex.tokens().get(j), Fmt.vec(ex.keys()[j]), writtenScore(r, j),
-                    Fmt.num(r.scores()[j]) + " ÷ " + sum + " = " + Fmt.fixed(n.weights()[j]),
+                    Fmt.numOrSci(r.scores()[j]) + " ÷ " + sum + " = " + Fmt.fixed(n.weights()[j]),
                     Fmt.vec(ex.values()[j]), Fmt.vec(n.weighted()[j]));
         }
         t.row("sum", "", "", sum, Fmt.fixed(n.weightSum()), "", Fmt.vec(n.output()) + "  ← output");

@@ -27,14 +27,35 @@ public final class ToyInput {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
 
+    /**
+     * The largest |number| the toy takes. It writes out hand-sized arithmetic; beyond this the
+     * products and sums it prints (d·x² for a score, e^score, weights × values) can overflow to ∞
+     * and NaN, and a toy that printed "undefined" for every weight would teach nothing.
+     */
+    public static final double MAX_MAGNITUDE = 1e6;
+    /**
+     * The smallest |number| other than 0 the toy takes: it writes numbers with four decimals, so a
+     * smaller one would print as 0 while it computes with it ("0 ÷ 0 = 0.1000").
+     */
+    public static final double MIN_MAGNITUDE = 1e-4;
+    /** The most tokens (and rows of a matrix, and numbers in a vector) the toy takes: it prints every number. */
+    public static final int MAX_ENTRIES = 64;
+
     private final String source;
     private final Map<String, String> values;
     private final Map<String, Integer> lines;
+    /** Fields given on the command line over a file's: messages name the option, not the file. */
+    private final java.util.Set<String> fromOptions;
 
     private ToyInput(String source, Map<String, String> values, Map<String, Integer> lines) {
+        this(source, values, lines, java.util.Set.of());
+    }
+
+    private ToyInput(String source, Map<String, String> values, Map<String, Integer> lines, java.util.Set<String> fromOptions) {
         this.source = source;
         this.values = values;
         this.lines = lines;
+        this.fromOptions = fromOptions;
     }
 
     /** Parses the text of an example file; {@code source} names it in messages. */
@@ -106,13 +127,18 @@ public final class ToyInput {
         return values.containsKey(name);
     }
 
-    /** Replaces or adds a field (command-line options override the file). */
     /**
      * This input with {@code name} set to {@code value} when the user gave it on the command line,
      * or unchanged when {@code value} is null (the option was not given): options override a file.
      */
     public ToyInput overriddenWith(String name, String value) {
-        return value == null ? this : with(name, value);
+        if (value == null) {
+            return this;
+        }
+        ToyInput in = with(name, value);
+        java.util.Set<String> options = new java.util.HashSet<>(fromOptions);
+        options.add(name);
+        return new ToyInput(in.source, in.values, in.lines, java.util.Set.copyOf(options));
     }
 
     public ToyInput with(String name, String value) {
@@ -120,7 +146,7 @@ public final class ToyInput {
         Map<String, Integer> l = new LinkedHashMap<>(lines);
         v.put(name, value);
         l.remove(name);
-        return new ToyInput(source, v, l);
+        return new ToyInput(source, v, l, fromOptions);
     }
 
     public String text(String name) {
@@ -180,6 +206,9 @@ public final class ToyInput {
 
     /** "file:line: name" or "name", for messages. */
     public String where(String name) {
+        if (fromOptions.contains(name)) {
+            return "--" + name;
+        }
         Integer line = lines.get(name);
         return line == null ? (source.equals("options") ? name : source + ": " + name) : source + ":" + line + ": " + name;
     }
@@ -195,6 +224,10 @@ public final class ToyInput {
         if (out.isEmpty()) {
             throw new InvalidToyInputException(where + ": expected at least one token but found none");
         }
+        if (out.size() > MAX_ENTRIES) {
+            throw new InvalidToyInputException(where + ": " + out.size() + " tokens, more than the toy's " + MAX_ENTRIES
+                    + " (it writes out every number; `attnscope inspect` takes long texts)");
+        }
         return out;
     }
 
@@ -208,6 +241,10 @@ public final class ToyInput {
             throw new InvalidToyInputException(where + ": expected numbers separated by commas (e.g. 2,3) but found nothing");
         }
         String[] parts = t.split("\\s*,\\s*|\\s+", -1);
+        if (parts.length > MAX_ENTRIES) {
+            throw new InvalidToyInputException(where + ": " + parts.length + " numbers, more than the toy's " + MAX_ENTRIES
+                    + " (it writes out every number)");
+        }
         double[] v = new double[parts.length];
         for (int i = 0; i < parts.length; i++) {
             String p = parts[i];
@@ -219,8 +256,14 @@ public final class ToyInput {
                 v[i] = Double.NEGATIVE_INFINITY;
             } else if (DECIMAL.matcher(p).matches()) {
                 v[i] = Double.parseDouble(p);
-                if (Double.isInfinite(v[i])) {
-                    throw new InvalidToyInputException(where + ": \"" + p + "\" is too large for a number");
+                if (v[i] != 0 && Math.abs(v[i]) < MIN_MAGNITUDE) {
+                    throw new InvalidToyInputException(where + ": " + p + " is too small for the toy (write 0 or a number of at least "
+                            + Fmt.num(MIN_MAGNITUDE) + " in size: it writes four decimals, and " + p + " would print as 0)");
+                }
+                if (!(Math.abs(v[i]) <= MAX_MAGNITUDE)) {
+                    throw new InvalidToyInputException(where + ": " + p + " is too large for the toy (at most "
+                            + Fmt.num(MAX_MAGNITUDE) + " in size: it writes out hand-sized arithmetic, and larger numbers overflow "
+                            + "its products and e^score)");
                 }
             } else {
                 throw new InvalidToyInputException(where + ": \"" + p + "\" is not a number (expected numbers separated by commas, e.g. 2,3"
@@ -233,6 +276,10 @@ public final class ToyInput {
     /** Rows separated by ';', all of one length. */
     public static double[][] matrix(String where, String text, boolean allowMinusInfinity) {
         String[] rows = text.strip().split(";", -1);
+        if (rows.length > MAX_ENTRIES) {
+            throw new InvalidToyInputException(where + ": " + rows.length + " rows, more than the toy's " + MAX_ENTRIES
+                    + " (it writes out every number; `attnscope inspect` takes long texts)");
+        }
         double[][] m = new double[rows.length][];
         for (int r = 0; r < rows.length; r++) {
             m[r] = vector(where + " row " + r, rows[r], allowMinusInfinity);

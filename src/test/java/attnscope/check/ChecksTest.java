@@ -114,4 +114,51 @@ class ChecksTest {
         assertFalse(Checks.sameOutput("logits", a, new Tensor(new int[] {1, 2}, new float[] {1f, 2.01f}), Tolerance.LOGITS).passed());
         assertFalse(Checks.sameOutput("logits", a, new Tensor(new int[] {2, 1}, new float[] {1f, 2f}), Tolerance.LOGITS).passed());
     }
+
+    /**
+     * Issue 17: a NaN has no |a − b|. Both sides NaN once read "|a − b| = 0.0 > 1.0E-5" and "values
+     * differ … worst 0.0"; the message names the NaN, its side and its place instead.
+     */
+    @Test
+    void aNanIsNamedWithItsSideAndPlaceNotAsADifference() {
+        Tensor model = causalPattern();
+        Tensor reference = causalPattern();
+        model.data()[4] = Float.NaN; // row 1, col 1
+        reference.data()[4] = Float.NaN;
+        CheckResult both = Checks.agreement("pattern.ref", 3, 0, model, reference, Tolerance.PATTERN_FP32);
+        assertFalse(both.passed());
+        assertEquals("NaN in both the model's and the reference's pattern at (layer 3, head 0, row 1, col 1); 1 of 9 values are "
+                + "not within " + Tolerance.PATTERN_FP32, both.detail());
+        CheckResult modelOnly = Checks.agreement("z.ref", 3, 0, model, causalPattern(), Tolerance.OUTPUT_FP32);
+        assertTrue(modelOnly.detail().startsWith("NaN in the model's z at (layer 3, head 0, row 1, col 1)"), modelOnly.detail());
+        Tensor inf = causalPattern();
+        inf.data()[8] = Float.POSITIVE_INFINITY;
+        CheckResult refInf = Checks.agreement("rotary.k", 0, 0, causalPattern(), inf, Tolerance.OUTPUT_FP32);
+        assertTrue(refInf.detail().startsWith("Infinity in the reference's rotated k at (layer 0, head 0, row 2, col 2)"),
+                refInf.detail());
+
+        Tensor logits = new Tensor(new int[] {1, 2, 3}, new float[] {1, 2, 3, 4, Float.NaN, 6});
+        CheckResult out = Checks.sameOutput("logits", logits, new Tensor(logits.shape(), logits.data().clone()), Tolerance.LOGITS);
+        assertFalse(out.passed());
+        assertTrue(out.detail().startsWith("NaN in both the hooked graph's and the untouched graph's logits at (token 1, column 1)"),
+                out.detail());
+        assertFalse(out.detail().contains("worst"), out.detail());
+
+        CheckResult rows = Checks.rowSums(0, 0, model, 1e-5);
+        assertEquals("row 1 sums to NaN: a weight in it is NaN or infinite", rows.detail());
+        Tensor future = causalPattern();
+        future.data()[2] = Float.NaN; // query 0, key 2
+        assertEquals("query 0 puts weight NaN on the later key 2: the mask lets a token see the future",
+                Checks.causal(0, 0, future, true).detail());
+    }
+
+    @Test
+    void aNanMakesTheNegativeControlFailNotPass() {
+        Tensor model = causalPattern();
+        model.data()[3] = Float.NaN;
+        Tensor unmasked = new Tensor(new int[] {1, 3, 3}, new float[] {0.3f, 0.3f, 0.4f, 0.3f, 0.3f, 0.4f, 0.3f, 0.3f, 0.4f});
+        CheckResult r = Checks.negativeControl(2, 0, "the pattern", model, unmasked, Tolerance.PATTERN_FP32);
+        assertFalse(r.passed(), "a NaN disagrees with everything and proves nothing about the mask");
+        assertTrue(r.detail().startsWith("NaN in the model's pattern at (layer 2, head 0, row 1, col 0)"), r.detail());
+    }
 }

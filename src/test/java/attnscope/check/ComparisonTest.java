@@ -23,13 +23,22 @@ class ComparisonTest {
         double worstDiff = 0;
         double worstLimit = tol.atol();
         int failures = 0;
+        int nonFiniteAt = -1;
+        double nonFiniteA = 0;
+        double nonFiniteB = 0;
         for (int i = 0; i < n; i++) {
             double x = a[aOff + i];
             double y = b[bOff + i];
             double diff = Math.abs(x - y);
             double limit = tol.limitFor(y);
-            if (Double.isNaN(diff)) {
+            if (nonFiniteAt < 0 && !(Double.isFinite(x) && Double.isFinite(y))) {
+                nonFiniteAt = i;
+                nonFiniteA = x;
+                nonFiniteB = y;
+            }
+            if (!Double.isFinite(x) || !Double.isFinite(y)) { // outside any allowance, even an infinite one
                 diff = Double.POSITIVE_INFINITY;
+                limit = tol.atol();
             }
             maxError = Math.max(maxError, diff);
             if (!(diff <= limit)) {
@@ -43,7 +52,7 @@ class ComparisonTest {
                 worstLimit = limit;
             }
         }
-        return new Comparison(maxError, worstAt, worstDiff, worstLimit, failures);
+        return new Comparison(maxError, worstAt, worstDiff, worstLimit, failures, nonFiniteAt, nonFiniteA, nonFiniteB);
     }
 
     /** Mostly equal values, some close, some far, a few NaN, ±∞ and zeros: every branch of the shortcuts. */
@@ -122,6 +131,18 @@ class ComparisonTest {
         assertEquals(true, Comparison.anyOutside(model, 0, expected, 0, 3, Tolerance.PATTERN_FP32));
         model[2] = Float.NaN;
         assertEquals(true, Comparison.anyOutside(model, 0, expected, 0, 3, Tolerance.PATTERN_FP32));
+    }
+
+    /** An ∞ expected value once allowed rtol·∞ = ∞ and so passed every model value (issue 17's NaN/∞ round). */
+    @Test
+    void anInfiniteExpectedValueAllowsNothing() {
+        float[] model = {0.5f, 1f};
+        float[] expected = {0.5f, Float.POSITIVE_INFINITY};
+        Comparison c = Comparison.of(model, 0, expected, 0, 2, Tolerance.OUTPUT_FP32);
+        assertEquals(1, c.failures());
+        assertEquals(1, c.nonFiniteAt());
+        assertEquals("Infinity in the reference's z", c.nonFinite("the model's", "the reference's", "z"));
+        assertEquals(true, Comparison.anyOutside(model, 0, expected, 0, 2, Tolerance.OUTPUT_FP32));
     }
 
     @Test

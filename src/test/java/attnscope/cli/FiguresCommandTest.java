@@ -61,6 +61,42 @@ class FiguresCommandTest {
         assertEquals(4, run("figures", "--model", tmp.resolve("missing").toString(), "--text", "x", "--out", dir.toString()));
     }
 
+    /** A model whose mask lets each token see the next one: inspect exits 3, and so must figures (issue 17). */
+    @Test
+    void failedChecksExitThreeAndAreNamedWhileTheFiguresAreStillWritten() throws Exception {
+        Path model = attnscope.synth.SyntheticModelWriter.write(attnscope.synth.SynthSpec.tiny().seed(7)
+                .fault(attnscope.synth.SynthSpec.Fault.FUTURE_VISIBLE_MASK).build(), tmp.resolve("leaky"), null, null);
+        Path dir = tmp.resolve("out");
+        int code = run("figures", "--model", model.toString(), "--ids", "1,2,3,4,5,6", "--out", dir.toString());
+        assertEquals(3, code, err.toString());
+        assertTrue(err.toString().contains("checks FAILED"), err.toString());
+        assertTrue(err.toString().contains(", causal: query 0 puts weight"), "names the failed check: " + err);
+        assertTrue(Files.isRegularFile(dir.resolve("figures/layer00_head00.png")), "the figures show the truth all the same");
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("figures", "--help"));
+        assertTrue(out.toString().contains("3 when one fails"), "--help says so: " + out);
+    }
+
+    /** Issue 17: `--format svg` listed layer00_head00.png, which does not exist; `--row-query ""` picked a space token. */
+    @Test
+    void theListedFilesExistAndAnEmptyRowQueryIsAUsageError() throws Exception {
+        FiguresCommand cmd = parsed("figures", "--model", "m", "--text", "x", "--out", tmp.toString(), "--size", "600",
+                "--format", "svg", "--row-query", "it");
+        StringWriter stdout = new StringWriter();
+        assertEquals(0, cmd.drawFigures(animal(), cmd.options(), new PrintWriter(stdout), new PrintWriter(new StringWriter())));
+        List<String> listed = stdout.toString().lines().skip(1).map(l -> l.strip().split("\\s+")[1]).toList();
+        assertEquals(4, listed.size(), stdout.toString());
+        for (String f : listed) {
+            assertTrue(Files.isRegularFile(Path.of(f)), "listed but missing: " + f + "\n" + stdout);
+        }
+        FiguresCommand empty = parsed("figures", "--model", "m", "--text", "x", "--out", tmp.resolve("e").toString(), "--row-query", "");
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> empty.drawFigures(animal(), empty.options(), new PrintWriter(out), new PrintWriter(err)));
+        assertTrue(e.getMessage().contains("--row-query needs a position (8) or a token's text (it), not an empty text"), e.getMessage());
+        assertEquals(2, run("lesson", "--row-query", "", "--out", tmp.resolve("l").toString()));
+        assertTrue(err.toString().contains("not an empty text"), err.toString());
+    }
+
     @Test
     void helpTeachesTheFiguresAndOptions() {
         assertEquals(0, run("figures", "--help"));

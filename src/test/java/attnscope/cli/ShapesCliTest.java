@@ -56,4 +56,30 @@ class ShapesCliTest {
         assertEquals(0, run("shapes", "--plot", png.toString()).exit());
         assertTrue(Files.isRegularFile(png));
     }
+
+    /** Issue 17: T = 100,000,000 printed "-5,006,744,073,709,551,616 bytes" (a long wrapped around). */
+    @Test
+    void countsTooLargeForALongAreRefusedNotWrapped() {
+        attnscope.testing.Cli.Run r = attnscope.testing.Cli.run("shapes", "--tokens", "100000000", "--no-plot");
+        org.junit.jupiter.api.Assertions.assertEquals(2, r.exit(), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().contains("T = 100,000,000 tokens: the scores of 24 layers × 14 heads would take "
+                + "1.34e+19 bytes, more than attnscope counts exactly"), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().contains("T can be at most 82,840,980 for this model"), r.err());
+        org.junit.jupiter.api.Assertions.assertEquals("", r.out());
+        // The largest countable T itself is printed exactly, with no negative number anywhere.
+        String most = r.err().replaceAll("(?s).*at most ([0-9,]+).*", "$1").replace(",", "").strip();
+        attnscope.testing.Cli.Run ok = attnscope.testing.Cli.run("shapes", "--tokens", most, "--no-plot");
+        org.junit.jupiter.api.Assertions.assertEquals(0, ok.exit(), ok.err());
+        org.junit.jupiter.api.Assertions.assertFalse(ok.out().matches("(?s).*[ =]-[0-9].*"), ok.out());
+        attnscope.testing.Cli.Run upTo = attnscope.testing.Cli.run("shapes", "--up-to", "2000000000", "--no-plot");
+        org.junit.jupiter.api.Assertions.assertEquals(2, upTo.exit(), upTo.err());
+        attnscope.testing.Cli.Run layers = attnscope.testing.Cli.run("shapes", "--layers", "2000000000", "--no-plot");
+        org.junit.jupiter.api.Assertions.assertEquals(2, layers.exit(), layers.err());
+        org.junit.jupiter.api.Assertions.assertTrue(layers.err().contains("the growth table runs to T = 32,768 tokens")
+                && layers.err().contains("choose a smaller --up-to"), layers.err());
+        attnscope.testing.Cli.Run wide = attnscope.testing.Cli.run("shapes", "--heads", "100000", "--kv-heads", "1", "--head-dim", "100000",
+                "--no-plot");
+        org.junit.jupiter.api.Assertions.assertEquals(2, wide.exit(), wide.err());
+        org.junit.jupiter.api.Assertions.assertTrue(wide.err().contains("H × d = 100000 × 100000"), wide.err());
+    }
 }

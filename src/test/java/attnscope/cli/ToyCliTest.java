@@ -198,4 +198,73 @@ class ToyCliTest {
         assertTrue(r.out().contains("--target cat:0.9") && r.out().contains("self-attention") && r.out().contains("explain"), r.out());
         assertEquals(0, run("shapes", "--help").exit());
     }
+
+    /**
+     * Issue 17: 1e308 printed "undefined" for every weight and "every token loses" (with "defined": true
+     * in the JSON), or ended in "internal error: Require 'x2' (NaN) to be finite" after writing a PNG;
+     * a 10,000-token input ran 200 s into an OutOfMemoryError. Both are refused before anything is written.
+     */
+    @Test
+    void hugeNumbersAndHugeInputsAreRefusedBeforeAnythingIsWritten() throws Exception {
+        Path figures = tmp.resolve("figures");
+        Run option = usageError("toy", "--query", "1e308,1e308", "--figures", figures.toString());
+        assertTrue(option.err().contains("query: 1e308 is too large for the toy (at most 1000000 in size"), option.err());
+        Run json = usageError("toy", "--query", "2,3", "--keys", "1e7,0;3,1;0,3;2,0", "--json");
+        assertEquals("", json.out(), "no JSON claiming \"defined\": true");
+
+        Path file = Files.writeString(tmp.resolve("big.txt"), "kind = matrix\ntokens = the cat chases the\n"
+                + "queries = 1e308 0; 0 1; 3 0; 2 3\nkeys = 1e308 0; 3 1; 0 3; 2 0\nvalues = 0 0; 4 1; 2 2; 0 0\n");
+        Run matrix = run("toy", "matrix", "--input", file.toString(), "--figures", figures.toString());
+        assertEquals(ExitCodes.INPUT, matrix.exit(), matrix.err());
+        assertOneClearLine(matrix);
+        assertTrue(matrix.err().contains("big.txt:3: queries row 0: 1e308 is too large for the toy"), matrix.err());
+        assertFalse(Files.exists(figures), "no figure of a refused input");
+
+        String many = String.join(" ", java.util.Collections.nCopies(10_000, "tok"));
+        Path long_ = Files.writeString(tmp.resolve("long.txt"), "kind = matrix\ntokens = " + many + "\nqueries = 1 0\nkeys = 1 0\n"
+                + "values = 1 0\n");
+        Run longRun = run("toy", "matrix", "--input", long_.toString(), "--figures", figures.toString());
+        assertEquals(ExitCodes.INPUT, longRun.exit(), longRun.err());
+        assertTrue(longRun.err().contains("10000 tokens, more than the toy's 64"), longRun.err());
+        assertFalse(Files.exists(figures));
+    }
+
+    /** Issue 17: `kind = bogus` advised `attnscope toy bogus` (itself a usage error); --keys errors were blamed on handout.txt. */
+    @Test
+    void messagesNameWhatIsWrongAndWhereItCameFrom() throws Exception {
+        Path bogus = Files.writeString(tmp.resolve("bogus.txt"), "kind = bogus\ntokens = a b\n");
+        Run r = run("toy", "--input", bogus.toString(), "--no-figures");
+        assertEquals(ExitCodes.INPUT, r.exit(), r.err());
+        assertTrue(r.err().contains("kind = bogus is not a kind of example; expected one of handout, self-attention, matrix, causal, heads"),
+                r.err());
+        assertFalse(r.err().contains("toy bogus"), r.err());
+        Run keys = usageError("toy", "--keys", "1,0;x", "--no-figures");
+        assertTrue(keys.err().startsWith("attnscope: --keys row 1: \"x\" is not a number"), keys.err());
+        assertFalse(keys.err().contains("handout.txt"), keys.err());
+        Path handout = Files.writeString(tmp.resolve("mine.txt"), ToyInputBuiltIn.HANDOUT);
+        Run fromFile = usageError("toy", "--input", handout.toString(), "--values", "0,0;y", "--no-figures");
+        assertTrue(fromFile.err().contains("--values row 1: \"y\" is not a number"), fromFile.err());
+    }
+
+    /** The shipped handout file's text. */
+    static final class ToyInputBuiltIn {
+        static final String HANDOUT = attnscope.toy.ToyInput.builtInText("handout");
+    }
+
+    /** Probe cases of our own: a device or folder given as --input, numbers too small to print, a score too small for four decimals. */
+    @Test
+    void oddFilesAndTinyNumbersAreNamedNotMisprinted() {
+        Run dev = run("toy", "--input", "/dev/null", "--no-figures");
+        assertEquals(ExitCodes.INPUT, dev.exit(), dev.err());
+        assertTrue(dev.err().contains("/dev/null is not a regular file (a device or a pipe)"), dev.err());
+        Run dir = run("toy", "--input", tmp.toString(), "--no-figures");
+        assertTrue(dir.err().contains(" is a folder, not an example file"), dir.err());
+        Run tiny = usageError("toy", "--query", "1e-300,1e-300", "--no-figures");
+        assertTrue(tiny.err().contains("--query: 1e-300 is too small for the toy"), tiny.err());
+        // 0.0001 × 0.0001 = 1e-8: written in scientific notation, never as "0 ÷ 0 = 0.5000".
+        Run small = run("toy", "--query", "0.0001,0", "--keys", "0.0001,0;0.0001,0;1,0;1,0", "--no-figures");
+        assertEquals(0, small.exit(), small.err());
+        assertTrue(small.out().contains("0.0001*0.0001 + 0*0 = 1.000e-08"), small.out());
+        assertFalse(small.out().contains(" 0 ÷ "), small.out());
+    }
 }

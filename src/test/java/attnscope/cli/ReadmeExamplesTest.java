@@ -252,6 +252,8 @@ class ReadmeExamplesTest {
             if (line.startsWith("    ")) {
                 inBlock = true;
                 block.add(line.substring(4));
+            } else if (inBlock && line.isBlank()) {
+                continue; // a blank line inside an indented block (Markdown keeps the block going)
             } else if (inBlock) {
                 break;
             }

@@ -76,7 +76,7 @@ class MemoryGuardTest {
         ModelConfig tiny = new ModelConfig("qwen2", 64, 2, 4, 2, 16, 128, 512, 1e4, 1e-6, 512, true, true);
         InputException e = assertThrows(InputException.class, () -> MemoryGuard.require(tiny, 2, 8, 1024, GIB));
         assertFalse(e.getMessage().contains("0.0 GiB"), e.getMessage());
-        assertTrue(e.getMessage().contains("needs about 59.0 KiB") && e.getMessage().contains("more than the limit of 1.0 KiB"),
+        assertTrue(e.getMessage().contains("needs about 61.0 KiB") && e.getMessage().contains("more than the limit of 1.0 KiB"),
                 e.getMessage());
     }
 

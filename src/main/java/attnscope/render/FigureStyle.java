@@ -7,7 +7,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.font.FontRenderContext;
 import java.awt.geom.AffineTransform;
-import java.awt.geom.Line2D;
 
 /**
  * What every figure shares: fonts, colours, the look of masked cells, the colour bar, the
@@ -26,6 +25,8 @@ final class FigureStyle {
     /** The synthetic banner: white on red, impossible to overlook. */
     static final Color BANNER_FILL = new Color(0xB0, 0x00, 0x20);
     static final Color FRAME = new Color(0x44, 0x44, 0x44);
+    /** Outlines and words for a mask that leaks: weight where the mask should have left exactly 0. */
+    static final Color LEAK = new Color(0xE0, 0x10, 0x10);
 
     /** Measures text as figures draw it: anti-aliased, fractional metrics, no transform. */
     static final FontRenderContext FRC = new FontRenderContext(null, true, true);
@@ -81,31 +82,50 @@ final class FigureStyle {
 
     /**
      * A masked rectangle: light grey with diagonal hatching ("/") at {@code spacing} px, or no
-     * hatching when spacing is infinite. The lines x + y = k lie on one grid for the whole figure,
-     * so neighbouring masked rectangles continue each other's lines, and they are 45° lines drawn
-     * without anti-aliasing: exact pixel staircases, fast to rasterise.
+     * hatching when spacing is infinite (see {@link #maskedShape}).
      */
     static void maskedRect(Graphics2D g, int x, int y, int w, int h, double spacing) {
-        g.setColor(MASK_FILL);
-        g.fillRect(x, y, w, h);
-        if (w < 4 || h < 4 || Double.isInfinite(spacing)) {
+        if (w < 4 || h < 4) {
+            spacing = Double.POSITIVE_INFINITY;
+        }
+        maskedShape(g, new java.awt.Rectangle(x, y, w, h), spacing);
+    }
+
+    /**
+     * A masked region drawn as ONE shape: filled light grey, then hatched with diagonal lines ("/")
+     * at {@code spacing} px, all lines one path clipped to the region. In SVG and PDF that is three
+     * elements however many cells the region covers. The lines x + y = k lie on one grid for the
+     * whole figure, and they are 45° lines drawn without anti-aliasing: exact pixel staircases.
+     */
+    static void maskedShape(Graphics2D g, java.awt.Shape region, double spacing) {
+        java.awt.Rectangle box = region.getBounds();
+        if (box.isEmpty()) {
             return;
         }
-        g.setColor(MASK_HATCH);
+        g.setColor(MASK_FILL);
+        g.fill(region);
+        if (Double.isInfinite(spacing)) {
+            return;
+        }
         double step = spacing * Math.sqrt(2);
-        // Lines are computed inside the rectangle inset by 1 px, so that strokes up to 2 px wide
-        // stay inside it and never touch a neighbouring cell.
-        double xl = x + 1;
-        double yt = y + 1;
-        double x1 = x + w - 1;
-        double y1 = y + h - 1;
-        for (double k = Math.ceil((xl + yt) / step) * step; k <= x1 + y1; k += step) {
-            double xa = Math.max(xl, k - y1);
-            double xb = Math.min(x1, k - yt);
+        java.awt.geom.Path2D.Double lines = new java.awt.geom.Path2D.Double();
+        double x0 = box.x;
+        double y0 = box.y;
+        double x1 = box.x + box.width;
+        double y1 = box.y + box.height;
+        for (double k = Math.ceil((x0 + y0) / step) * step; k <= x1 + y1; k += step) {
+            double xa = Math.max(x0, k - y1);
+            double xb = Math.min(x1, k - y0);
             if (xb > xa) {
-                g.draw(new Line2D.Double(xa, k - xa, xb, k - xb));
+                lines.moveTo(xa, k - xa);
+                lines.lineTo(xb, k - xb);
             }
         }
+        java.awt.Shape savedClip = g.getClip();
+        g.clip(region);
+        g.setColor(MASK_HATCH);
+        g.draw(lines);
+        g.setClip(savedClip);
     }
 
     /** Sets the stroke used for hatching and frames. */

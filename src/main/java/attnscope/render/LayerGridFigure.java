@@ -24,9 +24,19 @@ final class LayerGridFigure implements Figure {
     private final int left;
     private final int width;
     private final int height;
+    /** Per head, the cells where the mask applies but the model put weight. */
+    private final MatrixView.Leaks[] leaks;
+    private final MatrixView.Leaks totalLeaks;
 
     LayerGridFigure(PatternSet set, FigureOptions options) {
         this.set = set;
+        this.leaks = new MatrixView.Leaks[set.heads()];
+        MatrixView.Leaks total = MatrixView.Leaks.NONE;
+        for (int h = 0; h < set.heads(); h++) {
+            leaks[h] = set.head(h).leaks();
+            total = total.plus(leaks[h]);
+        }
+        this.totalLeaks = total;
         this.options = options;
         this.unit = options.size() / 1600.0;
         boolean grouped = set.groupSize() > 1;
@@ -106,11 +116,17 @@ final class LayerGridFigure implements Figure {
     }
 
     private String subtitle() {
-        return "each panel: T = " + set.tokens() + " tokens, query position down, key position across · " + options.scale().label();
+        return "each panel: T = " + set.tokens() + " tokens, query position down, key position across"
+                + (set.tokens() > panel ? " (a pixel: the largest of the cells it covers)" : "") + " · "
+                + options.scale().label();
     }
 
     private void drawLegend(Graphics2D g) {
         Font note = FigureStyle.font((float) (22 * unit), false);
+        if (totalLeaks.any()) {
+            FigureStyle.text(g, FigureStyle.font((float) (22 * unit), true), FigureStyle.LEAK, totalLeaks.sentence(
+                    "above the diagonal") + " (heads framed in red)", left, barBottom() + 50 * unit - 30 * unit);
+        }
         String legend = set.causal() ? "grey: masked (key after the query, weight exactly 0) · open layer"
                 + String.format("%02d", set.layer()) + "_headHH.png for token labels"
                 : "no mask: every query sees every key · open layer" + String.format("%02d", set.layer())
@@ -118,9 +134,11 @@ final class LayerGridFigure implements Figure {
         FigureStyle.text(g, note, FigureStyle.MUTED, legend, left, barBottom() + 50 * unit);
     }
 
+    /** A head's frame: red and thick when its mask leaks. */
     private void drawFrame(Graphics2D g, int head) {
-        g.setColor(FigureStyle.FRAME);
-        FigureStyle.hairline(g, 1f);
+        boolean leak = leaks[head].any();
+        g.setColor(leak ? FigureStyle.LEAK : FigureStyle.FRAME);
+        FigureStyle.hairline(g, leak ? (float) Math.max(2, Math.round(4 * unit)) : 1f);
         g.drawRect(panelX(head), panelY(head), panel, panel);
     }
 

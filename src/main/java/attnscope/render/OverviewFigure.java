@@ -73,7 +73,8 @@ final class OverviewFigure implements Figure {
     public void draw(Graphics2D g) {
         double u = unit;
         int bannerH = FigureStyle.header(g, options, width, u, left, "all layers × heads (" + layers.size() + " × " + heads + ")",
-                "each square: one head's pattern, T = " + layers.get(0).tokens() + " tokens, query down, key across · "
+                "each square: one head's pattern, T = " + layers.get(0).tokens() + " tokens, query down, key across"
+                        + (layers.get(0).tokens() > thumb ? " (a pixel: the largest of the cells it covers)" : "") + " · "
                         + options.scale().label());
 
         Font groupFont = FigureStyle.font((float) (24 * u), true);
@@ -97,13 +98,24 @@ final class OverviewFigure implements Figure {
         Font rowFont = FigureStyle.font((float) Math.min(24 * u, thumb * 0.3), false);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         FigureStyle.hairline(g, 1f);
+        MatrixView.Leaks leaks = MatrixView.Leaks.NONE;
         for (int i = 0; i < layers.size(); i++) {
             PatternSet set = layers.get(i);
             int rowY = top + i * (thumb + gap);
             FigureStyle.textRight(g, rowFont, FigureStyle.TEXT, "layer " + set.layer(), left - 14 * u,
                     rowY + thumb / 2.0 + FigureStyle.centreToBaseline(rowFont));
             for (int h = 0; h < heads; h++) {
-                g.drawImage(CellImage.of(set.head(h), options.scale(), thumb, thumb), x(h), rowY, null);
+                MatrixView view = set.head(h);
+                g.drawImage(CellImage.of(view, options.scale(), thumb, thumb), x(h), rowY, null);
+                MatrixView.Leaks l = view.leaks();
+                if (l.any()) {
+                    // a head whose mask leaks: framed in red, counted in the legend
+                    leaks = leaks.plus(l);
+                    g.setColor(FigureStyle.LEAK);
+                    FigureStyle.hairline(g, (float) Math.max(2, Math.round(4 * u)));
+                    g.drawRect(x(h), rowY, thumb, thumb);
+                    FigureStyle.hairline(g, 1f);
+                }
             }
         }
         int right = x(heads - 1) + thumb;
@@ -117,5 +129,9 @@ final class OverviewFigure implements Figure {
                 + "and a bright first column (attention sink)"
                 : "no mask (bidirectional) · look for diagonals (self, neighbours) and bright columns";
         FigureStyle.text(g, note, FigureStyle.MUTED, legend, left, bottom + 50 * u);
+        if (leaks.any()) {
+            FigureStyle.text(g, FigureStyle.font((float) (22 * u), true), FigureStyle.LEAK,
+                    leaks.sentence("above the diagonal") + " (heads framed in red)", left, bottom + 22 * u);
+        }
     }
 }

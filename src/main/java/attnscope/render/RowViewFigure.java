@@ -54,6 +54,9 @@ final class RowViewFigure implements Figure {
         for (String s : set.labels()) {
             extent = Math.max(extent, FigureStyle.width(labelFont, s));
         }
+        if (set.tokens() > plotWidth / 2) {
+            extent += FigureStyle.width(labelFont, set.tokens() + " "); // decimated labels carry their position
+        }
         this.labelExtent = extent;
         boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
         this.top = (int) Math.round((banner ? 52 : 0) * unit + 150 * unit);
@@ -61,6 +64,19 @@ final class RowViewFigure implements Figure {
         this.panelGap = (int) Math.round(30 * unit);
         this.height = (int) Math.round(top + heads.size() * (panelHeight + panelGap) + 12 * unit + extent
                 + 100 * unit);
+    }
+
+    /** The leaks in the query's row of a head. */
+    private MatrixView.Leaks rowLeaks(MatrixView view) {
+        long count = 0;
+        float max = 0;
+        for (int k = 0; k < set.tokens(); k++) {
+            if (view.isLeak(query, k)) {
+                count++;
+                max = Math.max(max, view.value(query, k));
+            }
+        }
+        return new MatrixView.Leaks(count, max);
     }
 
     @Override
@@ -81,14 +97,24 @@ final class RowViewFigure implements Figure {
                 + set.labels().get(query) + "”: its weights over the keys", "one row of the pattern per head; each row sums to 1"
                 + (set.causal() ? "; keys after the query are masked" : ""));
 
-        int[] xEdges = new int[t + 1];
-        for (int k = 0; k <= t; k++) {
-            xEdges[k] = left + (int) Math.round(k * plotWidth / (double) t);
+        // One bar per key, or, with more keys than fit 2 px bars, one bar per group of keys showing
+        // their largest weight (so a single weight, a leak above all, never drops out).
+        int bars = Math.min(t, Math.max(1, plotWidth / 2));
+        int[][] spans = CellImage.spans(t, bars);
+        int perBar = CellImage.cellsPerPixel(t, bars);
+        int[] xEdges = new int[bars + 1];
+        for (int k = 0; k <= bars; k++) {
+            xEdges[k] = left + (int) Math.round(k * plotWidth / (double) bars);
         }
         Font headFont = FigureStyle.font((float) (24 * u), true);
         Font axisFont = FigureStyle.font((float) (18 * u), false);
-        Font valueFont = FigureStyle.font((float) Math.min(18 * u, 0.3 * plotWidth / t), false);
-        boolean showValues = plotWidth / (double) t >= 40 * u;
+        Font valueFont = FigureStyle.font((float) Math.min(18 * u, 0.3 * plotWidth / bars), false);
+        boolean showValues = bars == t && plotWidth / (double) t >= 40 * u;
+        MatrixView.Leaks leaks = MatrixView.Leaks.NONE;
+        int queryBar = 0;
+        while (spans[1][queryBar] <= query) {
+            queryBar++;
+        }
         int panelTop = top;
         for (int h : heads) {
             MatrixView view = set.head(h);
@@ -101,43 +127,69 @@ final class RowViewFigure implements Figure {
                 int gy = (int) Math.round(base - w * panelHeight);
                 g.setColor(w == 0 ? FigureStyle.FRAME : new Color(0xDD, 0xDD, 0xDD));
                 FigureStyle.hairline(g, 1f);
-                g.drawLine(left, gy, xEdges[t], gy);
+                g.drawLine(left, gy, xEdges[bars], gy);
                 FigureStyle.textRight(g, axisFont, FigureStyle.MUTED, w == 0.5 ? "0.5" : w == 0 ? "0" : "1",
                         left - 8 * u, gy + FigureStyle.centreToBaseline(axisFont));
             }
-            for (int k = 0; k < t; k++) {
-                int x0 = xEdges[k] + Math.max(1, (int) Math.round(0.12 * (xEdges[k + 1] - xEdges[k])));
-                int x1 = xEdges[k + 1] - Math.max(1, (int) Math.round(0.12 * (xEdges[k + 1] - xEdges[k])));
-                if (view.isMasked(query, k)) {
-                    FigureStyle.hairline(g, (float) Math.max(1, Math.round(1.5 * u)));
-                    FigureStyle.maskedRect(g, x0, base - panelHeight, x1 - x0, panelHeight, Math.max(6, 9 * u));
+            java.awt.geom.Area masked = new java.awt.geom.Area();
+            for (int b = 0; b < bars; b++) {
+                int pad = bars == t ? Math.max(1, (int) Math.round(0.12 * (xEdges[b + 1] - xEdges[b]))) : 0;
+                int x0 = xEdges[b] + pad;
+                int x1 = xEdges[b + 1] - pad;
+                float w = Float.NEGATIVE_INFINITY;
+                boolean leak = false;
+                for (int k = spans[0][b]; k < spans[1][b]; k++) {
+                    if (!view.isMasked(query, k)) {
+                        w = Math.max(w, view.value(query, k));
+                        leak |= view.isLeak(query, k);
+                    }
+                }
+                if (w == Float.NEGATIVE_INFINITY) {
+                    masked.add(new java.awt.geom.Area(new java.awt.Rectangle(x0, base - panelHeight, x1 - x0, panelHeight)));
                     continue;
                 }
-                float w = view.value(query, k);
                 int barTop = Math.round(base - Math.max(0, Math.min(1, w)) * panelHeight);
                 g.setColor(FigureStyle.color(Viridis.rgb(ColorScale.LINEAR.position(w, 0))));
-                g.fillRect(x0, barTop, x1 - x0, base - barTop);
+                g.fillRect(x0, barTop, Math.max(1, x1 - x0), base - barTop);
+                if (leak) {
+                    // weight where the mask should leave 0: outlined in red over the full height
+                    g.setColor(FigureStyle.LEAK);
+                    FigureStyle.hairline(g, (float) Math.max(2, Math.round(3 * u)));
+                    g.drawRect(x0, base - panelHeight, Math.max(1, x1 - x0), panelHeight);
+                }
                 if (showValues && w >= 0.005) {
                     FigureStyle.textCentred(g, valueFont, FigureStyle.TEXT, String.format(Locale.ROOT, "%.2f", w),
                             (x0 + x1) / 2.0, barTop - 5 * u);
                 }
             }
+            FigureStyle.hairline(g, (float) Math.max(1, Math.round(1.5 * u)));
+            FigureStyle.maskedShape(g, masked, bars == t ? Math.max(6, 9 * u) : Double.POSITIVE_INFINITY);
+            leaks = leaks.plus(rowLeaks(view));
             // The query's own position, outlined: with a causal mask the row ends here.
             g.setColor(FigureStyle.BANNER_FILL);
             FigureStyle.hairline(g, (float) Math.max(1, 2 * u));
-            g.drawRect(xEdges[query], base - panelHeight, xEdges[query + 1] - xEdges[query], panelHeight);
+            g.drawRect(xEdges[queryBar], base - panelHeight, xEdges[queryBar + 1] - xEdges[queryBar], panelHeight);
             panelTop += panelHeight + panelGap;
         }
         int labelsTop = panelTop - panelGap + (int) Math.round(10 * u);
         double base = FigureStyle.centreToBaseline(labelFont);
-        int stride = Math.max(1, (int) Math.ceil(labelFont.getSize2D() / (0.95 * plotWidth / t)));
+        double keyWidth = plotWidth / (double) t;
+        int stride = Math.max(1, (int) Math.ceil(labelFont.getSize2D() / (0.95 * keyWidth)));
+        if (bars < t) {
+            stride = HeatmapFigure.Layout.roundUp(stride);
+        }
         for (int k = 0; k < t; k += stride) {
-            double cx = (xEdges[k] + xEdges[k + 1]) / 2.0;
+            double cx = left + (k + 0.5) * keyWidth;
             FigureStyle.textUpEndingAt(g, labelFont, k == query ? FigureStyle.BANNER_FILL : FigureStyle.TEXT,
-                    set.labels().get(k), cx + base, labelsTop);
+                    bars < t ? k + " " + set.labels().get(k) : set.labels().get(k), cx + base, labelsTop);
+        }
+        if (leaks.any()) {
+            FigureStyle.text(g, FigureStyle.font((float) (22 * u), true), FigureStyle.LEAK,
+                    leaks.sentence("after the query") + " (red outlines)", left, labelsTop + labelExtent + 50 * u - 30 * u);
         }
         Font note = FigureStyle.font((float) (22 * u), false);
-        FigureStyle.text(g, note, FigureStyle.MUTED, "key position (attended to) → · red outline: the query's own position",
+        FigureStyle.text(g, note, FigureStyle.MUTED, "key position (attended to) → · red outline: the query's own position"
+                + (bars < t ? " · each bar: the largest weight of " + (perBar > 0 ? perBar + " keys" : "the keys it covers") : ""),
                 left, labelsTop + labelExtent + 50 * u);
     }
 }

@@ -83,6 +83,9 @@ public final class FiguresCommand implements Callable<Integer> {
             description = "Side of a head heatmap in pixels (default 1600; grids and the overview scale with it).")
     int size;
 
+    @Mixin
+    ProjectorOptions projector;
+
     @Option(names = "--row-query", paramLabel = "INDEX|TOKEN",
             description = {"Also draw the row view of this query: a position (8) or a token's text (it), first match.",
                 "Written for every drawn layer as row_layer{LL}_q{QQ}.png."})
@@ -105,6 +108,7 @@ public final class FiguresCommand implements Callable<Integer> {
         OutputFolder.requireWritable(out, "--out");
         // --row-query and --row-heads are checked against the tokens and the model before it runs.
         InspectionResult result = run.run(spec, spec.commandLine().getErr(), (config, tokens) -> {
+            projector.check(options, tokens.tokens().size(), spec);
             rowQueryPosition(tokens.tokens());
             rowHeadsOf(config.heads());
         }).result();
@@ -119,6 +123,7 @@ public final class FiguresCommand implements Callable<Integer> {
             if (threads != null) {
                 o = o.withThreads(threads);
             }
+            o = projector == null ? o : projector.apply(o, spec);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

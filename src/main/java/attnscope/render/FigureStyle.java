@@ -7,6 +7,8 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.font.FontRenderContext;
 import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import org.jfree.pdf.PDFHints;
 
 /**
  * What every figure shares: fonts, colours, the look of masked cells, the colour bar, the
@@ -52,10 +54,46 @@ final class FigureStyle {
         return new Color(rgb);
     }
 
+    /**
+     * The smallest text size (px, a Double) a figure may draw on this Graphics2D: set in projector
+     * mode ({@link FigureWriter#prepare}), checked by every text drawn ({@link #text}).
+     */
+    static final RenderingHints.Key MIN_TEXT_PX = new RenderingHints.Key(0x617474) {
+        @Override
+        public boolean isCompatibleValue(Object value) {
+            return value instanceof Double;
+        }
+    };
+
+    /**
+     * Draws text: every text of every figure passes here, so this is where projector mode holds
+     * its promise. Text smaller than the Graphics2D's {@link #MIN_TEXT_PX} is a layout bug, and
+     * refused rather than drawn illegibly.
+     */
     static void text(Graphics2D g, Font font, Color color, String s, double x, double baseline) {
+        requireLegible(g, font, s);
+        if (g.getRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE) != null) {
+            // PDF: plain ASCII (numbers, most words) as text in a standard font, a few bytes; anything
+            // else ("␣", "√", "·") as outlines, which PDF's standard fonts cannot show. JFreePDF writes
+            // the string between ( and ) without escapes, so \, ( and ) go as outlines too.
+            g.setRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE, s.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '\\' && c != '(' && c != ')')
+                    ? PDFHints.VALUE_DRAW_STRING_TYPE_STANDARD : PDFHints.VALUE_DRAW_STRING_TYPE_VECTOR);
+        }
         g.setFont(font);
         g.setColor(color);
         g.drawString(s, (float) x, (float) baseline);
+    }
+
+    /** @throws IllegalStateException when {@code font} is below the Graphics2D's minimum text size */
+    static void requireLegible(Graphics2D g, Font font, String s) {
+        if (g.getRenderingHint(MIN_TEXT_PX) instanceof Double min) {
+            AffineTransform t = g.getTransform();
+            double px = font.getSize2D() * Math.sqrt(Math.abs(t.getDeterminant()));
+            if (px < min - 1e-3) {
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                        "projector mode: \"%s\" would be drawn at %.1f px, below the minimum of %.1f px", s, px, min));
+            }
+        }
     }
 
     static void textCentred(Graphics2D g, Font font, Color color, String s, double cx, double baseline) {
@@ -199,14 +237,19 @@ final class FigureStyle {
      */
     static void colorBar(Graphics2D g, ColorScale scale, int x, int y, int barWidth, int height, double unit) {
         antialias(g, false);
+        // One image of the bar at its display size (256 rectangles were 15 KB of every SVG and PDF).
+        // Entry i covers t ∈ [i/256, (i+1)/256); t grows upwards; the rows are those that drawing
+        // the entries bottom to top, each reaching 1 px into the next, always gave.
+        BufferedImage bar = new BufferedImage(Math.max(1, barWidth), Math.max(1, height), BufferedImage.TYPE_INT_RGB);
+        int[] px = ((java.awt.image.DataBufferInt) bar.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < Viridis.SIZE; i++) {
-            // Entry i covers t ∈ [i/256, (i+1)/256); t grows upwards.
-            // Each band reaches 1 px into the next one up, which covers it: no seams in SVG/PDF.
-            int top = y + (int) Math.round(height * (1 - (i + 1) / (double) Viridis.SIZE)) - (i + 1 < Viridis.SIZE ? 1 : 0);
-            int bottom = y + (int) Math.round(height * (1 - i / (double) Viridis.SIZE));
-            g.setColor(color(Viridis.entry(i)));
-            g.fillRect(x, top, barWidth, bottom - top);
+            int top = (int) Math.round(height * (1 - (i + 1) / (double) Viridis.SIZE)) - (i + 1 < Viridis.SIZE ? 1 : 0);
+            int bottom = (int) Math.round(height * (1 - i / (double) Viridis.SIZE));
+            for (int row = Math.max(0, top); row < Math.min(height, bottom); row++) {
+                java.util.Arrays.fill(px, row * bar.getWidth(), (row + 1) * bar.getWidth(), Viridis.entry(i));
+            }
         }
+        g.drawImage(bar, x, y, null);
         g.setColor(FRAME);
         hairline(g, 1f);
         g.drawRect(x, y, barWidth, height);

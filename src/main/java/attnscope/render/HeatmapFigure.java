@@ -56,12 +56,17 @@ public final class HeatmapFigure implements Figure {
 
     @Override
     public int width() {
-        return layout.size;
+        return layout.width;
     }
 
     @Override
     public int height() {
-        return layout.size;
+        return layout.height;
+    }
+
+    @Override
+    public double minTextPx() {
+        return options.minTextPx();
     }
 
     @Override
@@ -73,7 +78,7 @@ public final class HeatmapFigure implements Figure {
     private void draw(Graphics2D g, boolean withTitle) {
         Layout L = layout;
         double u = L.unit;
-        int top = FigureStyle.banner(g, options.syntheticLabel(), L.size, u);
+        int top = FigureStyle.banner(g, options.syntheticLabel(), L.width, u);
         if (withTitle) {
             drawTitle(g, top);
         }
@@ -376,12 +381,13 @@ public final class HeatmapFigure implements Figure {
                 throw new IllegalArgumentException("this heatmap does not fit the template");
             }
             Layout L = figure.layout;
-            int width = L.size;
+            int width = L.width;
             int[] out = FigureWriter.pixels(canvas);
             System.arraycopy(pixels, 0, out, 0, L.plotY * width);
             Graphics2D g = canvas.createGraphics();
             try {
                 FigureWriter.prepare(g);
+                FigureWriter.requireText(g, figure.minTextPx());
                 figure.drawTitle(g, FigureStyle.bannerHeight(figure.options.syntheticLabel(), L.unit));
                 figure.writeCells(out, width);
                 FigureStyle.antialias(g, false);
@@ -446,7 +452,9 @@ public final class HeatmapFigure implements Figure {
     public static final class Layout {
         final int rows;
         final int cols;
-        final int size;
+        /** The canvas: a square of the options' size, or the projector's landscape canvas. */
+        final int width;
+        final int height;
         final double unit;
         final double margin;
         final Font labelFont;
@@ -464,11 +472,12 @@ public final class HeatmapFigure implements Figure {
         /** k: each pixel shows k × k cells (their largest weight); 1 when cells are at least a pixel. */
         final int cellsPerPixel;
 
-        private Layout(int rows, int cols, int size, double unit, double margin, Font labelFont, int stride,
+        private Layout(int rows, int cols, int width, int height, double unit, double margin, Font labelFont, int stride,
                 double labelExtent, int plotX, int plotY, int[] xEdges, int[] yEdges, Font valueFont, int cellsPerPixel) {
             this.rows = rows;
             this.cols = cols;
-            this.size = size;
+            this.width = width;
+            this.height = height;
             this.unit = unit;
             this.margin = margin;
             this.labelFont = labelFont;
@@ -486,8 +495,14 @@ public final class HeatmapFigure implements Figure {
         public static Layout of(List<String> rowLabels, List<String> colLabels, FigureOptions options) {
             int rows = rowLabels.size();
             int cols = colLabels.size();
-            int size = options.size();
-            double u = size / 1600.0;
+            Projector projector = options.projector();
+            int width = projector == null ? options.size() : projector.width();
+            int height = projector == null ? options.size() : projector.height();
+            int size = Math.min(width, height);
+            double u = options.unit();
+            // The smallest tick label: 9 px on a page; on a projector the minimum text size, with
+            // labels decimated (every stride-th) when cells are smaller than that.
+            float minLabel = (float) Math.max(9, options.minTextPx());
             double margin = 30 * u;
             boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
             double top = (banner ? 52 * u : 0) + 24 * u + 40 * u + 12 * u + 24 * u + 30 * u;
@@ -497,7 +512,7 @@ public final class HeatmapFigure implements Figure {
 
             // Label size and cell size depend on each other: labels as large as 28u but no larger
             // than 70 % of a cell; smaller labels leave more room for cells, so iterate twice.
-            float labelSize = (float) Math.max(9, 28 * u);
+            float labelSize = (float) Math.max(minLabel, 28 * u);
             double cell = 0;
             double extent = 0;
             Font labelFont = null;
@@ -516,14 +531,14 @@ public final class HeatmapFigure implements Figure {
                 }
                 double left = margin + axisBand + extent + 8 * u;
                 double bottom = 8 * u + extent + 14 * u + axisBand + legendBand + margin;
-                double availW = size - left - right;
-                double availH = size - top - bottom;
+                double availW = width - left - right;
+                double availH = height - top - bottom;
                 cell = Math.min(availW / cols, availH / rows);
                 float fits = (float) Math.min(28 * u, 0.7 * cell);
-                if (fits >= labelSize - 0.25f || labelSize <= 9) {
+                if (fits >= labelSize - 0.25f || labelSize <= minLabel) {
                     break;
                 }
-                labelSize = Math.max(9, fits);
+                labelSize = Math.max(minLabel, fits);
             }
             // More tokens than pixels (T = 2000 in a 1300 px plot): blocks of k × k cells become one
             // pixel showing their largest weight (CellImage), and every stride-th position is labelled.
@@ -531,7 +546,7 @@ public final class HeatmapFigure implements Figure {
             if (cell < 1) {
                 double left = margin + axisBand + extent + 8 * u;
                 double bottom = 8 * u + extent + 14 * u + axisBand + legendBand + margin;
-                int side = (int) Math.floor(Math.min(size - left - right, size - top - bottom));
+                int side = (int) Math.floor(Math.min(width - left - right, height - top - bottom));
                 if (side < 16) {
                     throw new IllegalArgumentException("A " + size + " px figure has no room for its plot: use a larger size");
                 }
@@ -553,8 +568,9 @@ public final class HeatmapFigure implements Figure {
             int plotY = (int) Math.round(top);
             int[] xEdges = edges(cols, cell, cellsPerPixel, plotX);
             int[] yEdges = edges(rows, cell, cellsPerPixel, plotY);
-            Font valueFont = cell >= 60 * u ? FigureStyle.font((float) Math.min(28 * u, cell * 0.26), false) : null;
-            return new Layout(rows, cols, size, u, margin, labelFont, stride, extent, plotX, plotY, xEdges, yEdges,
+            double valueSize = Math.min(28 * u, cell * 0.26);
+            Font valueFont = cell >= 60 * u && valueSize >= options.minTextPx() ? FigureStyle.font((float) valueSize, false) : null;
+            return new Layout(rows, cols, width, height, u, margin, labelFont, stride, extent, plotX, plotY, xEdges, yEdges,
                     valueFont, cellsPerPixel);
         }
 

@@ -38,22 +38,36 @@ final class LayerGridFigure implements Figure {
         }
         this.totalLeaks = total;
         this.options = options;
-        this.unit = options.size() / 1600.0;
+        this.unit = options.unit();
         boolean grouped = set.groupSize() > 1;
         this.cols = grouped ? set.groupSize() : (int) Math.ceil(Math.sqrt(set.heads()));
         this.rows = grouped ? set.kvHeads() : (int) Math.ceil(set.heads() / (double) cols);
-        this.panel = (int) Math.round(Math.max(120, Math.min(320, 2200.0 / cols)) * unit);
         this.gap = (int) Math.round(24 * unit);
         // Above each row: its KV-head label (grouped) and the head captions.
         this.rowBand = (int) Math.round(((grouped ? 44 : 0) + 34) * unit);
         boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
         this.top = (int) Math.round((banner ? 52 : 0) * unit + 130 * unit);
         this.left = (int) Math.round(40 * unit);
+        double right = 40 * unit + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit;
+        Projector projector = options.projector();
+        if (projector == null) {
+            this.panel = (int) Math.round(Math.max(120, Math.min(320, 2200.0 / cols)) * unit);
+        } else {
+            // The projector's canvas is fixed: panels take the room that is left.
+            double w = (projector.width() - left - right - (cols - 1) * gap) / cols;
+            double h = (projector.height() - top - rows * rowBand - (rows - 1) * gap - 90 * unit) / rows;
+            this.panel = Math.max(8, (int) Math.floor(Math.min(w, h)));
+        }
         int plotW = cols * panel + (cols - 1) * gap;
         // At least as wide as a head heatmap, so that the title and the legend line fit.
-        this.width = (int) Math.round(Math.max(1600 * unit,
-                left + plotW + 40 * unit + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit));
-        this.height = (int) Math.round(top + rows * (rowBand + panel) + (rows - 1) * gap + 90 * unit);
+        this.width = projector != null ? projector.width() : (int) Math.round(Math.max(1600 * unit, left + plotW + right));
+        this.height = projector != null ? projector.height()
+                : (int) Math.round(top + rows * (rowBand + panel) + (rows - 1) * gap + 90 * unit);
+    }
+
+    @Override
+    public double minTextPx() {
+        return options.minTextPx();
     }
 
     @Override
@@ -198,6 +212,7 @@ final class LayerGridFigure implements Figure {
             Graphics2D g = canvas.createGraphics();
             try {
                 FigureWriter.prepare(g);
+                FigureWriter.requireText(g, figure.minTextPx());
                 double u = figure.unit;
                 FigureStyle.headerTitle(g, figure.options, u, figure.left, figure.title());
                 for (int h = 0; h < figure.set.heads(); h++) {

@@ -62,6 +62,38 @@ public record MatrixView(float[] data, int offset, int rows, int cols, List<Stri
         return new MatrixView(matrix, 0, rows, cols, rowLabels, colLabels, false, masked);
     }
 
+    /**
+     * The cells of a window (queries [q0, q1), keys [k0, k1), clipped to this matrix) as a view of
+     * their own, copied, with the cells where the mask applies flagged, so that masked and leaking
+     * cells are told apart as in the whole matrix.
+     */
+    public MatrixView window(Projector.Window w) {
+        int q0 = Math.min(w.q0(), rows - 1);
+        int q1 = Math.min(w.q1(), rows);
+        int k0 = Math.min(w.k0(), cols - 1);
+        int k1 = Math.min(w.k1(), cols);
+        int r = q1 - q0;
+        int c = k1 - k0;
+        float[] values = new float[r * c];
+        boolean[] applies = new boolean[r * c];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                values[i * c + j] = value(q0 + i, k0 + j);
+                applies[i * c + j] = maskApplies(q0 + i, k0 + j);
+            }
+        }
+        // labels carry their position: a window no longer starts at 0
+        java.util.List<String> rl = new java.util.ArrayList<>();
+        for (int i = q0; i < q1; i++) {
+            rl.add(i + " " + rowLabels.get(i));
+        }
+        java.util.List<String> cl = new java.util.ArrayList<>();
+        for (int j = k0; j < k1; j++) {
+            cl.add(j + " " + colLabels.get(j));
+        }
+        return new MatrixView(values, 0, r, c, rl, cl, false, applies);
+    }
+
     public float value(int row, int col) {
         return data[offset + row * cols + col];
     }

@@ -15,6 +15,9 @@ import java.util.Locale;
 final class RowViewFigure implements Figure {
     private final PatternSet set;
     private final int query;
+    /** The keys shown, [k0, k1): all, or a projector window's. */
+    private final int k0;
+    private final int k1;
     private final List<Integer> heads;
     private final FigureOptions options;
     private final double unit;
@@ -44,33 +47,52 @@ final class RowViewFigure implements Figure {
         this.query = query;
         this.heads = List.copyOf(heads);
         this.options = options;
-        this.unit = options.size() / 1600.0;
-        this.width = (int) Math.round(2000 * unit);
+        Projector projector = options.projector();
+        Projector.Window window = projector == null || projector.window() == null ? null
+                : projector.window().clip(set.tokens());
+        this.k0 = window == null ? 0 : window.k0();
+        this.k1 = window == null ? set.tokens() : window.k1();
+        int keys = k1 - k0;
+        this.unit = options.unit();
+        this.width = projector != null ? projector.width() : (int) Math.round(2000 * unit);
         this.left = (int) Math.round(250 * unit);
         this.plotWidth = (int) Math.round(width - left - 50 * unit);
-        double bar = plotWidth / (double) set.tokens();
-        this.labelFont = FigureStyle.font((float) Math.max(9, Math.min(22 * unit, 0.75 * bar)), false);
+        double bar = plotWidth / (double) keys;
+        this.labelFont = FigureStyle.font((float) Math.max(Math.max(9, options.minTextPx()), Math.min(22 * unit, 0.75 * bar)),
+                false);
         double extent = 0;
-        for (String s : set.labels()) {
+        for (String s : set.labels().subList(k0, k1)) {
             extent = Math.max(extent, FigureStyle.width(labelFont, s));
         }
-        if (set.tokens() > plotWidth / 2) {
-            extent += FigureStyle.width(labelFont, set.tokens() + " "); // decimated labels carry their position
+        if (keys > plotWidth / 2 || window != null) {
+            extent += FigureStyle.width(labelFont, k1 + " "); // decimated or windowed labels carry their position
         }
         this.labelExtent = extent;
         boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
         this.top = (int) Math.round((banner ? 52 : 0) * unit + 150 * unit);
-        this.panelHeight = (int) Math.round((heads.size() <= 4 ? 300 : 170) * unit);
         this.panelGap = (int) Math.round(30 * unit);
-        this.height = (int) Math.round(top + heads.size() * (panelHeight + panelGap) + 12 * unit + extent
-                + 100 * unit);
+        if (projector == null) {
+            this.panelHeight = (int) Math.round((heads.size() <= 4 ? 300 : 170) * unit);
+            this.height = (int) Math.round(top + heads.size() * (panelHeight + panelGap) + 12 * unit + extent
+                    + 100 * unit);
+        } else {
+            // Landscape: the chosen heads share the projector's height.
+            this.height = projector.height();
+            this.panelHeight = Math.max(20, (int) Math.floor((height - top - 12 * unit - extent - 100 * unit) / heads.size()
+                    - panelGap));
+        }
+    }
+
+    @Override
+    public double minTextPx() {
+        return options.minTextPx();
     }
 
     /** The leaks in the query's row of a head. */
     private MatrixView.Leaks rowLeaks(MatrixView view) {
         long count = 0;
         float max = 0;
-        for (int k = 0; k < set.tokens(); k++) {
+        for (int k = k0; k < k1; k++) {
             if (view.isLeak(query, k)) {
                 count++;
                 max = Math.max(max, view.value(query, k));
@@ -92,7 +114,7 @@ final class RowViewFigure implements Figure {
     @Override
     public void draw(Graphics2D g) {
         double u = unit;
-        int t = set.tokens();
+        int t = k1 - k0; // the keys drawn; key k0 + i is bar i (or in bar group i)
         FigureStyle.header(g, options, width, u, 40 * u, "layer " + set.layer() + " · query " + query + " “"
                 + set.labels().get(query) + "”: its weights over the keys", "one row of the pattern per head; each row sums to 1"
                 + (set.causal() ? "; keys after the query are masked" : ""));
@@ -107,12 +129,14 @@ final class RowViewFigure implements Figure {
             xEdges[k] = left + (int) Math.round(k * plotWidth / (double) bars);
         }
         Font headFont = FigureStyle.font((float) (24 * u), true);
-        Font axisFont = FigureStyle.font((float) (18 * u), false);
-        Font valueFont = FigureStyle.font((float) Math.min(18 * u, 0.3 * plotWidth / bars), false);
-        boolean showValues = bars == t && plotWidth / (double) t >= 40 * u;
+        Font axisFont = FigureStyle.font(options.textPx(18 * u), false);
+        double valueSize = Math.min(18 * u, 0.3 * plotWidth / bars);
+        Font valueFont = FigureStyle.font((float) valueSize, false);
+        boolean showValues = bars == t && plotWidth / (double) t >= 40 * u && valueSize >= options.minTextPx();
         MatrixView.Leaks leaks = MatrixView.Leaks.NONE;
         int queryBar = 0;
-        while (spans[1][queryBar] <= query) {
+        boolean queryShown = query >= k0 && query < k1;
+        while (queryShown && spans[1][queryBar] <= query - k0) {
             queryBar++;
         }
         int panelTop = top;
@@ -139,9 +163,9 @@ final class RowViewFigure implements Figure {
                 float w = Float.NEGATIVE_INFINITY;
                 boolean leak = false;
                 for (int k = spans[0][b]; k < spans[1][b]; k++) {
-                    if (!view.isMasked(query, k)) {
-                        w = Math.max(w, view.value(query, k));
-                        leak |= view.isLeak(query, k);
+                    if (!view.isMasked(query, k0 + k)) {
+                        w = Math.max(w, view.value(query, k0 + k));
+                        leak |= view.isLeak(query, k0 + k);
                     }
                 }
                 if (w == Float.NEGATIVE_INFINITY) {
@@ -166,22 +190,26 @@ final class RowViewFigure implements Figure {
             FigureStyle.maskedShape(g, masked, bars == t ? Math.max(6, 9 * u) : Double.POSITIVE_INFINITY);
             leaks = leaks.plus(rowLeaks(view));
             // The query's own position, outlined: with a causal mask the row ends here.
-            g.setColor(FigureStyle.BANNER_FILL);
-            FigureStyle.hairline(g, (float) Math.max(1, 2 * u));
-            g.drawRect(xEdges[queryBar], base - panelHeight, xEdges[queryBar + 1] - xEdges[queryBar], panelHeight);
+            if (queryShown) {
+                g.setColor(FigureStyle.BANNER_FILL);
+                FigureStyle.hairline(g, (float) Math.max(1, 2 * u));
+                g.drawRect(xEdges[queryBar], base - panelHeight, xEdges[queryBar + 1] - xEdges[queryBar], panelHeight);
+            }
             panelTop += panelHeight + panelGap;
         }
         int labelsTop = panelTop - panelGap + (int) Math.round(10 * u);
         double base = FigureStyle.centreToBaseline(labelFont);
         double keyWidth = plotWidth / (double) t;
         int stride = Math.max(1, (int) Math.ceil(labelFont.getSize2D() / (0.95 * keyWidth)));
-        if (bars < t) {
+        boolean positions = bars < t || k0 > 0 || k1 < set.tokens();
+        if (positions) {
             stride = HeatmapFigure.Layout.roundUp(stride);
         }
-        for (int k = 0; k < t; k += stride) {
-            double cx = left + (k + 0.5) * keyWidth;
+        for (int i = 0; i < t; i += stride) {
+            int k = k0 + i;
+            double cx = left + (i + 0.5) * keyWidth;
             FigureStyle.textUpEndingAt(g, labelFont, k == query ? FigureStyle.BANNER_FILL : FigureStyle.TEXT,
-                    bars < t ? k + " " + set.labels().get(k) : set.labels().get(k), cx + base, labelsTop);
+                    positions ? k + " " + set.labels().get(k) : set.labels().get(k), cx + base, labelsTop);
         }
         if (leaks.any()) {
             FigureStyle.text(g, FigureStyle.font((float) (22 * u), true), FigureStyle.LEAK,

@@ -71,17 +71,62 @@ final class FigureStyle {
      * refused rather than drawn illegibly.
      */
     static void text(Graphics2D g, Font font, Color color, String s, double x, double baseline) {
+        text(g, font, color, s, x, baseline, 0);
+    }
+
+    /**
+     * Text whose box, measured with the figure's font, starts at x; {@code align} (0 left, 0.5
+     * centre, 1 right) says which point of it must stay put where the drawn text is narrower (PDF).
+     */
+    private static void text(Graphics2D g, Font font, Color color, String s, double x, double baseline, double align) {
         requireLegible(g, font, s);
         if (g.getRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE) != null) {
-            // PDF: plain ASCII (numbers, most words) as text in a standard font, a few bytes; anything
-            // else ("␣", "√", "·") as outlines, which PDF's standard fonts cannot show. JFreePDF writes
-            // the string between ( and ) without escapes, so \, ( and ) go as outlines too.
-            g.setRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE, s.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '\\' && c != '(' && c != ')')
-                    ? PDFHints.VALUE_DRAW_STRING_TYPE_STANDARD : PDFHints.VALUE_DRAW_STRING_TYPE_VECTOR);
+            pdfText(g, font, color, s, x, baseline, align);
+            return;
         }
         g.setFont(font);
         g.setColor(color);
         g.drawString(s, (float) x, (float) baseline);
+    }
+
+    /**
+     * Text in a PDF: runs of plain ASCII (numbers, most words) as text in PDF's standard Helvetica,
+     * a few bytes each; runs of anything else ("␣", "√", "·") as outlines, which the standard fonts
+     * cannot show (outlines for every glyph made a heatmap's PDF 5× larger). Runs are placed by
+     * Helvetica's own widths ({@link PdfStandardFont}), so they join in any viewer; the string
+     * keeps the left edge, centre or right edge (align) the layout measured with the figure's font.
+     */
+    private static void pdfText(Graphics2D g, Font font, Color color, String s, double x, double baseline, double align) {
+        g.setFont(font);
+        g.setColor(color);
+        java.util.List<String> runs = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            boolean plain = PdfStandardFont.covers(s.charAt(i));
+            int j = i + 1;
+            while (j < s.length() && PdfStandardFont.covers(s.charAt(j)) == plain) {
+                j++;
+            }
+            runs.add(s.substring(i, j));
+            i = j;
+        }
+        double total = 0;
+        for (String run : runs) {
+            total += pdfWidth(font, run);
+        }
+        double at = x + align * (width(font, s) - total);
+        for (String run : runs) {
+            boolean plain = PdfStandardFont.covers(run.charAt(0));
+            g.setRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE,
+                    plain ? PDFHints.VALUE_DRAW_STRING_TYPE_STANDARD : PDFHints.VALUE_DRAW_STRING_TYPE_VECTOR);
+            g.drawString(run, (float) at, (float) baseline);
+            at += pdfWidth(font, run);
+        }
+    }
+
+    /** A run's width in a PDF: Helvetica's for plain runs, the figure font's for outlined ones. */
+    private static double pdfWidth(Font font, String run) {
+        return PdfStandardFont.covers(run.charAt(0)) ? PdfStandardFont.width(font, run) : width(font, run);
     }
 
     /** @throws IllegalStateException when {@code font} is below the Graphics2D's minimum text size */
@@ -97,11 +142,11 @@ final class FigureStyle {
     }
 
     static void textCentred(Graphics2D g, Font font, Color color, String s, double cx, double baseline) {
-        text(g, font, color, s, cx - width(font, s) / 2, baseline);
+        text(g, font, color, s, cx - width(font, s) / 2, baseline, 0.5);
     }
 
     static void textRight(Graphics2D g, Font font, Color color, String s, double right, double baseline) {
-        text(g, font, color, s, right - width(font, s), baseline);
+        text(g, font, color, s, right - width(font, s), baseline, 1);
     }
 
     /** Text turned 90° anticlockwise (reads bottom to top), its baseline on x, centred on cy. */
@@ -114,7 +159,7 @@ final class FigureStyle {
         AffineTransform saved = g.getTransform();
         g.translate(x, endY);
         g.rotate(-Math.PI / 2);
-        text(g, font, color, s, -width(font, s), 0);
+        text(g, font, color, s, -width(font, s), 0, 1);
         g.setTransform(saved);
     }
 

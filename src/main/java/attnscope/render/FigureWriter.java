@@ -131,9 +131,21 @@ public final class FigureWriter {
     public static String svg(Figure figure) {
         SVGGraphics2D g = new SVGGraphics2D(figure.width(), figure.height());
         g.setDefsKeyPrefix(SVG_DEFS_PREFIX);
+        // Coordinates to 1/100 px (JFreeSVG writes every double in full, 17 digits of hatching);
+        // transforms too: figures only translate and turn text by 90°, whose entries are 0 and ±1.
+        g.setGeomDoubleConverter(FigureWriter::hundredths);
+        g.setTransformDoubleConverter(FigureWriter::hundredths);
         prepare(g, figure);
         figure.draw(g);
         return g.getSVGDocument();
+    }
+
+    /** "12.5" for 12.4999…, "3" for 3.0: a coordinate to 1/100 px, without trailing zeros. */
+    static String hundredths(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return java.math.BigDecimal.valueOf(Math.round(v * 100), 2).stripTrailingZeros().toPlainString();
     }
 
     /** Writes the figure as a one-page PDF, one point per pixel, text drawn as outlines. */

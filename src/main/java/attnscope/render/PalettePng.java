@@ -14,10 +14,10 @@ import java.util.zip.Deflater;
  * RGB, about 60 KB here).
  *
  * <p>The palette holds every colour of the figure when there are at most 256. With more, the 256
- * most frequent colours are kept (cells, background, text: areas) and each rarer colour, which is
- * always a few pixels of an anti-aliased edge, takes the nearest kept colour. Colours are ranked by
- * pixel count and then by value, so the output depends only on the pixels: the same figure gives
- * the same bytes.
+ * colours of the largest flat areas are kept (pixels in horizontal runs of 3 or more: background,
+ * cells, bars, each entry of the colour bar), and every other colour, a few pixels of an
+ * anti-aliased edge, takes the nearest kept colour. Colours are ranked by flat pixels, then all
+ * pixels, then value, so the output depends only on the pixels: the same figure gives the same bytes.
  */
 final class PalettePng {
     private PalettePng() {
@@ -34,19 +34,26 @@ final class PalettePng {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("PalettePng cannot encode a " + width + " × " + height + " image");
         }
+        // Per colour: its pixels, and those of its pixels that lie in runs of 3 or more (flat areas:
+        // cells, bars, the colour bar's entries; anti-aliased edges are mostly single pixels).
         ColourCounts counts = new ColourCounts();
         int n = width * height;
         int previous = ~0;
+        int run = 0;
         for (int i = 0; i < n; i++) {
             int c = rgb[offset + i] & 0xFFFFFF;
-            // runs of one colour (most of a figure) count in one step
-            if (c == previous) {
-                counts.addToLast(1);
-            } else {
-                counts.add(c);
-                previous = c;
+            if (c == previous && i % width != 0) {
+                run++;
+                continue;
             }
+            if (run > 0) {
+                counts.addToLast(run, run >= 3);
+            }
+            counts.select(c);
+            previous = c;
+            run = 1;
         }
+        counts.addToLast(run, run >= 3);
         int[] palette = counts.palette(256);
         ColourCounts index = counts.indexFor(palette);
 
@@ -107,6 +114,7 @@ final class PalettePng {
         private static final int EMPTY = -1;
         private int[] keys = new int[1024];
         private int[] values = new int[1024];
+        private int[] flat = new int[1024];
         private int size;
         private int lastSlot = -1;
 
@@ -123,15 +131,8 @@ final class PalettePng {
             return s;
         }
 
-        void add(int colour) {
-            put(colour, 1, true);
-        }
-
-        void addToLast(int k) {
-            values[lastSlot] += k;
-        }
-
-        void put(int colour, int value, boolean add) {
+        /** Makes {@code colour} the one {@link #addToLast} counts for (adding it with no pixels). */
+        void select(int colour) {
             if (2 * (size + 1) > keys.length) {
                 grow();
             }
@@ -139,10 +140,23 @@ final class PalettePng {
             if (keys[s] == EMPTY) {
                 keys[s] = colour;
                 values[s] = 0;
+                flat[s] = 0;
                 size++;
             }
-            values[s] = add ? values[s] + value : value;
             lastSlot = s;
+        }
+
+        /** Counts {@code k} pixels of the selected colour, flat ones if {@code flatRun}. */
+        void addToLast(int k, boolean flatRun) {
+            values[lastSlot] += k;
+            if (flatRun) {
+                flat[lastSlot] += k;
+            }
+        }
+
+        void put(int colour, int value) {
+            select(colour);
+            values[lastSlot] = value;
         }
 
         int get(int colour) {
@@ -152,31 +166,37 @@ final class PalettePng {
         private void grow() {
             int[] oldKeys = keys;
             int[] oldValues = values;
+            int[] oldFlat = flat;
             keys = new int[oldKeys.length * 2];
             values = new int[oldKeys.length * 2];
+            flat = new int[oldKeys.length * 2];
             Arrays.fill(keys, EMPTY);
             size = 0;
             for (int i = 0; i < oldKeys.length; i++) {
                 if (oldKeys[i] != EMPTY) {
-                    put(oldKeys[i], oldValues[i], false);
+                    int s = slot(oldKeys[i]);
+                    keys[s] = oldKeys[i];
+                    values[s] = oldValues[i];
+                    flat[s] = oldFlat[i];
+                    size++;
                 }
             }
         }
 
-        /** The {@code max} most frequent colours (ties: smaller value first), most frequent first. */
+        /** The {@code max} colours with the most flat pixels (ties: more pixels, then smaller value first). */
         int[] palette(int max) {
-            long[] ranked = new long[size];
+            Integer[] order = new Integer[size];
             int k = 0;
             for (int i = 0; i < keys.length; i++) {
                 if (keys[i] != EMPTY) {
-                    // count descending, then colour ascending: one sort of (−count, colour) pairs
-                    ranked[k++] = ((long) (Integer.MAX_VALUE - values[i]) << 24) | keys[i];
+                    order[k++] = i;
                 }
             }
-            Arrays.sort(ranked);
+            Arrays.sort(order, (a, b) -> flat[a] != flat[b] ? Integer.compare(flat[b], flat[a])
+                    : values[a] != values[b] ? Integer.compare(values[b], values[a]) : Integer.compare(keys[a], keys[b]));
             int[] palette = new int[Math.min(max, size)];
             for (int i = 0; i < palette.length; i++) {
-                palette[i] = (int) (ranked[i] & 0xFFFFFF);
+                palette[i] = keys[order[i]];
             }
             return palette;
         }
@@ -185,7 +205,7 @@ final class PalettePng {
         ColourCounts indexFor(int[] palette) {
             ColourCounts index = new ColourCounts();
             for (int i = 0; i < palette.length; i++) {
-                index.put(palette[i], i, false);
+                index.put(palette[i], i);
             }
             for (int i = 0; i < keys.length; i++) {
                 int c = keys[i];
@@ -204,7 +224,7 @@ final class PalettePng {
                         best = p;
                     }
                 }
-                index.put(c, best, false);
+                index.put(c, best);
             }
             return index;
         }

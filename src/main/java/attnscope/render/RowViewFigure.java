@@ -117,6 +117,7 @@ final class RowViewFigure implements Figure {
         int t = k1 - k0; // the keys drawn; key k0 + i is bar i (or in bar group i)
         FigureStyle.header(g, options, width, u, 40 * u, "layer " + set.layer() + " · query " + query + " “"
                 + set.labels().get(query) + "”: its weights over the keys", "one row of the pattern per head; each row sums to 1"
+                + (k0 > 0 || k1 < set.tokens() ? " (keys " + k0 + "–" + (k1 - 1) + " of " + set.tokens() + " shown)" : "")
                 + (set.causal() ? "; keys after the query are masked" : ""));
 
         // One bar per key, or, with more keys than fit 2 px bars, one bar per group of keys showing

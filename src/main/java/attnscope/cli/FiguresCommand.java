@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
             "      one heatmap per head: query position down, key position across,",
             "      token labels on both axes (a space shows as ␣, a newline as ↵),",
             "      viridis colours fixed to [0, 1] with a colour bar; keys the causal",
-            "      mask hides are grey and hatched, never drawn as a 0 weight",
+            "      mask hides are grey and hatched where their weight is exactly 0;",
+            "      a weight there (a leaking mask) is drawn and outlined in red",
             "  OUT/figures/layer{LL}_grid.png",
             "      all heads of a layer, a row per shared key/value head",
             "  OUT/figures/overview.png",
@@ -48,6 +49,9 @@ import picocli.CommandLine.Spec;
             "      one query's weights over the keys, a bar per key",
             "  OUT/explorer.html   (with --html)",
             "      every layer × head in one self-contained page to explore in a browser",
+            "Any T draws: with more tokens than pixels a pixel shows the max of k × k cells.",
+            "Projector mode: --aspect 16:9|4:3 (1920×1080 / 1440×1080, text ≥ 24 px) and",
+            "--window Q0:Q1[,K0:K1] to show only those queries and keys.",
             "Figures of a synthetic model (random weights) carry a red banner saying so.",
             "The same input gives byte-identical files; figures of the same name are",
             "replaced.",
@@ -91,6 +95,9 @@ public final class FiguresCommand implements Callable<Integer> {
             description = "Side of a head heatmap in pixels (default 1600; grids and the overview scale with it).")
     int size;
 
+    @Mixin
+    ProjectorOptions projector;
+
     @Option(names = "--row-query", paramLabel = "INDEX|TOKEN",
             description = {"Also draw the row view of this query: a position (8) or a token's text (it), first match.",
                 "Written for every drawn layer as row_layer{LL}_q{QQ}.png."})
@@ -124,6 +131,7 @@ public final class FiguresCommand implements Callable<Integer> {
         // --row-query and --row-heads are checked against the tokens and the model before it runs.
         PrintWriter notes = verbose.notes(spec);
         InspectionResult result = run.run(spec, notes, (config, tokens) -> {
+            projector.check(options, tokens.tokens().size(), spec);
             rowQueryPosition(tokens.tokens());
             rowHeadsOf(config.heads());
             anatomyHeads(config.layers(), config.heads());
@@ -139,6 +147,7 @@ public final class FiguresCommand implements Callable<Integer> {
             if (threads != null) {
                 o = o.withThreads(threads);
             }
+            o = projector == null ? o : projector.apply(o, spec);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

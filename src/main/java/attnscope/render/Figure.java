@@ -11,6 +11,11 @@ public interface Figure {
 
     int height();
 
+    /** The smallest text the figure may draw, in px: 0, or 24 px at 1080 px high in projector mode. */
+    default double minTextPx() {
+        return 0;
+    }
+
     /** Draws the whole figure with its top-left corner at (0, 0); the background is already white. */
     void draw(Graphics2D g);
 }

@@ -7,7 +7,8 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.font.FontRenderContext;
 import java.awt.geom.AffineTransform;
-import java.awt.geom.Line2D;
+import java.awt.image.BufferedImage;
+import org.jfree.pdf.PDFHints;
 
 /**
  * What every figure shares: fonts, colours, the look of masked cells, the colour bar, the
@@ -26,6 +27,8 @@ final class FigureStyle {
     /** The synthetic banner: white on red, impossible to overlook. */
     static final Color BANNER_FILL = new Color(0xB0, 0x00, 0x20);
     static final Color FRAME = new Color(0x44, 0x44, 0x44);
+    /** Outlines and words for a mask that leaks: weight where the mask should have left exactly 0. */
+    static final Color LEAK = new Color(0xE0, 0x10, 0x10);
 
     /** Measures text as figures draw it: anti-aliased, fractional metrics, no transform. */
     static final FontRenderContext FRC = new FontRenderContext(null, true, true);
@@ -51,18 +54,99 @@ final class FigureStyle {
         return new Color(rgb);
     }
 
+    /**
+     * The smallest text size (px, a Double) a figure may draw on this Graphics2D: set in projector
+     * mode ({@link FigureWriter#prepare}), checked by every text drawn ({@link #text}).
+     */
+    static final RenderingHints.Key MIN_TEXT_PX = new RenderingHints.Key(0x617474) {
+        @Override
+        public boolean isCompatibleValue(Object value) {
+            return value instanceof Double;
+        }
+    };
+
+    /**
+     * Draws text: every text of every figure passes here, so this is where projector mode holds
+     * its promise. Text smaller than the Graphics2D's {@link #MIN_TEXT_PX} is a layout bug, and
+     * refused rather than drawn illegibly.
+     */
     static void text(Graphics2D g, Font font, Color color, String s, double x, double baseline) {
+        text(g, font, color, s, x, baseline, 0);
+    }
+
+    /**
+     * Text whose box, measured with the figure's font, starts at x; {@code align} (0 left, 0.5
+     * centre, 1 right) says which point of it must stay put where the drawn text is narrower (PDF).
+     */
+    private static void text(Graphics2D g, Font font, Color color, String s, double x, double baseline, double align) {
+        requireLegible(g, font, s);
+        if (g.getRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE) != null) {
+            pdfText(g, font, color, s, x, baseline, align);
+            return;
+        }
         g.setFont(font);
         g.setColor(color);
         g.drawString(s, (float) x, (float) baseline);
     }
 
+    /**
+     * Text in a PDF: runs of plain ASCII (numbers, most words) as text in PDF's standard Helvetica,
+     * a few bytes each; runs of anything else ("␣", "√", "·") as outlines, which the standard fonts
+     * cannot show (outlines for every glyph made a heatmap's PDF 5× larger). Runs are placed by
+     * Helvetica's own widths ({@link PdfStandardFont}), so they join in any viewer; the string
+     * keeps the left edge, centre or right edge (align) the layout measured with the figure's font.
+     */
+    private static void pdfText(Graphics2D g, Font font, Color color, String s, double x, double baseline, double align) {
+        g.setFont(font);
+        g.setColor(color);
+        java.util.List<String> runs = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            boolean plain = PdfStandardFont.covers(s.charAt(i));
+            int j = i + 1;
+            while (j < s.length() && PdfStandardFont.covers(s.charAt(j)) == plain) {
+                j++;
+            }
+            runs.add(s.substring(i, j));
+            i = j;
+        }
+        double total = 0;
+        for (String run : runs) {
+            total += pdfWidth(font, run);
+        }
+        double at = x + align * (width(font, s) - total);
+        for (String run : runs) {
+            boolean plain = PdfStandardFont.covers(run.charAt(0));
+            g.setRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE,
+                    plain ? PDFHints.VALUE_DRAW_STRING_TYPE_STANDARD : PDFHints.VALUE_DRAW_STRING_TYPE_VECTOR);
+            g.drawString(run, (float) at, (float) baseline);
+            at += pdfWidth(font, run);
+        }
+    }
+
+    /** A run's width in a PDF: Helvetica's for plain runs, the figure font's for outlined ones. */
+    private static double pdfWidth(Font font, String run) {
+        return PdfStandardFont.covers(run.charAt(0)) ? PdfStandardFont.width(font, run) : width(font, run);
+    }
+
+    /** @throws IllegalStateException when {@code font} is below the Graphics2D's minimum text size */
+    static void requireLegible(Graphics2D g, Font font, String s) {
+        if (g.getRenderingHint(MIN_TEXT_PX) instanceof Double min) {
+            AffineTransform t = g.getTransform();
+            double px = font.getSize2D() * Math.sqrt(Math.abs(t.getDeterminant()));
+            if (px < min - 1e-3) {
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                        "projector mode: \"%s\" would be drawn at %.1f px, below the minimum of %.1f px", s, px, min));
+            }
+        }
+    }
+
     static void textCentred(Graphics2D g, Font font, Color color, String s, double cx, double baseline) {
-        text(g, font, color, s, cx - width(font, s) / 2, baseline);
+        text(g, font, color, s, cx - width(font, s) / 2, baseline, 0.5);
     }
 
     static void textRight(Graphics2D g, Font font, Color color, String s, double right, double baseline) {
-        text(g, font, color, s, right - width(font, s), baseline);
+        text(g, font, color, s, right - width(font, s), baseline, 1);
     }
 
     /** Text turned 90° anticlockwise (reads bottom to top), its baseline on x, centred on cy. */
@@ -75,37 +159,56 @@ final class FigureStyle {
         AffineTransform saved = g.getTransform();
         g.translate(x, endY);
         g.rotate(-Math.PI / 2);
-        text(g, font, color, s, -width(font, s), 0);
+        text(g, font, color, s, -width(font, s), 0, 1);
         g.setTransform(saved);
     }
 
     /**
      * A masked rectangle: light grey with diagonal hatching ("/") at {@code spacing} px, or no
-     * hatching when spacing is infinite. The lines x + y = k lie on one grid for the whole figure,
-     * so neighbouring masked rectangles continue each other's lines, and they are 45° lines drawn
-     * without anti-aliasing: exact pixel staircases, fast to rasterise.
+     * hatching when spacing is infinite (see {@link #maskedShape}).
      */
     static void maskedRect(Graphics2D g, int x, int y, int w, int h, double spacing) {
-        g.setColor(MASK_FILL);
-        g.fillRect(x, y, w, h);
-        if (w < 4 || h < 4 || Double.isInfinite(spacing)) {
+        if (w < 4 || h < 4) {
+            spacing = Double.POSITIVE_INFINITY;
+        }
+        maskedShape(g, new java.awt.Rectangle(x, y, w, h), spacing);
+    }
+
+    /**
+     * A masked region drawn as ONE shape: filled light grey, then hatched with diagonal lines ("/")
+     * at {@code spacing} px, all lines one path clipped to the region. In SVG and PDF that is three
+     * elements however many cells the region covers. The lines x + y = k lie on one grid for the
+     * whole figure, and they are 45° lines drawn without anti-aliasing: exact pixel staircases.
+     */
+    static void maskedShape(Graphics2D g, java.awt.Shape region, double spacing) {
+        java.awt.Rectangle box = region.getBounds();
+        if (box.isEmpty()) {
             return;
         }
-        g.setColor(MASK_HATCH);
+        g.setColor(MASK_FILL);
+        g.fill(region);
+        if (Double.isInfinite(spacing)) {
+            return;
+        }
         double step = spacing * Math.sqrt(2);
-        // Lines are computed inside the rectangle inset by 1 px, so that strokes up to 2 px wide
-        // stay inside it and never touch a neighbouring cell.
-        double xl = x + 1;
-        double yt = y + 1;
-        double x1 = x + w - 1;
-        double y1 = y + h - 1;
-        for (double k = Math.ceil((xl + yt) / step) * step; k <= x1 + y1; k += step) {
-            double xa = Math.max(xl, k - y1);
-            double xb = Math.min(x1, k - yt);
+        java.awt.geom.Path2D.Double lines = new java.awt.geom.Path2D.Double();
+        double x0 = box.x;
+        double y0 = box.y;
+        double x1 = box.x + box.width;
+        double y1 = box.y + box.height;
+        for (double k = Math.ceil((x0 + y0) / step) * step; k <= x1 + y1; k += step) {
+            double xa = Math.max(x0, k - y1);
+            double xb = Math.min(x1, k - y0);
             if (xb > xa) {
-                g.draw(new Line2D.Double(xa, k - xa, xb, k - xb));
+                lines.moveTo(xa, k - xa);
+                lines.lineTo(xb, k - xb);
             }
         }
+        java.awt.Shape savedClip = g.getClip();
+        g.clip(region);
+        g.setColor(MASK_HATCH);
+        g.draw(lines);
+        g.setClip(savedClip);
     }
 
     /** Sets the stroke used for hatching and frames. */
@@ -179,14 +282,19 @@ final class FigureStyle {
      */
     static void colorBar(Graphics2D g, ColorScale scale, int x, int y, int barWidth, int height, double unit) {
         antialias(g, false);
+        // One image of the bar at its display size (256 rectangles were 15 KB of every SVG and PDF).
+        // Entry i covers t ∈ [i/256, (i+1)/256); t grows upwards; the rows are those that drawing
+        // the entries bottom to top, each reaching 1 px into the next, always gave.
+        BufferedImage bar = new BufferedImage(Math.max(1, barWidth), Math.max(1, height), BufferedImage.TYPE_INT_RGB);
+        int[] px = ((java.awt.image.DataBufferInt) bar.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < Viridis.SIZE; i++) {
-            // Entry i covers t ∈ [i/256, (i+1)/256); t grows upwards.
-            // Each band reaches 1 px into the next one up, which covers it: no seams in SVG/PDF.
-            int top = y + (int) Math.round(height * (1 - (i + 1) / (double) Viridis.SIZE)) - (i + 1 < Viridis.SIZE ? 1 : 0);
-            int bottom = y + (int) Math.round(height * (1 - i / (double) Viridis.SIZE));
-            g.setColor(color(Viridis.entry(i)));
-            g.fillRect(x, top, barWidth, bottom - top);
+            int top = (int) Math.round(height * (1 - (i + 1) / (double) Viridis.SIZE)) - (i + 1 < Viridis.SIZE ? 1 : 0);
+            int bottom = (int) Math.round(height * (1 - i / (double) Viridis.SIZE));
+            for (int row = Math.max(0, top); row < Math.min(height, bottom); row++) {
+                java.util.Arrays.fill(px, row * bar.getWidth(), (row + 1) * bar.getWidth(), Viridis.entry(i));
+            }
         }
+        g.drawImage(bar, x, y, null);
         g.setColor(FRAME);
         hairline(g, 1f);
         g.drawRect(x, y, barWidth, height);

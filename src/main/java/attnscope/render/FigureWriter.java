@@ -68,8 +68,8 @@ public final class FigureWriter {
     }
 
     /**
-     * Draws the figure on an RGB raster and writes it as PNG: with {@link FigureOptions#FAST_PNG}
-     * (the default) by {@link FlatPng}, otherwise with that deflate level (0–9).
+     * Draws the figure on an RGB raster and writes it as PNG: a palette PNG at that deflate level
+     * (1–9), or with {@link FigureOptions#FAST_PNG} (0) 24-bit RGB by {@link FlatPng}.
      */
     public static void writePng(Figure figure, Path out, int compressionLevel) {
         write(FileSink.ATOMIC, out, png(raster(figure), compressionLevel));
@@ -77,15 +77,18 @@ public final class FigureWriter {
 
     /** An RGB image as PNG bytes; see {@link #writePng}. */
     static byte[] png(BufferedImage image, int compressionLevel) {
-        if (compressionLevel == FigureOptions.FAST_PNG && image.getType() == BufferedImage.TYPE_INT_RGB
-                && FlatPng.fits(image.getWidth())) {
-            DataBufferInt pixels = (DataBufferInt) image.getRaster().getDataBuffer();
+        if (image.getType() != BufferedImage.TYPE_INT_RGB) {
+            // The encoder's own thread pool is off: figures are already drawn in parallel, and one
+            // figure per thread keeps the output independent of how work was split.
+            return new PngEncoder().withBufferedImage(image).withCompressionLevel(Math.max(1, compressionLevel))
+                    .withMultiThreadedCompressionEnabled(false).toBytes();
+        }
+        DataBufferInt pixels = (DataBufferInt) image.getRaster().getDataBuffer();
+        if (compressionLevel == FigureOptions.FAST_PNG && FlatPng.fits(image.getWidth())) {
             return FlatPng.encode(pixels.getData(), pixels.getOffset(), image.getWidth(), image.getHeight());
         }
-        // The encoder's own thread pool is off: figures are already drawn in parallel, and one
-        // figure per thread keeps the output independent of how work was split.
-        return new PngEncoder().withBufferedImage(image).withCompressionLevel(compressionLevel)
-                .withMultiThreadedCompressionEnabled(false).toBytes();
+        return PalettePng.encode(pixels.getData(), pixels.getOffset(), image.getWidth(), image.getHeight(),
+                Math.max(1, compressionLevel));
     }
 
     /** Draws the figure on a white RGB image of its size. */
@@ -128,9 +131,21 @@ public final class FigureWriter {
     public static String svg(Figure figure) {
         SVGGraphics2D g = new SVGGraphics2D(figure.width(), figure.height());
         g.setDefsKeyPrefix(SVG_DEFS_PREFIX);
+        // Coordinates to 1/100 px (JFreeSVG writes every double in full, 17 digits of hatching);
+        // transforms too: figures only translate and turn text by 90°, whose entries are 0 and ±1.
+        g.setGeomDoubleConverter(FigureWriter::hundredths);
+        g.setTransformDoubleConverter(FigureWriter::hundredths);
         prepare(g, figure);
         figure.draw(g);
         return g.getSVGDocument();
+    }
+
+    /** "12.5" for 12.4999…, "3" for 3.0: a coordinate to 1/100 px, without trailing zeros. */
+    static String hundredths(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return java.math.BigDecimal.valueOf(Math.round(v * 100), 2).stripTrailingZeros().toPlainString();
     }
 
     /** Writes the figure as a one-page PDF, one point per pixel, text drawn as outlines. */
@@ -154,8 +169,16 @@ public final class FigureWriter {
     /** The rendering hints, and the figure's area white. */
     static void prepare(Graphics2D g, Figure figure) {
         prepare(g);
+        requireText(g, figure.minTextPx());
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, figure.width(), figure.height());
+    }
+
+    /** Makes every text drawn on {@code g} smaller than {@code minPx} an error (projector mode); 0: no minimum. */
+    static void requireText(Graphics2D g, double minPx) {
+        if (minPx > 0) {
+            g.setRenderingHint(FigureStyle.MIN_TEXT_PX, minPx);
+        }
     }
 
     /** The rendering hints every figure is drawn with. */

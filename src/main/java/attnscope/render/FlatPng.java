@@ -82,7 +82,7 @@ final class FlatPng {
         return png.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
+    static void chunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
         byte[] head = new byte[8];
         putInt(head, 0, length);
         for (int i = 0; i < 4; i++) {
@@ -98,7 +98,7 @@ final class FlatPng {
         out.write(tail, 0, 4);
     }
 
-    private static void putInt(byte[] b, int at, int v) {
+    static void putInt(byte[] b, int at, int v) {
         b[at] = (byte) (v >>> 24);
         b[at + 1] = (byte) (v >>> 16);
         b[at + 2] = (byte) (v >>> 8);

@@ -56,12 +56,17 @@ public final class HeatmapFigure implements Figure {
 
     @Override
     public int width() {
-        return layout.size;
+        return layout.width;
     }
 
     @Override
     public int height() {
-        return layout.size;
+        return layout.height;
+    }
+
+    @Override
+    public double minTextPx() {
+        return options.minTextPx();
     }
 
     @Override
@@ -73,7 +78,7 @@ public final class HeatmapFigure implements Figure {
     private void draw(Graphics2D g, boolean withTitle) {
         Layout L = layout;
         double u = L.unit;
-        int top = FigureStyle.banner(g, options.syntheticLabel(), L.size, u);
+        int top = FigureStyle.banner(g, options.syntheticLabel(), L.width, u);
         if (withTitle) {
             drawTitle(g, top);
         }
@@ -121,21 +126,17 @@ public final class HeatmapFigure implements Figure {
             int w = L.xEdges[L.cols] - L.xEdges[0];
             int h = L.yEdges[L.rows] - L.yEdges[0];
             g.drawImage(CellImage.of(view, options.scale(), w, h), L.xEdges[0], L.yEdges[0], null);
-            g.setColor(FigureStyle.FRAME);
-            FigureStyle.hairline(g, 1f);
-            g.drawRect(L.xEdges[0], L.yEdges[0], w, h);
+            drawLeakRings(g);
+            drawPlotFrame(g);
             return;
         }
         float[] rowMax = new float[L.rows];
         for (int r = 0; r < L.rows; r++) {
             rowMax[r] = view.rowMax(r);
         }
-        // Rows are drawn top to bottom, each row's cells left to right and then its masked runs.
-        // Each shape reaches 1 px into the neighbour drawn after it, which then covers that pixel:
-        // the raster is unchanged, but SVG and PDF viewers, which anti-alias every edge, show no
-        // hairline seams between cells.
-        FigureStyle.hairline(g, (float) Math.max(1, Math.round(1.5 * L.unit)));
-        double spacing = Math.max(6, 9 * L.unit);
+        // Each visible cell reaches 1 px into its right and lower neighbours, which are drawn later
+        // and cover that pixel (or the masked region does): the raster is unchanged, but SVG and PDF
+        // viewers, which anti-alias every edge, show no hairline seams between cells.
         int lastRgb = -1;
         for (int r = 0; r < L.rows; r++) {
             int y0 = L.yEdges[r];
@@ -151,8 +152,11 @@ public final class HeatmapFigure implements Figure {
                 }
                 g.fillRect(L.xEdges[c], y0, L.xEdges[c + 1] - L.xEdges[c] + (c + 1 < L.cols ? 1 : 0), h);
             }
-            // Each run of masked cells is one rectangle (for a causal mask, one per row): far
-            // fewer shapes than one per cell.
+        }
+        // All masked cells are one shape with one hatching: a few elements in SVG and PDF however
+        // many cells there are (a causal mask is one staircase polygon).
+        java.awt.geom.Area region = new java.awt.geom.Area();
+        for (int r = 0; r < L.rows; r++) {
             int c = 0;
             while (c < L.cols) {
                 if (!view.isMasked(r, c)) {
@@ -163,20 +167,71 @@ public final class HeatmapFigure implements Figure {
                 while (c < L.cols && view.isMasked(r, c)) {
                     c++;
                 }
-                FigureStyle.maskedRect(g, L.xEdges[start], y0, L.xEdges[c] - L.xEdges[start], h, spacing);
-                lastRgb = -1;
+                region.add(new java.awt.geom.Area(new java.awt.Rectangle(L.xEdges[start], L.yEdges[r],
+                        L.xEdges[c] - L.xEdges[start], L.yEdges[r + 1] - L.yEdges[r])));
             }
         }
+        FigureStyle.hairline(g, (float) Math.max(1, Math.round(1.5 * L.unit)));
+        FigureStyle.maskedShape(g, region, Math.max(6, 9 * L.unit));
         if (L.valueFont != null) {
             drawValues(g, rowMax);
         }
+        drawLeakOutlines(g);
         drawPlotFrame(g);
+    }
+
+    /** Above this many leaking cells a ring around each would only hide the cells: the red frame and legend say it. */
+    static final int MAX_LEAK_RINGS = 500;
+
+    /**
+     * Cells a pixel or two wide: a red ring around each leaking cell, so that even one weight above
+     * the diagonal in a 2000-token figure is found at a glance.
+     */
+    private void drawLeakRings(Graphics2D g) {
+        Layout L = layout;
+        if (!leaks().any() || leaks().count() > MAX_LEAK_RINGS) {
+            return;
+        }
+        double radius = Math.max(6, 14 * L.unit);
+        g.setColor(FigureStyle.LEAK);
+        FigureStyle.hairline(g, (float) Math.max(2, Math.round(3 * L.unit)));
+        FigureStyle.antialias(g, true);
+        for (int r = 0; r < L.rows; r++) {
+            for (int c = 0; c < L.cols; c++) {
+                if (view.isLeak(r, c)) {
+                    g.draw(new java.awt.geom.Ellipse2D.Double(L.centre(L.xEdges, c) - radius, L.centre(L.yEdges, r) - radius,
+                            2 * radius, 2 * radius));
+                }
+            }
+        }
+        FigureStyle.antialias(g, false);
+    }
+
+    /**
+     * A red outline inside every cell where the mask applies but the model put a weight: a leaking
+     * mask cannot pass for a correct one, however small the weight (its colour alone might be dark).
+     */
+    private void drawLeakOutlines(Graphics2D g) {
+        Layout L = layout;
+        float stroke = (float) Math.max(2, Math.round(4 * L.unit));
+        g.setColor(FigureStyle.LEAK);
+        FigureStyle.hairline(g, stroke);
+        int inset = (int) Math.ceil(stroke / 2);
+        for (int r = 0; r < L.rows; r++) {
+            for (int c = 0; c < L.cols; c++) {
+                if (view.isLeak(r, c)) {
+                    g.drawRect(L.xEdges[c] + inset, L.yEdges[r] + inset, L.xEdges[c + 1] - L.xEdges[c] - 2 * inset,
+                            L.yEdges[r + 1] - L.yEdges[r] - 2 * inset);
+                }
+            }
+        }
     }
 
     private void drawPlotFrame(Graphics2D g) {
         Layout L = layout;
-        g.setColor(FigureStyle.FRAME);
-        FigureStyle.hairline(g, 1f);
+        boolean leaks = leaks().any();
+        g.setColor(leaks ? FigureStyle.LEAK : FigureStyle.FRAME);
+        FigureStyle.hairline(g, leaks ? (float) Math.max(2, Math.round(4 * L.unit)) : 1f);
         g.drawRect(L.xEdges[0], L.yEdges[0], L.xEdges[L.cols] - L.xEdges[0], L.yEdges[L.rows] - L.yEdges[0]);
     }
 
@@ -205,14 +260,19 @@ public final class HeatmapFigure implements Figure {
         double base = FigureStyle.centreToBaseline(L.labelFont);
         double gap = 8 * L.unit;
         for (int r = 0; r < L.rows; r += L.stride) {
-            double cy = (L.yEdges[r] + L.yEdges[r + 1]) / 2.0;
-            FigureStyle.textRight(g, L.labelFont, FigureStyle.TEXT, view.rowLabels().get(r), L.plotX - gap, cy + base);
+            FigureStyle.textRight(g, L.labelFont, FigureStyle.TEXT, tick(view.rowLabels(), r), L.plotX - gap,
+                    L.centre(L.yEdges, r) + base);
         }
         int bottom = L.yEdges[L.rows];
         for (int c = 0; c < L.cols; c += L.stride) {
-            double cx = (L.xEdges[c] + L.xEdges[c + 1]) / 2.0;
-            FigureStyle.textUpEndingAt(g, L.labelFont, FigureStyle.TEXT, view.colLabels().get(c), cx + base, bottom + gap);
+            FigureStyle.textUpEndingAt(g, L.labelFont, FigureStyle.TEXT, tick(view.colLabels(), c),
+                    L.centre(L.xEdges, c) + base, bottom + gap);
         }
+    }
+
+    /** A tick label: the token, and its position when cells are smaller than a pixel ("1200 ␣the"). */
+    private String tick(List<String> labels, int i) {
+        return layout.cellsPerPixel > 1 ? i + " " + labels.get(i) : labels.get(i);
     }
 
     private void drawLegend(Graphics2D g, double y) {
@@ -221,7 +281,10 @@ public final class HeatmapFigure implements Figure {
         int box = (int) Math.round(26 * L.unit);
         int x = L.plotX;
         String note;
-        if (view.causal()) {
+        MatrixView.Leaks leaks = leaks();
+        if (leaks.any()) {
+            note = leaks.sentence(view.maskPlace()) + " (red) · grey: weight exactly 0";
+        } else if (view.causal()) {
             note = "masked: key after the query (causal mask, −∞ before softmax, weight exactly 0)";
         } else if (view.anyMasked()) {
             note = "masked cell (−∞ before softmax, weight exactly 0)";
@@ -237,8 +300,25 @@ public final class HeatmapFigure implements Figure {
             g.drawRect(x, (int) Math.round(y), box, box);
             x += box + (int) Math.round(12 * L.unit);
         }
-        FigureStyle.text(g, f, FigureStyle.MUTED, note, x, y + box / 2.0 + FigureStyle.centreToBaseline(f));
+        FigureStyle.text(g, leaks.any() ? FigureStyle.font((float) (22 * L.unit), true) : f,
+                leaks.any() ? FigureStyle.LEAK : FigureStyle.MUTED, note, x, y + box / 2.0 + FigureStyle.centreToBaseline(f));
+        if (L.cellsPerPixel > 1) {
+            // a second line: the plot is then smaller than the room laid out for it, so there is space
+            FigureStyle.text(g, f, FigureStyle.MUTED, "each pixel = " + L.cellsPerPixel + " × " + L.cellsPerPixel
+                    + " cells, showing their largest weight · every " + L.stride + "th position labelled", L.plotX,
+                    y + box + 14 * L.unit + f.getSize2D());
+        }
     }
+
+    /** The view's leaking cells, counted once per figure. */
+    private MatrixView.Leaks leaks() {
+        if (leaks == null) {
+            leaks = view.leaks();
+        }
+        return leaks;
+    }
+
+    private MatrixView.Leaks leaks;
 
     /**
      * The pixels that the heatmaps of one lesson share, drawn once: every head of a layout has the
@@ -278,7 +358,9 @@ public final class HeatmapFigure implements Figure {
             MatrixView b = figure.view;
             return figure.layout == model.layout && figure.options.equals(model.options)
                     && figure.rowAxis.equals(model.rowAxis) && figure.colAxis.equals(model.colAxis)
-                    && a.causal() == b.causal() && a.masked() == null && b.masked() == null;
+                    && a.causal() == b.causal() && a.masked() == null && b.masked() == null
+                    // the template holds the model head's masked cells: both must mask exactly where the mask applies
+                    && !model.leaks().any() && !figure.leaks().any();
         }
 
         /** A raster for {@link #draw}: a copy of the template. Reuse it for the next head. */
@@ -299,12 +381,13 @@ public final class HeatmapFigure implements Figure {
                 throw new IllegalArgumentException("this heatmap does not fit the template");
             }
             Layout L = figure.layout;
-            int width = L.size;
+            int width = L.width;
             int[] out = FigureWriter.pixels(canvas);
             System.arraycopy(pixels, 0, out, 0, L.plotY * width);
             Graphics2D g = canvas.createGraphics();
             try {
                 FigureWriter.prepare(g);
+                FigureWriter.requireText(g, figure.minTextPx());
                 figure.drawTitle(g, FigureStyle.bannerHeight(figure.options.syntheticLabel(), L.unit));
                 figure.writeCells(out, width);
                 FigureStyle.antialias(g, false);
@@ -369,7 +452,9 @@ public final class HeatmapFigure implements Figure {
     public static final class Layout {
         final int rows;
         final int cols;
-        final int size;
+        /** The canvas: a square of the options' size, or the projector's landscape canvas. */
+        final int width;
+        final int height;
         final double unit;
         final double margin;
         final Font labelFont;
@@ -384,12 +469,15 @@ public final class HeatmapFigure implements Figure {
         final int[] yEdges;
         /** Font for numbers inside cells, or null when cells are too small for them. */
         final Font valueFont;
+        /** k: each pixel shows k × k cells (their largest weight); 1 when cells are at least a pixel. */
+        final int cellsPerPixel;
 
-        private Layout(int rows, int cols, int size, double unit, double margin, Font labelFont, int stride,
-                double labelExtent, int plotX, int plotY, int[] xEdges, int[] yEdges, Font valueFont) {
+        private Layout(int rows, int cols, int width, int height, double unit, double margin, Font labelFont, int stride,
+                double labelExtent, int plotX, int plotY, int[] xEdges, int[] yEdges, Font valueFont, int cellsPerPixel) {
             this.rows = rows;
             this.cols = cols;
-            this.size = size;
+            this.width = width;
+            this.height = height;
             this.unit = unit;
             this.margin = margin;
             this.labelFont = labelFont;
@@ -400,14 +488,21 @@ public final class HeatmapFigure implements Figure {
             this.xEdges = xEdges;
             this.yEdges = yEdges;
             this.valueFont = valueFont;
+            this.cellsPerPixel = cellsPerPixel;
         }
 
         /** Lays out a heatmap with these row and column labels (already display labels). */
         public static Layout of(List<String> rowLabels, List<String> colLabels, FigureOptions options) {
             int rows = rowLabels.size();
             int cols = colLabels.size();
-            int size = options.size();
-            double u = size / 1600.0;
+            Projector projector = options.projector();
+            int width = projector == null ? options.size() : projector.width();
+            int height = projector == null ? options.size() : projector.height();
+            int size = Math.min(width, height);
+            double u = options.unit();
+            // The smallest tick label: 9 px on a page; on a projector the minimum text size, with
+            // labels decimated (every stride-th) when cells are smaller than that.
+            float minLabel = (float) Math.max(9, options.minTextPx());
             double margin = 30 * u;
             boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
             double top = (banner ? 52 * u : 0) + 24 * u + 40 * u + 12 * u + 24 * u + 30 * u;
@@ -417,7 +512,7 @@ public final class HeatmapFigure implements Figure {
 
             // Label size and cell size depend on each other: labels as large as 28u but no larger
             // than 70 % of a cell; smaller labels leave more room for cells, so iterate twice.
-            float labelSize = (float) Math.max(9, 28 * u);
+            float labelSize = (float) Math.max(minLabel, 28 * u);
             double cell = 0;
             double extent = 0;
             Font labelFont = null;
@@ -430,36 +525,89 @@ public final class HeatmapFigure implements Figure {
                 for (String s : colLabels) {
                     extent = Math.max(extent, FigureStyle.width(labelFont, s));
                 }
+                if (Math.max(rows, cols) > size / 2) {
+                    // room for the position written before decimated labels ("1200 ␣the")
+                    extent += FigureStyle.width(labelFont, Math.max(rows, cols) + " ");
+                }
                 double left = margin + axisBand + extent + 8 * u;
                 double bottom = 8 * u + extent + 14 * u + axisBand + legendBand + margin;
-                double availW = size - left - right;
-                double availH = size - top - bottom;
+                double availW = width - left - right;
+                double availH = height - top - bottom;
                 cell = Math.min(availW / cols, availH / rows);
                 float fits = (float) Math.min(28 * u, 0.7 * cell);
-                if (fits >= labelSize - 0.25f || labelSize <= 9) {
+                if (fits >= labelSize - 0.25f || labelSize <= minLabel) {
                     break;
                 }
-                labelSize = Math.max(9, fits);
+                labelSize = Math.max(minLabel, fits);
             }
+            // More tokens than pixels (T = 2000 in a 1300 px plot): blocks of k × k cells become one
+            // pixel showing their largest weight (CellImage), and every stride-th position is labelled.
+            int cellsPerPixel = 1;
             if (cell < 1) {
-                throw new IllegalArgumentException("A " + size + " px figure has no room for " + rows + "×" + cols
-                        + " cells: use a larger size");
+                double left = margin + axisBand + extent + 8 * u;
+                double bottom = 8 * u + extent + 14 * u + axisBand + legendBand + margin;
+                int side = (int) Math.floor(Math.min(width - left - right, height - top - bottom));
+                if (side < 16) {
+                    throw new IllegalArgumentException("A " + size + " px figure has no room for its plot: use a larger size");
+                }
+                int k = (Math.max(rows, cols) + side - 1) / side;
+                cellsPerPixel = Math.max(1, CellImage.cellsPerPixel(Math.max(rows, cols),
+                        (Math.max(rows, cols) + k - 1) / k));
+                if (cellsPerPixel == 1) {
+                    cellsPerPixel = k;
+                }
+                cell = 1.0 / cellsPerPixel;
             }
-            // With more tokens than the labels fit, draw every stride-th label at the smallest size.
+            // With more tokens than the labels fit, draw every stride-th label at the smallest size
+            // (a round stride, 1, 2, 5, 10, 20, 50 …, when positions are also written).
             int stride = Math.max(1, (int) Math.ceil(labelFont.getSize2D() / (0.95 * cell)));
+            if (cellsPerPixel > 1) {
+                stride = roundUp(stride);
+            }
             int plotX = (int) Math.round(margin + axisBand + extent + 8 * u);
             int plotY = (int) Math.round(top);
-            int[] xEdges = new int[cols + 1];
-            int[] yEdges = new int[rows + 1];
-            for (int c = 0; c <= cols; c++) {
-                xEdges[c] = plotX + (int) Math.round(c * cell);
+            int[] xEdges = edges(cols, cell, cellsPerPixel, plotX);
+            int[] yEdges = edges(rows, cell, cellsPerPixel, plotY);
+            double valueSize = Math.min(28 * u, cell * 0.26);
+            Font valueFont = cell >= 60 * u && valueSize >= options.minTextPx() ? FigureStyle.font((float) valueSize, false) : null;
+            return new Layout(rows, cols, width, height, u, margin, labelFont, stride, extent, plotX, plotY, xEdges, yEdges,
+                    valueFont, cellsPerPixel);
+        }
+
+        /**
+         * Cell edges from {@code origin}: cell i spans [edges[i], edges[i+1]). With k cells per pixel,
+         * cell i lies in pixel i / k, and the last edge closes the last pixel.
+         */
+        private static int[] edges(int n, double cell, int cellsPerPixel, int origin) {
+            int[] e = new int[n + 1];
+            for (int i = 0; i <= n; i++) {
+                e[i] = origin + (cellsPerPixel > 1 ? i / cellsPerPixel : (int) Math.round(i * cell));
             }
-            for (int r = 0; r <= rows; r++) {
-                yEdges[r] = plotY + (int) Math.round(r * cell);
+            if (cellsPerPixel > 1) {
+                e[n] = origin + (n + cellsPerPixel - 1) / cellsPerPixel;
             }
-            Font valueFont = cell >= 60 * u ? FigureStyle.font((float) Math.min(28 * u, cell * 0.26), false) : null;
-            return new Layout(rows, cols, size, u, margin, labelFont, stride, extent, plotX, plotY, xEdges, yEdges,
-                    valueFont);
+            return e;
+        }
+
+        /** The smallest of 1, 2, 5, 10, 20, 50, … at least {@code n}. */
+        static int roundUp(int n) {
+            for (long p = 1; ; p *= 10) {
+                for (long m : new long[] {1, 2, 5}) {
+                    if (m * p >= n) {
+                        return (int) Math.min(Integer.MAX_VALUE, m * p);
+                    }
+                }
+            }
+        }
+
+        /** The centre of row or column i on its axis (cells smaller than a pixel share one). */
+        double centre(int[] edges, int i) {
+            return cellsPerPixel > 1 ? edges[0] + (i + 0.5) / cellsPerPixel : (edges[i] + edges[i + 1]) / 2.0;
+        }
+
+        /** Cells per pixel along each axis: 1 unless there are more tokens than pixels. */
+        public int cellsPerPixel() {
+            return cellsPerPixel;
         }
     }
 }

@@ -24,26 +24,50 @@ final class LayerGridFigure implements Figure {
     private final int left;
     private final int width;
     private final int height;
+    /** Per head, the cells where the mask applies but the model put weight. */
+    private final MatrixView.Leaks[] leaks;
+    private final MatrixView.Leaks totalLeaks;
 
     LayerGridFigure(PatternSet set, FigureOptions options) {
         this.set = set;
+        this.leaks = new MatrixView.Leaks[set.heads()];
+        MatrixView.Leaks total = MatrixView.Leaks.NONE;
+        for (int h = 0; h < set.heads(); h++) {
+            leaks[h] = set.head(h).leaks();
+            total = total.plus(leaks[h]);
+        }
+        this.totalLeaks = total;
         this.options = options;
-        this.unit = options.size() / 1600.0;
+        this.unit = options.unit();
         boolean grouped = set.groupSize() > 1;
         this.cols = grouped ? set.groupSize() : (int) Math.ceil(Math.sqrt(set.heads()));
         this.rows = grouped ? set.kvHeads() : (int) Math.ceil(set.heads() / (double) cols);
-        this.panel = (int) Math.round(Math.max(120, Math.min(320, 2200.0 / cols)) * unit);
         this.gap = (int) Math.round(24 * unit);
         // Above each row: its KV-head label (grouped) and the head captions.
         this.rowBand = (int) Math.round(((grouped ? 44 : 0) + 34) * unit);
         boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
         this.top = (int) Math.round((banner ? 52 : 0) * unit + 130 * unit);
         this.left = (int) Math.round(40 * unit);
+        double right = 40 * unit + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit;
+        Projector projector = options.projector();
+        if (projector == null) {
+            this.panel = (int) Math.round(Math.max(120, Math.min(320, 2200.0 / cols)) * unit);
+        } else {
+            // The projector's canvas is fixed: panels take the room that is left.
+            double w = (projector.width() - left - right - (cols - 1) * gap) / cols;
+            double h = (projector.height() - top - rows * rowBand - (rows - 1) * gap - 90 * unit) / rows;
+            this.panel = Math.max(8, (int) Math.floor(Math.min(w, h)));
+        }
         int plotW = cols * panel + (cols - 1) * gap;
         // At least as wide as a head heatmap, so that the title and the legend line fit.
-        this.width = (int) Math.round(Math.max(1600 * unit,
-                left + plotW + 40 * unit + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit));
-        this.height = (int) Math.round(top + rows * (rowBand + panel) + (rows - 1) * gap + 90 * unit);
+        this.width = projector != null ? projector.width() : (int) Math.round(Math.max(1600 * unit, left + plotW + right));
+        this.height = projector != null ? projector.height()
+                : (int) Math.round(top + rows * (rowBand + panel) + (rows - 1) * gap + 90 * unit);
+    }
+
+    @Override
+    public double minTextPx() {
+        return options.minTextPx();
     }
 
     @Override
@@ -106,11 +130,17 @@ final class LayerGridFigure implements Figure {
     }
 
     private String subtitle() {
-        return "each panel: T = " + set.tokens() + " tokens, query position down, key position across · " + options.scale().label();
+        return "each panel: T = " + set.tokens() + " tokens, query position down, key position across"
+                + (set.tokens() > panel ? " (a pixel: the largest of the cells it covers)" : "") + " · "
+                + options.scale().label();
     }
 
     private void drawLegend(Graphics2D g) {
         Font note = FigureStyle.font((float) (22 * unit), false);
+        if (totalLeaks.any()) {
+            FigureStyle.text(g, FigureStyle.font((float) (22 * unit), true), FigureStyle.LEAK, totalLeaks.sentence(
+                    "above the diagonal") + " (heads framed in red)", left, barBottom() + 50 * unit - 30 * unit);
+        }
         String legend = set.causal() ? "grey: masked (key after the query, weight exactly 0) · open layer"
                 + String.format("%02d", set.layer()) + "_headHH.png for token labels"
                 : "no mask: every query sees every key · open layer" + String.format("%02d", set.layer())
@@ -118,9 +148,11 @@ final class LayerGridFigure implements Figure {
         FigureStyle.text(g, note, FigureStyle.MUTED, legend, left, barBottom() + 50 * unit);
     }
 
+    /** A head's frame: red and thick when its mask leaks. */
     private void drawFrame(Graphics2D g, int head) {
-        g.setColor(FigureStyle.FRAME);
-        FigureStyle.hairline(g, 1f);
+        boolean leak = leaks[head].any();
+        g.setColor(leak ? FigureStyle.LEAK : FigureStyle.FRAME);
+        FigureStyle.hairline(g, leak ? (float) Math.max(2, Math.round(4 * unit)) : 1f);
         g.drawRect(panelX(head), panelY(head), panel, panel);
     }
 
@@ -180,6 +212,7 @@ final class LayerGridFigure implements Figure {
             Graphics2D g = canvas.createGraphics();
             try {
                 FigureWriter.prepare(g);
+                FigureWriter.requireText(g, figure.minTextPx());
                 double u = figure.unit;
                 FigureStyle.headerTitle(g, figure.options, u, figure.left, figure.title());
                 for (int h = 0; h < figure.set.heads(); h++) {

@@ -62,9 +62,9 @@ public final class LessonFigures {
             java.util.function.BiPredicate<Integer, Integer> drawHead) {
         FigureOptions opts = options.forModel(result.config());
         List<PatternSet> sets = patternSets(result);
-        List<String> labels = sets.get(0).labels();
-        // One layout for all head heatmaps: same tokens, same size, so labels are measured once.
-        HeatmapFigure.Layout layout = HeatmapFigure.Layout.of(labels, labels, opts);
+        // One layout for all head heatmaps: same tokens (or window), same size, so labels are measured once.
+        MatrixView sample = headView(sets.get(0), 0, opts);
+        HeatmapFigure.Layout layout = HeatmapFigure.Layout.of(sample.rowLabels(), sample.colLabels(), opts);
 
         // The head heatmaps' PNGs start from one drawing of what they share; each thread keeps its
         // own canvas (a raster of 1600² pixels) from head to head.
@@ -115,8 +115,21 @@ public final class LessonFigures {
         String subtitle = "pattern = softmax(Q·Kᵀ/√d + mask), T = " + set.tokens() + " tokens"
                 + (set.groupSize() > 1 ? " · shares keys and values with heads " + set.kvHeadOf(head) * set.groupSize()
                 + "–" + ((set.kvHeadOf(head) + 1) * set.groupSize() - 1) : "");
-        return new HeatmapFigure(set.head(head), layout, title, subtitle, HeatmapFigure.QUERY_AXIS,
+        Projector.Window w = opts.projector() == null ? null : opts.projector().window();
+        if (w != null) {
+            w = w.clip(set.tokens());
+            subtitle = String.format(java.util.Locale.ROOT, "queries %d–%d, keys %d–%d of T = %d tokens", w.q0(), w.q1() - 1,
+                    w.k0(), w.k1() - 1, set.tokens());
+        }
+        return new HeatmapFigure(headView(set, head, opts), layout, title, subtitle, HeatmapFigure.QUERY_AXIS,
                 HeatmapFigure.KEY_AXIS, opts);
+    }
+
+    /** A head's pattern as drawn: whole, or cropped to the projector's window. */
+    static MatrixView headView(PatternSet set, int head, FigureOptions opts) {
+        MatrixView view = set.head(head);
+        Projector p = opts.projector();
+        return p == null || p.window() == null ? view : view.window(p.window().clip(set.tokens()));
     }
 
     /** The model-side pattern of every captured layer, checked against the tokens and the config. */

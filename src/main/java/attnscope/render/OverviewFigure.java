@@ -31,7 +31,7 @@ final class OverviewFigure implements Figure {
         }
         this.layers = List.copyOf(layers);
         this.options = options;
-        this.unit = options.size() / 1600.0;
+        this.unit = options.unit();
         this.heads = layers.get(0).heads();
         this.group = layers.get(0).groupSize();
         for (PatternSet s : layers) {
@@ -41,16 +41,31 @@ final class OverviewFigure implements Figure {
                         + s.groupSize());
             }
         }
-        this.thumb = (int) Math.round(Math.max(40, Math.min(160, 1400.0 / heads)) * unit);
         this.gap = (int) Math.round(8 * unit);
         this.groupGap = group > 1 ? (int) Math.round(28 * unit) : 0;
         boolean banner = options.syntheticLabel() != null && !options.syntheticLabel().isEmpty();
         this.top = (int) Math.round((banner ? 52 : 0) * unit + 130 * unit + (group > 1 ? 44 : 0) * unit + 34 * unit);
         this.left = (int) Math.round(150 * unit);
+        double right = 40 * unit + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit;
+        Projector projector = options.projector();
+        if (projector == null) {
+            this.thumb = (int) Math.round(Math.max(40, Math.min(160, 1400.0 / heads)) * unit);
+        } else {
+            // The projector's canvas is fixed: thumbnails take the room that is left.
+            int groups = group > 1 ? heads / group : 1;
+            double w = (projector.width() - left - right - (heads - 1) * gap - (groups - 1) * groupGap) / heads;
+            double h = (projector.height() - top - 80 * unit - (layers.size() - 1) * gap) / layers.size();
+            this.thumb = Math.max(4, (int) Math.floor(Math.min(w, h)));
+        }
         // At least as wide as a head heatmap, so that the title and the legend line fit.
-        this.width = (int) Math.round(Math.max(1600 * unit, x(heads) - gap + 40 * unit
-                + FigureStyle.colorBarWidth(options.scale(), unit) + 40 * unit));
-        this.height = (int) Math.round(top + layers.size() * (thumb + gap) + 80 * unit);
+        this.width = projector != null ? projector.width() : (int) Math.round(Math.max(1600 * unit, x(heads) - gap + right));
+        this.height = projector != null ? projector.height()
+                : (int) Math.round(top + layers.size() * (thumb + gap) + 80 * unit);
+    }
+
+    @Override
+    public double minTextPx() {
+        return options.minTextPx();
     }
 
     /** Left edge of head h's column (h = heads gives the right end plus one gap). */
@@ -73,11 +88,15 @@ final class OverviewFigure implements Figure {
     public void draw(Graphics2D g) {
         double u = unit;
         int bannerH = FigureStyle.header(g, options, width, u, left, "all layers × heads (" + layers.size() + " × " + heads + ")",
-                "each square: one head's pattern, T = " + layers.get(0).tokens() + " tokens, query down, key across · "
+                "each square: one head's pattern, T = " + layers.get(0).tokens() + " tokens, query down, key across"
+                        + (layers.get(0).tokens() > thumb ? " (a pixel: the largest of the cells it covers)" : "") + " · "
                         + options.scale().label());
 
         Font groupFont = FigureStyle.font((float) (24 * u), true);
-        Font colFont = FigureStyle.font((float) Math.min(22 * u, thumb * 0.3), false);
+        Font colFont = FigureStyle.font(options.textPx(Math.min(22 * u, thumb * 0.3)), false);
+        // On a projector the labels keep their size: every k-th column and row is labelled.
+        int colStride = options.projector() == null ? 1
+                : Math.max(1, (int) Math.ceil((FigureStyle.width(colFont, "h" + (heads - 1)) + 6 * u) / (thumb + gap)));
         int headerTop = (int) Math.round(bannerH + 130 * u);
         if (group > 1) {
             for (int kv = 0; kv < heads / group; kv++) {
@@ -91,19 +110,33 @@ final class OverviewFigure implements Figure {
                 g.drawLine(x0, by, x1, by);
             }
         }
-        for (int h = 0; h < heads; h++) {
+        for (int h = 0; h < heads; h += colStride) {
             FigureStyle.textCentred(g, colFont, FigureStyle.TEXT, "h" + h, x(h) + thumb / 2.0, top - 10 * u);
         }
-        Font rowFont = FigureStyle.font((float) Math.min(24 * u, thumb * 0.3), false);
+        Font rowFont = FigureStyle.font(options.textPx(Math.min(24 * u, thumb * 0.3)), false);
+        int rowStride = options.projector() == null ? 1 : Math.max(1, (int) Math.ceil(rowFont.getSize2D() / (thumb + gap)));
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         FigureStyle.hairline(g, 1f);
+        MatrixView.Leaks leaks = MatrixView.Leaks.NONE;
         for (int i = 0; i < layers.size(); i++) {
             PatternSet set = layers.get(i);
             int rowY = top + i * (thumb + gap);
-            FigureStyle.textRight(g, rowFont, FigureStyle.TEXT, "layer " + set.layer(), left - 14 * u,
-                    rowY + thumb / 2.0 + FigureStyle.centreToBaseline(rowFont));
+            if (i % rowStride == 0) {
+                FigureStyle.textRight(g, rowFont, FigureStyle.TEXT, "layer " + set.layer(), left - 14 * u,
+                        rowY + thumb / 2.0 + FigureStyle.centreToBaseline(rowFont));
+            }
             for (int h = 0; h < heads; h++) {
-                g.drawImage(CellImage.of(set.head(h), options.scale(), thumb, thumb), x(h), rowY, null);
+                MatrixView view = set.head(h);
+                g.drawImage(CellImage.of(view, options.scale(), thumb, thumb), x(h), rowY, null);
+                MatrixView.Leaks l = view.leaks();
+                if (l.any()) {
+                    // a head whose mask leaks: framed in red, counted in the legend
+                    leaks = leaks.plus(l);
+                    g.setColor(FigureStyle.LEAK);
+                    FigureStyle.hairline(g, (float) Math.max(2, Math.round(4 * u)));
+                    g.drawRect(x(h), rowY, thumb, thumb);
+                    FigureStyle.hairline(g, 1f);
+                }
             }
         }
         int right = x(heads - 1) + thumb;
@@ -117,5 +150,9 @@ final class OverviewFigure implements Figure {
                 + "and a bright first column (attention sink)"
                 : "no mask (bidirectional) · look for diagonals (self, neighbours) and bright columns";
         FigureStyle.text(g, note, FigureStyle.MUTED, legend, left, bottom + 50 * u);
+        if (leaks.any()) {
+            FigureStyle.text(g, FigureStyle.font((float) (22 * u), true), FigureStyle.LEAK,
+                    leaks.sentence("above the diagonal") + " (heads framed in red)", left, bottom + 22 * u);
+        }
     }
 }

@@ -26,7 +26,10 @@ public record InspectionResult(ModelConfig config, String attentionStyle, boolea
         java.util.Map<Integer, attnscope.capture.PatternSource> patternSources) {
 
     public InspectionResult {
-        patternSources = patternSources == null ? java.util.Map.of() : java.util.Map.copyOf(patternSources);
+        // Sorted by layer: Map.copyOf's iteration order changes from one JVM run to the next, and the
+        // summary and summary.json must be byte-identical for the same input.
+        patternSources = java.util.Collections.unmodifiableSortedMap(
+                new java.util.TreeMap<>(patternSources == null ? java.util.Map.of() : patternSources));
     }
 
     /** Without pattern sources (a result not made by a hooked run, such as the toy's). */

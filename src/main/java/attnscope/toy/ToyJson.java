@@ -49,7 +49,11 @@ public final class ToyJson {
         m.put("query", f.query());
         m.put("weights", f.weights());
         m.put("tried", f.tried());
-        m.put("grid", Map.of("range", QuerySearch.RANGE, "step", QuerySearch.STEP));
+        // An ordered map: Map.of iterates in an order salted per JVM run, and the same input must give the same JSON.
+        Map<String, Object> grid = new LinkedHashMap<>();
+        grid.put("range", QuerySearch.RANGE);
+        grid.put("step", QuerySearch.STEP);
+        m.put("grid", grid);
         if (proof != null) {
             m.put("table", handout(proof, kinds));
         }

@@ -44,4 +44,17 @@ class PatternSourceTest {
         assertEquals("reference only", s.origin());
         assertTrue(s.how().contains("no output that returns its attention weights"), s.how());
     }
+
+    @Test
+    void theSourcesAreInLayerOrderSoTheSummaryIsTheSameEveryRun() {
+        // Map.of / Map.copyOf iterate in an order salted per JVM run: the summary's "pattern" line and
+        // summary.json named a different layer from one run to the next. A result keeps layer order.
+        Map<Integer, PatternSource> sources = new java.util.HashMap<>();
+        for (int layer = 23; layer >= 0; layer--) {
+            sources.put(layer * 37 % 24, new PatternSource(true, "Softmax", "layer " + layer));
+        }
+        attnscope.inspect.InspectionResult r = new attnscope.inspect.InspectionResult(null, "decomposed", true, List.of(),
+                new int[0], List.of(), null, null, List.of(), Map.copyOf(sources));
+        assertEquals(java.util.stream.IntStream.range(0, 24).boxed().toList(), List.copyOf(r.patternSources().keySet()));
+    }
 }

@@ -111,7 +111,7 @@ public final class Rotary {
             int p = positions[pos];
             for (int i = 0; i < half; i++) {
                 // float32 angle, as in the model (position · inv_freq in float).
-                float angle = (float) (p * (float) invFreq[i]);
+                float angle = p * (float) invFreq[i];
                 cos[pos * half + i] = Math.cos(angle);
                 sin[pos * half + i] = Math.sin(angle);
                 angles[pos * half + i] = angle;

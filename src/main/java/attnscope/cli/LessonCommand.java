@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
             "  4. the checked shape table for a 50-token passage, with inspect's checks",
             "     and their numbers, and the anatomy of one head (every tensor, its shape);",
             "  5. heads worth discussing, chosen by measured entropy, previous-token and",
-            "     first-token weight (a role only at >= 50 %, none on random weights);",
+            "     first-token weight (a role only at >= 0.5 of the weight, none on random weights);",
             "  6. the complexity question: score memory against T.",
             "A table of contents heads the page; gallery.html links every figure.",
             "",

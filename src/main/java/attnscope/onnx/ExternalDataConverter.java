@@ -134,6 +134,9 @@ public final class ExternalDataConverter {
     }
 
     /** The state of one conversion. */
+    // CodedInputStream.skipField(tag, out) copies a field it does not parse; protobuf 3.25 deprecates it
+    // without a replacement that copies, and this converter must pass unknown fields through unchanged.
+    @SuppressWarnings("deprecation")
     private static final class Converter {
         private final Path source;
         private final String dataLocation;

@@ -122,7 +122,7 @@ public final class SyntheticModelWriter {
             tmp = null;
             return out;
         } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
-            throw new InputException("cannot write the model to " + out + ": " + ((java.nio.file.FileSystemException) e).getFile()
+            throw new InputException("cannot write the model to " + out + ": " + e.getFile()
                     + " is a file, not a folder; choose another --out", e);
         } catch (IOException e) {
             throw new InputException("cannot write the model to " + out + " (" + IoProblems.reason(e)

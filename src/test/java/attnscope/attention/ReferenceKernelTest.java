@@ -183,7 +183,7 @@ class ReferenceKernelTest {
         for (int row = 0; row < heads * t; row++) {
             int p = row % t;
             for (int i = 0; i < half; i++) {
-                float angle = (float) (p * (float) (1.0 / Math.pow(theta, (2.0 * i) / d)));
+                float angle = p * (float) (1.0 / Math.pow(theta, (2.0 * i) / d));
                 double a = x[row * d + i];
                 double b = x[row * d + i + half];
                 expected[row * d + i] = (float) (a * Math.cos(angle) - b * Math.sin(angle));

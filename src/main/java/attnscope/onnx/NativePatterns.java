@@ -23,6 +23,9 @@ import java.util.Optional;
  *
  * Each added output is declared with the node's own element type: ONNX Runtime refuses a FLOAT
  * declaration on a FLOAT16 node (onnxruntime-genai's fp16 builds).
+ *
+ * <p>The op asked is a copy placed beside the one the model runs (see {@link Copy}); where the op's
+ * own output is refused, the copy is the op rewritten as ordinary ops ({@link Unfusing}).
  */
 public final class NativePatterns {
     private NativePatterns() {
@@ -70,11 +73,11 @@ public final class NativePatterns {
 
     /**
      * As {@link #plan(OnnxGraph, List)}, but with {@code refused} non-null (why the op's own weights
-     * output is not used: "ONNX Runtime refused it: …") the fused ops are rewritten as ordinary ops instead, where attnscope can
-     * do so faithfully (today: GroupQueryAttention); others keep no pattern (reference only).
+     * output is not used: "ONNX Runtime refused it: …") the fused ops are rewritten as ordinary ops instead
+     * (GroupQueryAttention, ONNX Attention, MultiHeadAttention; see {@link Unfusing}).
      *
-     * @throws attnscope.InputException naming the attribute or input of a GroupQueryAttention that
-     *         cannot be rewritten faithfully
+     * @throws attnscope.InputException naming the attribute or input of an op that cannot be rewritten
+     *         faithfully
      */
     public static Plan plan(OnnxGraph graph, List<AttentionSite> sites, String refused) {
         Map<String, NodeProto> byName = new java.util.HashMap<>();
@@ -100,20 +103,34 @@ public final class NativePatterns {
             String detail;
             String copyOutput;
             if (refused != null) {
-                if (!node.getOpType().equals(GroupQueryAttentionFinder.OP)) {
+                Unfusing.Twin twin;
+                String op;
+                String nativeOutput;
+                if (node.getOpType().equals(GroupQueryAttentionFinder.OP)) {
+                    twin = Unfusing.groupQueryTwin(graph, node, layer);
+                    op = "GroupQueryAttention";
+                    nativeOutput = "output_qk";
+                } else if (AttentionOpFinder.isOnnxAttention(node)) {
+                    twin = Unfusing.onnxAttentionTwin(graph, node, layer);
+                    op = "Attention";
+                    nativeOutput = "qk_matmul_output";
+                } else if (AttentionOpFinder.isMultiHeadAttention(node)) {
+                    twin = Unfusing.multiHeadTwin(graph, node, layer);
+                    op = "MultiHeadAttention";
+                    nativeOutput = "qk";
+                } else {
                     out.add(s);
                     continue;
                 }
-                Unfusing.Twin twin = Unfusing.groupQueryTwin(graph, node, layer);
                 twin.nodes().forEach(edits::add);
                 name = twin.pattern();
                 copyOutput = twin.output();
                 edits.type(name, ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE);
                 edits.type(copyOutput, ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE);
-                kind = "Softmax of GroupQueryAttention rewritten as ordinary ops beside the op (float32)";
-                detail = "tensor " + name + ": GroupQueryAttention " + nodeName(node) + " rewritten (MatMul, scale, mask from "
-                        + "seqlens_k, Softmax" + (OnnxGraph.intAttribute(node, "do_rotary", 0) == 1 ? ", rotary from cos/sin_cache" : "")
-                        + ") instead of its output_qk (" + refused + ")";
+                kind = "Softmax of " + op + " rewritten as ordinary ops beside the op (float32)";
+                detail = "tensor " + name + ": " + op + " " + nodeName(node) + " rewritten (MatMul, scale, mask, Softmax"
+                        + (OnnxGraph.intAttribute(node, "do_rotary", 0) == 1 ? ", rotary from cos/sin_cache" : "")
+                        + ") instead of its " + nativeOutput + " (" + refused + ")";
             } else {
                 NodeProto.Builder copy = copyOf(node, layer);
                 copyOutput = copy.getOutput(0);

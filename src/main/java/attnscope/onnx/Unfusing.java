@@ -97,10 +97,7 @@ public final class Unfusing {
      * head_sink.
      */
     public static Twin groupQueryTwin(OnnxGraph graph, NodeProto n, int layer) {
-        String what = "GroupQueryAttention " + NativePatterns.nodeName(n);
-        java.util.function.Function<String, InputException> refuse = reason -> new InputException(what + " " + reason
-                + ": ONNX Runtime refused to return its weights (output_qk), and attnscope cannot rewrite it as ordinary ops "
-                + "faithfully; re-export the model without attention fusion");
+        java.util.function.Function<String, InputException> refuse = refusal("GroupQueryAttention " + NativePatterns.nodeName(n), "output_qk");
         for (AttributeProto a : n.getAttributeList()) {
             if (!KNOWN_GQA.contains(a.getName())) {
                 throw refuse.apply("has attribute " + a.getName() + ", which attnscope does not know");
@@ -188,6 +185,193 @@ public final class Unfusing {
         String z = w.node("Transpose", w.op("MatMul", pattern, vRep)).perm(0, 2, 1, 3).out(); // (B, T, H, d)
         String output = w.op("Reshape", z, w.ints("merge_heads", 0, 0, -1)); // (B, T, H·d)
         return new Twin(w.nodes(), pattern, output);
+    }
+
+    /** ONNX Attention (opset 23) attributes the rewrite understands. */
+    private static final Set<String> KNOWN_ONNX_ATTENTION = Set.of("is_causal", "kv_num_heads", "q_num_heads",
+            "qk_matmul_output_mode", "scale", "softcap", "softmax_precision");
+    /** com.microsoft:MultiHeadAttention attributes the rewrite understands. */
+    private static final Set<String> KNOWN_MHA = Set.of("num_heads", "mask_filter_value", "scale", "unidirectional");
+    private static final Set<String> BOOLEAN_OPS = Set.of("Greater", "Less", "Equal", "GreaterOrEqual", "LessOrEqual", "Not",
+            "And", "Or", "Xor", "IsNaN", "IsInf");
+
+    /**
+     * The standard ONNX Attention (opset 23) as ordinary ops, for a prompt without past:
+     * <pre>
+     *   q (B, H, T, d), k, v (B, Hkv, S, d)   (or (B, T, heads·d) with q_num_heads / kv_num_heads)
+     *   k, v ← each key/value head repeated to its H/Hkv query heads
+     *   scores = q·kᵀ · scale (1/√d when absent)
+     *   scores ← scores + attn_mask (float), or lowest float where attn_mask is false (bool)
+     *   scores ← lowest float where key s &gt; query t           (is_causal = 1)
+     *   pattern = softmax(scores); Y = pattern·v, in Q's layout
+     * </pre>
+     * Refused, naming it: softcap, nonpad_kv_seqlen, a past computed in the graph, an unknown attribute.
+     */
+    public static Twin onnxAttentionTwin(OnnxGraph graph, NodeProto n, int layer) {
+        java.util.function.Function<String, InputException> refuse = refusal("Attention " + NativePatterns.nodeName(n), "qk_matmul_output");
+        for (AttributeProto a : n.getAttributeList()) {
+            if (!KNOWN_ONNX_ATTENTION.contains(a.getName())) {
+                throw refuse.apply("has attribute " + a.getName() + ", which attnscope does not know");
+            }
+        }
+        if (OnnxGraph.floatAttribute(n, "softcap", 0f) != 0f) {
+            throw refuse.apply("has softcap " + OnnxGraph.floatAttribute(n, "softcap", 0f));
+        }
+        requireEmptyPast(graph, n, 4, 5, refuse);
+        for (int i = 6; i < n.getInputCount(); i++) {
+            if (present(n, i)) {
+                throw refuse.apply("has input " + (i == 6 ? "nonpad_kv_seqlen" : String.valueOf(i)));
+            }
+        }
+        long qHeads = OnnxGraph.intAttribute(n, "q_num_heads", 0);
+        long kvHeads = OnnxGraph.intAttribute(n, "kv_num_heads", 0);
+        boolean packed = qHeads > 0; // (B, T, heads·d)
+        OpWriter w = new OpWriter(PREFIX + "attention." + layer + "/");
+        String q = w.toFloat(n.getInput(0));
+        String k = w.toFloat(n.getInput(1));
+        String v = w.toFloat(n.getInput(2));
+        if (packed) {
+            q = splitHeads(w, q, qHeads, "q_shape");
+            k = splitHeads(w, k, kvHeads, "kv_shape");
+            v = splitHeads(w, v, kvHeads, "kv_shape");
+        }
+        String scores = scaledScores(w, q, repeatHeads(w, k, q), OnnxGraph.floatAttribute(n, "scale", 0f));
+        if (present(n, 3)) {
+            scores = isBoolean(graph, n.getInput(3))
+                    ? w.op("Where", n.getInput(3), scores, w.floatScalar("lowest", -Float.MAX_VALUE))
+                    : w.op("Add", scores, w.toFloat(n.getInput(3)));
+        }
+        if (OnnxGraph.intAttribute(n, "is_causal", 0) == 1) {
+            scores = w.op("Where", laterKeys(w, w.op("Gather", w.op("Shape", q), w.ints("two", 2))), w.floatScalar("lowest", -Float.MAX_VALUE), scores);
+        }
+        String pattern = w.node("Softmax", scores).attr("axis", -1).out();
+        String y = w.op("MatMul", pattern, repeatHeads(w, v, q)); // (B, H, T, d)
+        String output = packed ? w.op("Reshape", w.node("Transpose", y).perm(0, 2, 1, 3).out(), w.ints("merge_heads", 0, 0, -1)) : y;
+        return new Twin(w.nodes(), pattern, output);
+    }
+
+    /**
+     * com.microsoft:MultiHeadAttention as ordinary ops, for a prompt without past: query (B, T, H·d), key
+     * and value (B, T, H·d) or (B, H, S, d); scores = q·kᵀ·scale (+ attention_bias) (lowest float where key
+     * s &gt; query t when unidirectional); pattern = softmax; output (B, T, H·d). Refused, naming it: bias,
+     * key_padding_mask, cache_indirection and later inputs, a past computed in the graph, a key whose
+     * rank the graph does not tell, an unknown attribute.
+     */
+    public static Twin multiHeadTwin(OnnxGraph graph, NodeProto n, int layer) {
+        java.util.function.Function<String, InputException> refuse = refusal("MultiHeadAttention " + NativePatterns.nodeName(n), "qk");
+        for (AttributeProto a : n.getAttributeList()) {
+            if (!KNOWN_MHA.contains(a.getName())) {
+                throw refuse.apply("has attribute " + a.getName() + ", which attnscope does not know");
+            }
+        }
+        String[] names = {"query", "key", "value", "bias", "key_padding_mask", "attention_bias", "past_key", "past_value",
+            "past_sequence_length", "cache_indirection"};
+        for (int i : new int[] {3, 4}) {
+            if (present(n, i)) {
+                throw refuse.apply("has input " + names[i]);
+            }
+        }
+        requireEmptyPast(graph, n, 6, 7, refuse);
+        for (int i = 8; i < n.getInputCount(); i++) {
+            if (present(n, i)) {
+                throw refuse.apply("has input " + (i < names.length ? names[i] : String.valueOf(i)));
+            }
+        }
+        long heads = OnnxGraph.intAttribute(n, "num_heads", 0);
+        OpWriter w = new OpWriter(PREFIX + "mha." + layer + "/");
+        String q = splitHeads(w, w.toFloat(n.getInput(0)), heads, "q_shape");
+        String[] kv = new String[2];
+        for (int j = 0; j < 2; j++) {
+            String in = n.getInput(1 + j);
+            int rank = rank(graph, in);
+            if (rank != 3 && rank != 4) {
+                throw refuse.apply("takes " + names[1 + j] + " " + in + " in a layout attnscope cannot tell (3-D or 4-D)");
+            }
+            kv[j] = rank == 4 ? w.toFloat(in) : splitHeads(w, w.toFloat(in), heads, "q_shape");
+        }
+        String scores = scaledScores(w, q, kv[0], OnnxGraph.floatAttribute(n, "scale", 0f));
+        if (present(n, 5)) {
+            scores = w.op("Add", scores, w.toFloat(n.getInput(5)));
+        }
+        if (OnnxGraph.intAttribute(n, "unidirectional", 0) == 1) {
+            scores = w.op("Where", laterKeys(w, w.op("Gather", w.op("Shape", q), w.ints("two", 2))), w.floatScalar("lowest", -Float.MAX_VALUE), scores);
+        }
+        String pattern = w.node("Softmax", scores).attr("axis", -1).out();
+        String z = w.node("Transpose", w.op("MatMul", pattern, kv[1])).perm(0, 2, 1, 3).out(); // (B, T, H, d)
+        String output = w.op("Reshape", z, w.ints("merge_heads", 0, 0, -1)); // (B, T, H·d)
+        return new Twin(w.nodes(), pattern, output);
+    }
+
+    private static java.util.function.Function<String, InputException> refusal(String what, String output) {
+        return reason -> new InputException(what + " " + reason + ": its weights output (" + output + ") is not available, and "
+                + "attnscope cannot rewrite it as ordinary ops faithfully; re-export the model without attention fusion");
+    }
+
+    /** Past inputs must be graph inputs, which attnscope feeds empty: then keys and values are the node's own. */
+    private static void requireEmptyPast(OnnxGraph graph, NodeProto n, int key, int value,
+            java.util.function.Function<String, InputException> refuse) {
+        for (int i : new int[] {key, value}) {
+            if (present(n, i) && !graph.isGraphInput(n.getInput(i))) {
+                throw refuse.apply("reads a past cache computed in the graph (" + n.getInput(i) + ")");
+            }
+        }
+    }
+
+    /** (B, T, heads·d) → (B, heads, T, d). */
+    private static String splitHeads(OpWriter w, String x, long heads, String shapeName) {
+        return w.node("Transpose", w.op("Reshape", x, w.ints(shapeName, 0, 0, heads, -1))).perm(0, 2, 1, 3).out();
+    }
+
+    /** q·kᵀ·scale, (B, H, T, S); scale 0 means 1/√d, d read from q's shape. */
+    private static String scaledScores(OpWriter w, String q, String k, float scale) {
+        String factor = scale != 0f ? w.floatScalar("scale", scale)
+                : w.op("Reciprocal", w.op("Sqrt", w.toFloat(w.op("Gather", w.op("Shape", q), w.ints("three", 3))))); // [1/√d]
+        return w.op("Mul", w.op("MatMul", q, w.node("Transpose", k).perm(0, 1, 3, 2).out()), factor);
+    }
+
+    /**
+     * (B, Hkv, S, d) → (B, H, S, d), H taken from {@code q} (B, H, T, d): query head h reads key/value
+     * head h / (H/Hkv); unchanged in effect when Hkv = H.
+     */
+    private static String repeatHeads(OpWriter w, String kv, String q) {
+        String kvShape = w.op("Shape", kv);
+        String group = w.op("Div", w.op("Gather", w.op("Shape", q), w.ints("one", 1)), w.op("Gather", kvShape, w.ints("one", 1))); // [H/Hkv]
+        String expandTo = w.node("Concat", w.ints("ones2", 1, 1), group, w.ints("ones2", 1, 1)).attr("axis", 0).out(); // [1, 1, G, 1, 1]
+        String expanded = w.op("Expand", w.op("Unsqueeze", kv, w.ints("axis2", 2)), expandTo); // (B, Hkv, G, S, d)
+        String target = w.node("Concat", w.op("Gather", w.op("Shape", q), w.ints("b_h", 0, 1)), w.op("Gather", kvShape, w.ints("s_d", 2, 3)))
+                .attr("axis", 0).out(); // [B, H, S, d]
+        return w.op("Reshape", expanded, target);
+    }
+
+    /** Whether a mask tensor is boolean: a graph input or Cast that says so, or the output of a comparison or logic op. */
+    private static boolean isBoolean(OnnxGraph graph, String tensor) {
+        NodeProto p = graph.producer(tensor);
+        if (p != null && BOOLEAN_OPS.contains(p.getOpType())) {
+            return true;
+        }
+        if (p != null && p.getOpType().equals("Where")) {
+            return isBoolean(graph, p.getInput(1));
+        }
+        if (p != null && !p.getOpType().equals("Cast") && !p.getOpType().equals("Constant")
+                && !(p.getOpType().equals("Identity") || p.getOpType().equals("Expand") || p.getOpType().equals("Reshape")
+                        || p.getOpType().equals("Unsqueeze"))) {
+            return false;
+        }
+        return graph.elementType(tensor) == ai.onnx.proto.OnnxMl.TensorProto.DataType.BOOL_VALUE;
+    }
+
+    /** A tensor's rank where the graph tells it: a Transpose's perm, a Reshape to a constant shape, an Unsqueeze'd Expand; else −1. */
+    private static int rank(OnnxGraph graph, String tensor) {
+        NodeProto p = graph.producer(tensor);
+        if (p == null) {
+            return -1;
+        }
+        return switch (p.getOpType()) {
+            case "Transpose" -> OnnxGraph.intsAttribute(p, "perm").size();
+            case "Reshape" -> graph.int64Count(p.getInput(1));
+            case "Cast", "Identity" -> rank(graph, p.getInput(0));
+            default -> -1;
+        };
     }
 
     /** Rotary, half rotation, on (B, T, heads, d) with cos, sin (1, T, 1, rd/2): the first rd dims rotate, the rest pass. */

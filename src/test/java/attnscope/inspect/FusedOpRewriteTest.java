@@ -34,13 +34,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Where GroupQueryAttention's own weights output (output_qk) is not available, attnscope writes the op
- * out as ordinary ops beside it (MatMul, scale, mask from seqlens_k, Softmax, K/V head repeat, rotary
- * from cos_cache/sin_cache) and takes the pattern from there; the op keeps computing the model, and
- * the rewrite's output is compared with the op's ("pattern.copy"). What it cannot rewrite faithfully
- * is refused with exit 4, naming the attribute.
+ * Where a fused op's own weights output is not available (GroupQueryAttention's output_qk, Attention's
+ * qk_matmul_output, MultiHeadAttention's qk), attnscope writes the op out as ordinary ops beside it
+ * (MatMul, scale, the mask — for GroupQueryAttention from seqlens_k —, Softmax, K/V head repeat, rotary
+ * from cos_cache/sin_cache) and takes the pattern from there; the op keeps computing the model, and the
+ * rewrite's output is compared with the op's ("pattern.copy"). What it cannot rewrite faithfully is
+ * refused with exit 4, naming the attribute.
  */
-class GroupQueryRewriteTest {
+class FusedOpRewriteTest {
     @TempDir
     Path tmp;
 
@@ -49,7 +50,11 @@ class GroupQueryRewriteTest {
                 Arguments.of("fp32", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).seed(11)),
                 Arguments.of("fp16", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).dtype(DType.FP16).seed(11)),
                 Arguments.of("packed-qkv", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).packedQkv(true).seed(11)),
-                Arguments.of("q4", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).quantize(SynthSpec.Quantize.Q4).seed(11)));
+                Arguments.of("q4", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).quantize(SynthSpec.Quantize.Q4).seed(11)),
+                Arguments.of("onnx-attention-fp32", SynthSpec.tiny().headDim(32).style(Style.ONNX_ATTENTION).seed(11)),
+                Arguments.of("onnx-attention-fp16", SynthSpec.tiny().headDim(32).style(Style.ONNX_ATTENTION).dtype(DType.FP16).seed(11)),
+                Arguments.of("mha-fp32", SynthSpec.tiny().headDim(32).style(Style.MHA).seed(11)),
+                Arguments.of("mha-fp16", SynthSpec.tiny().headDim(32).style(Style.MHA).dtype(DType.FP16).seed(11)));
     }
 
     private static <T> T unfusing(Supplier<T> run) {
@@ -64,7 +69,7 @@ class GroupQueryRewriteTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void thePatternOfTheRewriteAgreesWithTheReferenceAndTheOp(String name, SynthSpec.Builder spec) throws Exception {
-        Path model = SynthFixtures.model("rewrite-gqa-" + name, spec.build());
+        Path model = SynthFixtures.model("rewrite-" + name, spec.build());
         Path out = tmp.resolve("out");
         Cli.Run r = unfusing(() -> Cli.run("inspect", "--model", model.toString(), "--ids", NativePatternCopyTest.ids(NativePatternCopyTest.TINY_IDS),
                 "--out", out.toString()));
@@ -85,7 +90,7 @@ class GroupQueryRewriteTest {
     /** The path taken when ONNX Runtime really refuses the op's weights output: an fp16 op whose output_qk is declared FLOAT. */
     @Test
     void aRefusedWeightsOutputIsRewrittenAndSaysWhy() {
-        Path model = SynthFixtures.model("rewrite-gqa-fp16", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).dtype(DType.FP16).seed(11).build());
+        Path model = SynthFixtures.model("rewrite-fused-gqa-fp16", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).dtype(DType.FP16).seed(11).build());
         HookedModel.Prepared prepared = HookedModel.prepare(model, null, line -> { });
         try (HookedModel hooked = prepared.open(attnscope.onnx.Device.CPU, plan -> {
             Map<String, Integer> types = new HashMap<>(plan.edits().outputTypes());
@@ -105,9 +110,10 @@ class GroupQueryRewriteTest {
     }
 
     /** A planted fault in the rewrite (1/d instead of 1/√d): the comparison with the op and the reference both fail it. */
-    @Test
-    void aWrongRewriteFailsTheCopyAndReferenceChecks() {
-        Path model = SynthFixtures.model("rewrite-gqa-fp32", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).seed(11).build());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fusedStyles")
+    void aWrongRewriteFailsTheCopyAndReferenceChecks(Style style) {
+        Path model = SynthFixtures.model("rewrite-" + style.cliName() + "-fp32", SynthSpec.tiny().headDim(32).style(style).seed(11).build());
         List<CheckResult> checks = unfusing(() -> NativePatternCopyTest.inspect(model, NativePatternCopyTest.TINY_IDS, plan -> {
             List<NodeProto> added = new ArrayList<>();
             for (NodeProto n : plan.edits().addedNodes()) {
@@ -121,22 +127,31 @@ class GroupQueryRewriteTest {
         assertTrue(checks.stream().anyMatch(c -> c.check().equals("pattern.ref") && !c.passed()), checks.toString());
     }
 
-    static Stream<Arguments> unrewritable() {
-        return Stream.of(
-                Arguments.of("local_window_size", (Consumer<NodeProto.Builder>) n -> n.addAttribute(OnnxGraph.intAttributeProto("local_window_size", 4))),
-                Arguments.of("rotary_interleaved", (Consumer<NodeProto.Builder>) n -> n.addAttribute(OnnxGraph.intAttributeProto("rotary_interleaved", 1))),
-                Arguments.of("smooth_softmax", (Consumer<NodeProto.Builder>) n -> n.addAttribute(OnnxGraph.intAttributeProto("smooth_softmax", 1))),
-                // A quantized KV cache (newer ONNX Runtime): an attribute the rewrite does not know.
-                Arguments.of("k_quant_type", (Consumer<NodeProto.Builder>) n -> n.addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                        .setName("k_quant_type").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.STRING)
-                        .setS(com.google.protobuf.ByteString.copyFromUtf8("PER_CHANNEL")))));
+    static Stream<Style> fusedStyles() {
+        return Stream.of(Style.FUSED_GQA, Style.ONNX_ATTENTION, Style.MHA);
     }
 
-    @ParameterizedTest(name = "{0}")
+    static Stream<Arguments> unrewritable() {
+        return Stream.of(
+                Arguments.of(Style.FUSED_GQA, "local_window_size", (Consumer<NodeProto.Builder>) n -> n.addAttribute(OnnxGraph.intAttributeProto("local_window_size", 4))),
+                Arguments.of(Style.FUSED_GQA, "rotary_interleaved", (Consumer<NodeProto.Builder>) n -> n.addAttribute(OnnxGraph.intAttributeProto("rotary_interleaved", 1))),
+                Arguments.of(Style.FUSED_GQA, "smooth_softmax", (Consumer<NodeProto.Builder>) n -> n.addAttribute(OnnxGraph.intAttributeProto("smooth_softmax", 1))),
+                // A quantized KV cache (newer ONNX Runtime): an attribute the rewrite does not know.
+                Arguments.of(Style.FUSED_GQA, "k_quant_type", (Consumer<NodeProto.Builder>) n -> n.addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                        .setName("k_quant_type").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.STRING)
+                        .setS(com.google.protobuf.ByteString.copyFromUtf8("PER_CHANNEL")))),
+                Arguments.of(Style.ONNX_ATTENTION, "softcap", (Consumer<NodeProto.Builder>) n -> n.addAttribute(ai.onnx.proto.OnnxMl.AttributeProto
+                        .newBuilder().setName("softcap").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.FLOAT).setF(30f))),
+                // An attribute of the beam-search variant the rewrite does not know.
+                Arguments.of(Style.MHA, "cache_indirection_mode", (Consumer<NodeProto.Builder>) n -> n.addAttribute(
+                        OnnxGraph.intAttributeProto("cache_indirection_mode", 1))));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("unrewritable")
-    void whatCannotBeRewrittenIsRefusedWithExitFourNamingIt(String attribute, Consumer<NodeProto.Builder> edit) throws Exception {
-        Path base = SynthFixtures.model("rewrite-gqa-fp32", SynthSpec.tiny().headDim(32).style(Style.FUSED_GQA).seed(11).build());
-        Path model = withGroupQueryEdited(base, tmp.resolve("edited-" + attribute), edit);
+    void whatCannotBeRewrittenIsRefusedWithExitFourNamingIt(Style style, String attribute, Consumer<NodeProto.Builder> edit) throws Exception {
+        Path base = SynthFixtures.model("rewrite-" + style.cliName() + "-fp32", SynthSpec.tiny().headDim(32).style(style).seed(11).build());
+        Path model = withFusedOpEdited(base, tmp.resolve("edited-" + attribute), edit);
         Path out = tmp.resolve("out");
         Cli.Run r = unfusing(() -> Cli.run("inspect", "--model", model.toString(), "--ids", "5,6,7,8,9,10", "--out", out.toString()));
         assertEquals(4, r.exit(), r.out() + r.err());
@@ -145,8 +160,8 @@ class GroupQueryRewriteTest {
         assertFalse(Files.exists(out.resolve("summary.json")));
     }
 
-    /** A copy of a model folder whose GroupQueryAttention nodes are edited (the weights are linked, not copied). */
-    static Path withGroupQueryEdited(Path model, Path dir, Consumer<NodeProto.Builder> edit) throws Exception {
+    /** A copy of a model folder whose attention ops are edited (the weights are linked, not copied). */
+    static Path withFusedOpEdited(Path model, Path dir, Consumer<NodeProto.Builder> edit) throws Exception {
         Files.createDirectories(dir);
         try (var files = Files.list(model)) {
             for (Path f : files.toList()) {
@@ -154,7 +169,7 @@ class GroupQueryRewriteTest {
                 if (name.equals("model.onnx")) {
                     ModelProto.Builder m = OnnxGraph.load(f).model().toBuilder();
                     for (NodeProto.Builder n : m.getGraphBuilder().getNodeBuilderList()) {
-                        if (n.getOpType().equals("GroupQueryAttention")) {
+                        if (java.util.Set.of("GroupQueryAttention", "Attention", "MultiHeadAttention").contains(n.getOpType())) {
                             edit.accept(n);
                         }
                     }

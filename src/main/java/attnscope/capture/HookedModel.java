@@ -237,8 +237,10 @@ public final class HookedModel implements AutoCloseable {
 
         /**
          * Creates the hooked session (and maps the weights both sessions share) on {@code device}.
-         * Fused ops that can return their attention weights are asked to; if ONNX Runtime refuses that
-         * edit, the model is still opened, and the refusal is kept as the layer's {@link PatternSource}.
+         * Fused ops that can return their attention weights are asked to, through a copy beside the op
+         * the model runs; if ONNX Runtime refuses that, the copy is the op rewritten as ordinary ops
+         * (an op that cannot be rewritten faithfully is refused, exit 4), and the layer's
+         * {@link PatternSource} says which and why.
          */
         public HookedModel open(Device device) {
             return open(device, java.util.function.UnaryOperator.identity());
@@ -285,9 +287,10 @@ public final class HookedModel implements AutoCloseable {
                 sites = used.sites();
             }
             Map<Integer, PatternSource> sources = new java.util.TreeMap<>();
+            String notUsed = used == plan ? null : refused != null ? refused : UNFUSE_PROPERTY + "=always";
             for (AttentionSite s : sites) {
                 boolean rewritten = unfused != null && unfused.how().containsKey(s.layer());
-                sources.put(s.layer(), rewritten ? patternSource(s, unfused, null) : patternSource(s, plan, refused));
+                sources.put(s.layer(), rewritten ? patternSource(s, unfused, null) : patternSource(s, plan, notUsed));
             }
             return new HookedModel(folder, graphFile, config, graph, hookable, weights, List.copyOf(sites), isCausal(folder, graph, all),
                     device, session, shared, sources, used.edits().outputTypes(), used.copies());

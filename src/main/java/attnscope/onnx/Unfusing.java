@@ -364,13 +364,13 @@ public final class Unfusing {
     private static int rank(OnnxGraph graph, String tensor) {
         NodeProto p = graph.producer(tensor);
         if (p == null) {
-            return -1;
+            return graph.declaredRank(tensor);
         }
         return switch (p.getOpType()) {
             case "Transpose" -> OnnxGraph.intsAttribute(p, "perm").size();
             case "Reshape" -> graph.int64Count(p.getInput(1));
             case "Cast", "Identity" -> rank(graph, p.getInput(0));
-            default -> -1;
+            default -> graph.declaredRank(tensor); // a present.N.key output, say
         };
     }
 

@@ -87,6 +87,22 @@ class FusedOpRewriteTest {
         assertEquals(2 * 4 + 2, compared, "every head's pattern against the reference, every layer's rewrite against the op");
     }
 
+    /**
+     * MultiHeadAttention with as many key/value heads as query heads: nothing repeats K before the op, whose
+     * key input is the present.N.key output itself (B, H, T, d) — read as 4-D from the graph's declared
+     * shape, not as (B, T, H·d). Found by InspectPropertyTest; both pattern paths.
+     */
+    @Test
+    void multiHeadAttentionWithoutGroupingReadsItsKeysAsFourD() {
+        Path model = SynthFixtures.model("mha-no-grouping", SynthSpec.tiny().kvHeads(4).headDim(32).style(Style.MHA).seed(11).build());
+        for (boolean unfuse : new boolean[] {false, true}) {
+            Path out = tmp.resolve("out-" + unfuse);
+            Supplier<Cli.Run> run = () -> Cli.run("inspect", "--model", model.toString(), "--ids", "5,6,7,8,9,10", "--out", out.toString());
+            Cli.Run r = unfuse ? unfusing(run) : run.get();
+            assertEquals(0, r.exit(), r.out() + r.err());
+        }
+    }
+
     /** The path taken when ONNX Runtime really refuses the op's weights output: an fp16 op whose output_qk is declared FLOAT. */
     @Test
     void aRefusedWeightsOutputIsRewrittenAndSaysWhy() {

@@ -54,8 +54,26 @@ public final class HookedModel implements AutoCloseable {
      * @param qBeforeRotary queries before rotary by layer, where the graph rotates them in ordinary ops
      * @param kBeforeRotary keys before rotary by layer, where they can be read
      */
-    public record Capture(ActivationCache cache, Tensor output, Map<Integer, Tensor> qBeforeRotary, Map<Integer, Tensor> kBeforeRotary) {
+    public record Capture(ActivationCache cache, Tensor output, Map<Integer, Tensor> qBeforeRotary, Map<Integer, Tensor> kBeforeRotary,
+            Map<Integer, OpOutputs> copies) {
+        public Capture(ActivationCache cache, Tensor output, Map<Integer, Tensor> qBeforeRotary, Map<Integer, Tensor> kBeforeRotary) {
+            this(cache, output, qBeforeRotary, kBeforeRotary, Map.of());
+        }
     }
+
+    /**
+     * A layer whose pattern came from a copy of its fused op (see {@link NativePatterns.Copy}): the
+     * op's output 0, which the model goes on with, and the copy's, as the graph lays them out.
+     */
+    public record OpOutputs(Tensor model, Tensor copy) {
+    }
+
+    /**
+     * Set to {@code always} (a system property), fused ops that can return their weights are rewritten
+     * as ordinary ops all the same, as when ONNX Runtime refuses their weights output: to compare the
+     * two ways, and to test the rewrite on the ONNX Runtime at hand.
+     */
+    public static final String UNFUSE_PROPERTY = "attnscope.unfuse";
 
     private final ModelFolder folder;
     private final ModelConfig config;
@@ -74,6 +92,8 @@ public final class HookedModel implements AutoCloseable {
     private Sessions.Opened plain;
     /** Per captured layer: where its pattern comes from. */
     private final Map<Integer, PatternSource> patternSources;
+    /** Per captured layer whose pattern comes from a copy of its fused op: the two outputs compared. */
+    private final Map<Integer, NativePatterns.Copy> copies;
     /** Element types of outputs the hooked graph added (a fused op's weights), which the original graph does not tell. */
     private final Map<String, Integer> hookTypes;
     /** Weights mapped once and given to both sessions (empty: each session reads the file). */
@@ -82,8 +102,9 @@ public final class HookedModel implements AutoCloseable {
     private HookedModel(ModelFolder folder, Path graphFile, ModelConfig config, OnnxGraph graph, OnnxGraph hookable, Weights weights,
             List<AttentionSite> sites,
             boolean causal, Device device, Sessions.Opened hooked, Map<String, ai.onnxruntime.OnnxTensorLike> shared,
-            Map<Integer, PatternSource> patternSources, Map<String, Integer> hookTypes) {
+            Map<Integer, PatternSource> patternSources, Map<String, Integer> hookTypes, Map<Integer, NativePatterns.Copy> copies) {
         this.hookTypes = Map.copyOf(hookTypes);
+        this.copies = Map.copyOf(copies);
         this.hookable = hookable;
         this.shared = shared;
         this.patternSources = Map.copyOf(patternSources);
@@ -216,36 +237,63 @@ public final class HookedModel implements AutoCloseable {
 
         /**
          * Creates the hooked session (and maps the weights both sessions share) on {@code device}.
-         * Fused ops that can return their attention weights are asked to; if ONNX Runtime refuses that
-         * edit, the model is still opened, and the refusal is kept as the layer's {@link PatternSource}.
+         * Fused ops that can return their attention weights are asked to, through a copy beside the op
+         * the model runs; if ONNX Runtime refuses that, the copy is the op rewritten as ordinary ops
+         * (an op that cannot be rewritten faithfully is refused, exit 4), and the layer's
+         * {@link PatternSource} says which and why.
          */
         public HookedModel open(Device device) {
+            return open(device, java.util.function.UnaryOperator.identity());
+        }
+
+        /**
+         * As {@link #open(Device)}, with {@code planted} applied to the plan of graph edits before the
+         * hooked session is made from it: for tests that plant a fault in the hooked graph (an edit
+         * that changes the model, a wrong rewrite) and show that the checks catch it.
+         */
+        public HookedModel open(Device device, java.util.function.UnaryOperator<NativePatterns.Plan> planted) {
             List<AttentionSite> sites = chosen;
             Weights weights = Weights.locate(graphFile, graph);
             // Both sessions (hooked, untouched) read one memory-mapped copy of the weights.
             Map<String, ai.onnxruntime.OnnxTensorLike> shared = attnscope.onnx.MappedWeights.of(graph, graphFile.toAbsolutePath().getParent());
             Sessions.Opened session = null;
-            NativePatterns.Plan plan = NativePatterns.plan(hookable, sites);
+            boolean unfuseAlways = "always".equals(System.getProperty(UNFUSE_PROPERTY));
+            NativePatterns.Plan plan = planted.apply(NativePatterns.plan(hookable, sites));
             String refused = null;
-            Map<String, Integer> hookTypes = Map.of();
-            if (!plan.isEmpty()) {
+            NativePatterns.Plan used = new NativePatterns.Plan(sites, HookEdits.NONE, Map.of());
+            if (!plan.isEmpty() && !unfuseAlways) {
                 try {
-                    session = Sessions.fromBytes(hookedGraph(hookable, plan.sites(), plan.edits(), weights), weights.folder, device, shared);
-                    sites = plan.sites();
-                    hookTypes = plan.edits().outputTypes();
+                    session = Sessions.fromBytes(hookedGraph(hookable, plan, weights), weights.folder, device, shared);
+                    used = plan;
                 } catch (InputException e) {
                     refused = firstLine(e.getMessage());
                 }
             }
+            NativePatterns.Plan unfused = null;
+            if (session == null && !plan.isEmpty()) {
+                // The op's own weights output is not available: rewrite it as ordinary ops beside it where that
+                // is faithful (an op that cannot be rewritten is refused here, naming what, exit 4).
+                unfused = planted.apply(NativePatterns.plan(hookable, sites, refused != null ? "ONNX Runtime refused it: " + refused
+                        : UNFUSE_PROPERTY + "=always"));
+                if (!unfused.isEmpty()) {
+                    session = Sessions.fromBytes(hookedGraph(hookable, unfused, weights), weights.folder, device, shared);
+                    used = unfused;
+                }
+            }
             if (session == null) {
-                session = Sessions.fromBytes(hookedGraph(hookable, sites, HookEdits.NONE, weights), weights.folder, device, shared);
+                session = Sessions.fromBytes(hookedGraph(hookable, used, weights), weights.folder, device, shared);
+            }
+            if (!used.isEmpty()) {
+                sites = used.sites();
             }
             Map<Integer, PatternSource> sources = new java.util.TreeMap<>();
+            String notUsed = used == plan ? null : refused != null ? refused : UNFUSE_PROPERTY + "=always";
             for (AttentionSite s : sites) {
-                sources.put(s.layer(), patternSource(s, plan, refused));
+                boolean rewritten = unfused != null && unfused.how().containsKey(s.layer());
+                sources.put(s.layer(), rewritten ? patternSource(s, unfused, null) : patternSource(s, plan, notUsed));
             }
             return new HookedModel(folder, graphFile, config, graph, hookable, weights, List.copyOf(sites), isCausal(folder, graph, all),
-                    device, session, shared, sources, hookTypes);
+                    device, session, shared, sources, used.edits().outputTypes(), used.copies());
         }
     }
 
@@ -349,10 +397,10 @@ public final class HookedModel implements AutoCloseable {
         }
     }
 
-    /** The graph with every tensor of the chosen sites added as an output. */
-    private static byte[] hookedGraph(OnnxGraph graph, List<AttentionSite> chosen, HookEdits edits, Weights weights) {
+    /** The graph with every tensor of the plan's sites added as an output, and the plan's edits (copies of fused ops). */
+    private static byte[] hookedGraph(OnnxGraph graph, NativePatterns.Plan plan, Weights weights) {
         Set<String> taps = new LinkedHashSet<>();
-        for (AttentionSite s : chosen) {
+        for (AttentionSite s : plan.sites()) {
             taps.add(s.q().tensor());
             taps.add(s.k().tensor());
             taps.add(s.v().tensor());
@@ -362,7 +410,11 @@ public final class HookedModel implements AutoCloseable {
             s.qBeforeRotary().ifPresent(q -> taps.add(q.tensor()));
             s.kBeforeRotary().ifPresent(k -> taps.add(k.tensor()));
         }
-        return graph.withOutputs(taps, edits, weights.relocated());
+        for (NativePatterns.Copy c : plan.copies().values()) {
+            taps.add(c.modelOutput());
+            taps.add(c.copyOutput());
+        }
+        return graph.withOutputs(taps, plan.edits(), weights.relocated());
     }
 
     private static int[] allLayers(int n) {
@@ -476,6 +528,10 @@ public final class HookedModel implements AutoCloseable {
             s.qBeforeRotary().ifPresent(q -> wanted.add(q.tensor()));
             s.kBeforeRotary().ifPresent(k -> wanted.add(k.tensor()));
         }
+        for (NativePatterns.Copy c : copies.values()) {
+            wanted.add(c.modelOutput());
+            wanted.add(c.copyOutput());
+        }
         try (OrtInputs in = inputs(ids); OrtSession.Result r = hooked.session().run(in.map, wanted)) {
             ActivationCache cache = new ActivationCache();
             Map<Integer, Tensor> qBefore = new HashMap<>();
@@ -508,8 +564,11 @@ public final class HookedModel implements AutoCloseable {
                     kBefore.put(layer, read(r, s.kBeforeRotary().get(), heads, "layer " + layer + " k before rotary"));
                 }
             }
+            Map<Integer, OpOutputs> copyOutputs = new java.util.TreeMap<>();
+            copies.forEach((layer, c) -> copyOutputs.put(layer, new OpOutputs(
+                    toTensor(r.get(c.modelOutput()).orElseThrow(), c.modelOutput()), toTensor(r.get(c.copyOutput()).orElseThrow(), c.copyOutput()))));
             Tensor output = toTensor(r.get(firstOutput).orElseThrow(), firstOutput);
-            return new Capture(cache, output, qBefore, kBefore);
+            return new Capture(cache, output, qBefore, kBefore, copyOutputs);
         } catch (OrtException e) {
             throw new InputException("ONNX Runtime failed on the hooked model: " + e.getMessage(), e);
         }

@@ -214,6 +214,28 @@ public final class Checks {
                 + headDim);
     }
 
+    /**
+     * "pattern.copy": where a layer's pattern comes from a copy of its fused op placed beside it (the op
+     * asked for its weights, or rewritten as ordinary ops), the copy's attention output against the op's,
+     * which the model goes on with: the pattern shown belongs to the computation the model does.
+     */
+    public static CheckResult sameOpOutput(int layer, Tensor model, Tensor copy, Tolerance tol) {
+        if (!Arrays.equals(model.shape(), copy.shape())) {
+            return new CheckResult(layer, -1, "pattern.copy", false, Double.POSITIVE_INFINITY, 0, "layer " + layer
+                    + ": the copy of the attention op that returns the pattern has output shape " + Shapes.format(copy.shape())
+                    + " but the op's is " + Shapes.format(model.shape()));
+        }
+        Comparison c = Comparison.of(copy.data(), 0, model.data(), 0, model.size(), tol);
+        String nonFinite = c.nonFinite("the copy's", "the op's", "output");
+        return new CheckResult(layer, -1, "pattern.copy", c.passed(), c.maxError(), c.worstLimit(), () -> c.passed()
+                ? "layer " + layer + ": the copy of the attention op that returns the pattern computes the op's output: largest |a − b| "
+                        + c.maxError() + " (" + tol + ")"
+                : nonFinite != null ? "layer " + layer + ": " + nonFinite + " at element " + c.nonFiniteAt()
+                : "layer " + layer + ": the copy of the attention op that returns the pattern computes another output than the op: "
+                        + c.failures() + " of " + model.size() + " values differ, worst |a − b| " + c.worstDiff() + " > " + c.worstLimit()
+                        + " (" + tol + ")");
+    }
+
     /** "logits" (or "output"): the hooked graph's first output against the untouched graph's. */
     public static CheckResult sameOutput(String check, Tensor hooked, Tensor plain, Tolerance tol) {
         if (!Arrays.equals(hooked.shape(), plain.shape())) {

@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
             "                 for the heads the mask visibly changes)",
             "  rotary.q/k     rotary with config.json's rope_theta against the graph's",
             "  scale          the graph's score scale against 1/√d",
+            "  pattern.copy   (fused ops) the op copy that returned the pattern computes",
+            "                 the op's output",
             "  logits         the hooked graph's output equals the untouched graph's",
             "",
             "Writes OUT/summary.json (and OUT/tensors/*.npy with --save-tensors).",

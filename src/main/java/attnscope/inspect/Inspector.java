@@ -110,6 +110,7 @@ public final class Inspector {
             }
             checks.addAll(c.checks());
         }
+        capture.copies().forEach((layer, o) -> checks.add(Checks.sameOpOutput(layer, o.model(), o.copy(), precision.output(maxAbs(o.model())))));
         checks.add(Checks.sameOutput(model.causal() ? "logits" : "output", capture.output(), plainOutput,
                 precision.hookedOutput(Tolerance.LOGITS, maxAbs(plainOutput))));
         List<Integer> layers = model.sites().stream().map(AttentionSite::layer).toList();

@@ -354,6 +354,7 @@ final class LessonReport {
             case "z.ref" -> "attnscope's pattern·V equals the model's per-head output";
             case "negative-control" -> "without the mask the recomputation disagrees (so the agreement is not trivial)";
             case "logits", "output" -> "exposing the tensors did not change the model's output";
+            case "pattern.copy" -> "the copy of the attention op that returned the pattern computes the model's attention output";
             case "rotary.q", "rotary.k" -> "attnscope's rotary embedding (θ from config.json) reproduces the model's";
             case "scale" -> "the model divides the scores by √d (worst value: |scale·√d − 1|)";
             default -> check;

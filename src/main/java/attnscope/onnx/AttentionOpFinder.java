@@ -115,12 +115,12 @@ final class AttentionOpFinder {
     private int rank(String tensor) {
         NodeProto p = graph.producer(tensor);
         if (p == null) {
-            return -1;
+            return graph.declaredRank(tensor); // a graph input
         }
         return switch (p.getOpType()) {
             case "Transpose" -> OnnxGraph.intsAttribute(p, "perm").size();
             case "Reshape" -> graph.int64Count(p.getInput(1));
-            default -> -1;
+            default -> graph.declaredRank(tensor); // a present.N.key output, say
         };
     }
 

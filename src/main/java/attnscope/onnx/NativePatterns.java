@@ -23,6 +23,9 @@ import java.util.Optional;
  *
  * Each added output is declared with the node's own element type: ONNX Runtime refuses a FLOAT
  * declaration on a FLOAT16 node (onnxruntime-genai's fp16 builds).
+ *
+ * <p>The op asked is a copy placed beside the one the model runs (see {@link Copy}); where the op's
+ * own output is refused, the copy is the op rewritten as ordinary ops ({@link Unfusing}).
  */
 public final class NativePatterns {
     private NativePatterns() {
@@ -34,10 +37,25 @@ public final class NativePatterns {
      *
      * @param how per captured layer with a native pattern (others are absent, their site unchanged)
      */
-    public record Plan(List<AttentionSite> sites, HookEdits edits, Map<Integer, Output> how) {
+    public record Plan(List<AttentionSite> sites, HookEdits edits, Map<Integer, Output> how, Map<Integer, Copy> copies) {
+        public Plan(List<AttentionSite> sites, HookEdits edits, Map<Integer, Output> how) {
+            this(sites, edits, how, Map.of());
+        }
+
         public boolean isEmpty() {
             return how.isEmpty();
         }
+    }
+
+    /**
+     * A captured layer whose pattern comes from a copy of its fused op placed beside it (the op itself,
+     * asked for its weights, or its rewrite as ordinary ops): the op keeps computing the model, so the
+     * hooked graph's path to the logits is the untouched graph's; the two outputs are compared.
+     *
+     * @param modelOutput the op's output 0, which the model goes on with
+     * @param copyOutput  the copy's output 0, in the same layout
+     */
+    public record Copy(String modelOutput, String copyOutput) {
     }
 
     /**
@@ -50,6 +68,18 @@ public final class NativePatterns {
     }
 
     public static Plan plan(OnnxGraph graph, List<AttentionSite> sites) {
+        return plan(graph, sites, null);
+    }
+
+    /**
+     * As {@link #plan(OnnxGraph, List)}, but with {@code refused} non-null (why the op's own weights
+     * output is not used: "ONNX Runtime refused it: …") the fused ops are rewritten as ordinary ops instead
+     * (GroupQueryAttention, ONNX Attention, MultiHeadAttention; see {@link Unfusing}).
+     *
+     * @throws attnscope.InputException naming the attribute or input of an op that cannot be rewritten
+     *         faithfully
+     */
+    public static Plan plan(OnnxGraph graph, List<AttentionSite> sites, String refused) {
         Map<String, NodeProto> byName = new java.util.HashMap<>();
         for (NodeProto n : graph.nodes()) {
             if (n.getOutputCount() > 0) {
@@ -58,6 +88,7 @@ public final class NativePatterns {
         }
         HookEdits.Builder edits = new HookEdits.Builder();
         Map<Integer, Output> how = new LinkedHashMap<>();
+        Map<Integer, Copy> copies = new LinkedHashMap<>();
         List<AttentionSite> out = new ArrayList<>();
         for (AttentionSite s : sites) {
             NodeProto node = byName.get(s.node());
@@ -65,70 +96,96 @@ public final class NativePatterns {
                 out.add(s);
                 continue;
             }
+            int layer = s.layer();
+            int type = graph.elementType(node.getInput(0));
             String name;
             String kind;
             String detail;
-            if (node.getOpType().equals(GroupQueryAttentionFinder.OP)) {
-                name = groupQueryPattern(graph, node, s.layer(), edits);
-                kind = "GroupQueryAttention output_qk (qk_output = 2: after softmax)";
-                detail = "GroupQueryAttention " + nodeName(node) + ", output 3 " + name + " (qk_output = 2)";
-            } else if (AttentionOpFinder.isOnnxAttention(node)) {
-                name = onnxAttentionPattern(graph, node, s.layer(), edits);
-                kind = "Attention qk_matmul_output (qk_matmul_output_mode = 3: after softmax)";
-                detail = "Attention " + nodeName(node) + ", output 3 " + name + " (qk_matmul_output_mode = 3)";
-            } else if (AttentionOpFinder.isMultiHeadAttention(node)) {
-                name = multiHeadPattern(graph, node, s.layer(), edits);
-                kind = "MultiHeadAttention qk (scores with mask) → Softmax added by attnscope";
-                detail = "MultiHeadAttention " + nodeName(node) + ", output 3 qk → Softmax " + name;
+            String copyOutput;
+            if (refused != null) {
+                Unfusing.Twin twin;
+                String op;
+                String nativeOutput;
+                if (node.getOpType().equals(GroupQueryAttentionFinder.OP)) {
+                    twin = Unfusing.groupQueryTwin(graph, node, layer);
+                    op = "GroupQueryAttention";
+                    nativeOutput = "output_qk";
+                } else if (AttentionOpFinder.isOnnxAttention(node)) {
+                    twin = Unfusing.onnxAttentionTwin(graph, node, layer);
+                    op = "Attention";
+                    nativeOutput = "qk_matmul_output";
+                } else if (AttentionOpFinder.isMultiHeadAttention(node)) {
+                    twin = Unfusing.multiHeadTwin(graph, node, layer);
+                    op = "MultiHeadAttention";
+                    nativeOutput = "qk";
+                } else {
+                    out.add(s);
+                    continue;
+                }
+                twin.nodes().forEach(edits::add);
+                name = twin.pattern();
+                copyOutput = twin.output();
+                edits.type(name, ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE);
+                edits.type(copyOutput, ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE);
+                kind = "Softmax of " + op + " rewritten as ordinary ops beside the op (float32)";
+                detail = "tensor " + name + ": " + op + " " + nodeName(node) + " rewritten (MatMul, scale, mask, Softmax"
+                        + (OnnxGraph.intAttribute(node, "do_rotary", 0) == 1 ? ", rotary from cos/sin_cache" : "")
+                        + ") instead of its " + nativeOutput + " (" + refused + ")";
             } else {
-                out.add(s);
-                continue;
+                NodeProto.Builder copy = copyOf(node, layer);
+                copyOutput = copy.getOutput(0);
+                if (node.getOpType().equals(GroupQueryAttentionFinder.OP)) {
+                    name = "attnscope.gqa_pattern." + layer;
+                    setInt(copy, "qk_output", 2);
+                    setOutput(copy, 3, name);
+                    kind = "GroupQueryAttention output_qk (qk_output = 2: after softmax)";
+                    detail = "GroupQueryAttention " + nodeName(node) + ", output 3 " + name + " (qk_output = 2)";
+                } else if (AttentionOpFinder.isOnnxAttention(node)) {
+                    name = "attnscope.attention_pattern." + layer;
+                    setInt(copy, "qk_matmul_output_mode", 3);
+                    setOutput(copy, 3, name);
+                    kind = "Attention qk_matmul_output (qk_matmul_output_mode = 3: after softmax)";
+                    detail = "Attention " + nodeName(node) + ", output 3 " + name + " (qk_matmul_output_mode = 3)";
+                } else if (AttentionOpFinder.isMultiHeadAttention(node)) {
+                    String scores = "attnscope.mha_scores." + layer;
+                    name = "attnscope.mha_pattern." + layer;
+                    setOutput(copy, 3, scores);
+                    edits.add(NodeProto.newBuilder().setName("attnscope/mha_softmax." + layer).setOpType("Softmax").addInput(scores)
+                            .addOutput(name).addAttribute(OnnxGraph.intAttributeProto("axis", -1)).build());
+                    edits.type(scores, type);
+                    kind = "MultiHeadAttention qk (scores with mask) → Softmax added by attnscope";
+                    detail = "MultiHeadAttention " + nodeName(node) + ", output 3 qk → Softmax " + name;
+                } else {
+                    out.add(s);
+                    continue;
+                }
+                edits.add(copy.build());
+                edits.type(name, type);
+                edits.type(copyOutput, type);
+                detail += ", from a copy of the op beside it (the op itself computes the model)";
             }
-            how.put(s.layer(), new Output(kind, detail));
+            edits.type(node.getOutput(0), type);
+            how.put(layer, new Output(kind, detail));
+            copies.put(layer, new Copy(node.getOutput(0), copyOutput));
             out.add(withPattern(s, new Tap(name, HeadLayout.Split.identity())));
         }
-        return new Plan(out, edits.build(), how);
-    }
-
-    /** GroupQueryAttention's 4th output, switched to the softmax weights; returns its name. */
-    private static String groupQueryPattern(OnnxGraph graph, NodeProto node, int layer, HookEdits.Builder edits) {
-        String name = node.getOutputCount() > 3 && !node.getOutput(3).isEmpty() ? node.getOutput(3) : "attnscope.gqa_pattern." + layer;
-        edits.edit(node.getOutput(0), b -> {
-            setInt(b, "qk_output", 2);
-            setOutput(b, 3, name);
-        });
-        edits.type(name, graph.elementType(node.getInput(0)));
-        return name;
-    }
-
-    /** ONNX Attention's 4th output in mode 3, the softmax weights (B, H, T, T); returns its name. */
-    private static String onnxAttentionPattern(OnnxGraph graph, NodeProto node, int layer, HookEdits.Builder edits) {
-        String name = node.getOutputCount() > 3 && !node.getOutput(3).isEmpty() ? node.getOutput(3) : "attnscope.attention_pattern." + layer;
-        edits.edit(node.getOutput(0), b -> {
-            setInt(b, "qk_matmul_output_mode", 3);
-            setOutput(b, 3, name);
-        });
-        edits.type(name, graph.elementType(node.getInput(0)));
-        return name;
+        return new Plan(out, edits.build(), how, copies);
     }
 
     /**
-     * MultiHeadAttention's 4th output {@code qk} (B, H, T, T), scores with bias and mask, and a Softmax
-     * over keys added after it; returns the Softmax's output.
+     * A copy of a fused op under its own name, every output renamed (output 0:
+     * attnscope.copy_output.L), so that asking it for its weights leaves the op the model runs as it
+     * is: ONNX Runtime may compute an op asked for its weights on another kernel path (GroupQueryAttention:
+     * logits ~1e-5 apart in fp32), which int8 activation quantization after it can amplify.
      */
-    private static String multiHeadPattern(OnnxGraph graph, NodeProto node, int layer, HookEdits.Builder edits) {
-        String scores = node.getOutputCount() > 3 && !node.getOutput(3).isEmpty() ? node.getOutput(3) : "attnscope.mha_scores." + layer;
-        String pattern = "attnscope.mha_pattern." + layer;
-        edits.edit(node.getOutput(0), b -> {
-            setOutput(b, 1, b.getOutputCount() > 1 ? b.getOutput(1) : "");
-            setOutput(b, 3, scores);
-        });
-        edits.add(NodeProto.newBuilder().setName("attnscope/mha_softmax." + layer).setOpType("Softmax").addInput(scores)
-                .addOutput(pattern).addAttribute(OnnxGraph.intAttributeProto("axis", -1)).build());
-        int type = graph.elementType(node.getInput(0));
-        edits.type(scores, type);
-        edits.type(pattern, type);
-        return pattern;
+    private static NodeProto.Builder copyOf(NodeProto node, int layer) {
+        NodeProto.Builder b = node.toBuilder().setName("attnscope/copy." + layer + "/" + nodeName(node));
+        for (int i = 0; i < b.getOutputCount(); i++) {
+            if (!b.getOutput(i).isEmpty()) {
+                b.setOutput(i, i == 0 ? "attnscope.copy_output." + layer : "attnscope.copy." + layer + ".output" + i);
+            }
+        }
+        return b;
     }
 
     static String nodeName(NodeProto node) {

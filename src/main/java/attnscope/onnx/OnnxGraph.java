@@ -44,6 +44,7 @@ public final class OnnxGraph {
     private final Map<String, List<NodeProto>> consumers = new HashMap<>();
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final Map<String, Integer> knownTypes = new HashMap<>();
+    private final Map<String, Integer> knownRanks = new HashMap<>();
     private final Set<String> inputs = new LinkedHashSet<>();
     private final Set<String> outputs = new LinkedHashSet<>();
 
@@ -84,6 +85,14 @@ public final class OnnxGraph {
         if (v.getType().hasTensorType() && v.getType().getTensorType().getElemType() != 0) {
             knownTypes.put(v.getName(), v.getType().getTensorType().getElemType());
         }
+        if (v.getType().hasTensorType() && v.getType().getTensorType().hasShape()) {
+            knownRanks.put(v.getName(), v.getType().getTensorType().getShape().getDimCount());
+        }
+    }
+
+    /** The rank a graph input, output or value_info declares for a tensor; −1 where none does. */
+    public int declaredRank(String tensor) {
+        return knownRanks.getOrDefault(tensor, -1);
     }
 
     /**

@@ -165,6 +165,7 @@ public final class SummaryText {
             case "z.ref" -> "largest |model − reference| in z " + v;
             case "negative-control" -> "without the mask the reference differs, in every head by at least " + v;
             case "logits", "output" -> "hooked vs untouched graph, largest difference " + v;
+            case "pattern.copy" -> "the op copy that returns the pattern vs the op, largest output difference " + v;
             case "rotary.q", "rotary.k" -> "rotary with config.json's rope_theta vs the graph's, largest difference " + v;
             default -> check.startsWith("shape.") ? "shapes against config.json" : "largest value " + v;
         };

@@ -85,11 +85,23 @@ class LessonCommandTest {
         Files.writeString(out.resolve("notes.txt"), "my notes");
         Run r = run("lesson", "--model", model.toString(), "--out", out.toString());
         assertEquals(ExitCodes.INPUT, r.exit());
-        assertTrue(r.err().contains("already holds files that attnscope did not write"), r.err());
+        assertTrue(r.err().contains("already holds files that attnscope lesson did not write"), r.err());
         assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("attnscope:")).count(), r.err());
         try (var s = Files.list(out)) {
             assertEquals(List.of(out.resolve("notes.txt")), s.toList());
         }
+    }
+
+    @Test
+    void aFolderWrittenByFiguresIsNotCalledTheUsersOwn(@TempDir Path dir) throws Exception {
+        // Every file listed in attnscope's manifest: "files that attnscope did not write" would be untrue.
+        Path out = Files.createDirectories(dir.resolve("figures-run"));
+        Files.writeString(out.resolve(attnscope.output.OutputFolder.MANIFEST), "# files written by attnscope\nexplorer.html\n");
+        Files.writeString(out.resolve("explorer.html"), "<!DOCTYPE html>");
+        attnscope.InputException e = org.junit.jupiter.api.Assertions.assertThrows(attnscope.InputException.class,
+                () -> Lesson.checkOutput(out));
+        assertFalse(e.getMessage().contains("files that attnscope did not write"), e.getMessage());
+        assertTrue(e.getMessage().contains("another command's output"), e.getMessage());
     }
 
     @Test
@@ -100,7 +112,7 @@ class LessonCommandTest {
         Files.writeString(out.resolve("notes.txt"), "mine");
         attnscope.InputException e = org.junit.jupiter.api.Assertions.assertThrows(attnscope.InputException.class,
                 () -> Lesson.checkOutput(out));
-        assertTrue(e.getMessage().contains("already holds files that attnscope did not write"), e.getMessage());
+        assertTrue(e.getMessage().contains("already holds files that attnscope lesson did not write"), e.getMessage());
     }
 
     @Test

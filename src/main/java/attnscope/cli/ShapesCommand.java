@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "  attnscope shapes",
             "  attnscope shapes --tokens 1000",
             "  attnscope shapes --model models/Qwen2.5-0.5B      (reads config.json)",
-            "  attnscope shapes --heads 32 --kv-heads 8 --head-dim 128 --num-layers 32",
+            "  attnscope shapes --num-heads 32 --kv-heads 8 --head-dim 128 --num-layers 32",
             ""
         })
 public final class ShapesCommand implements Callable<Integer> {
@@ -49,8 +49,11 @@ public final class ShapesCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Read them from DIR/config.json.")
     Path model;
 
-    @Option(names = "--heads", paramLabel = "H", description = "Query heads (overrides the config).")
+    @Option(names = "--num-heads", paramLabel = "H", description = "Query heads (overrides the config).")
     Integer heads;
+
+    @Option(names = "--heads", paramLabel = "H", hidden = true, description = "Deprecated spelling of --num-heads.")
+    Integer headsDeprecated;
 
     @Option(names = "--kv-heads", paramLabel = "Hkv", description = "Key/value heads (overrides the config).")
     Integer kvHeads;
@@ -140,7 +143,9 @@ public final class ShapesCommand implements Callable<Integer> {
                 : ModelConfig.qwen25_05b();
         String name = config != null ? config.toString() : model != null ? model.toString()
                 : "Qwen2.5-0.5B (built-in defaults)";
-        int h = positive("--heads", heads, base.heads());
+        heads = Deprecations.pick(spec, heads, "--num-heads", headsDeprecated, "--heads",
+                "--heads selects heads in lesson");
+        int h = positive("--num-heads", heads, base.heads());
         int hkv = positive("--kv-heads", kvHeads, base.kvHeads());
         int d = positive("--head-dim", headDim, base.headDim());
         formats.formats(spec); // a bad --format is a usage error even when nothing is drawn

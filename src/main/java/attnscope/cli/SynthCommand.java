@@ -84,8 +84,11 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "D", description = "Hidden size D.")
     Integer hidden;
 
-    @Option(names = "--heads", paramLabel = "H", description = "Query heads per layer.")
+    @Option(names = "--num-heads", paramLabel = "H", description = "Query heads per layer.")
     Integer heads;
+
+    @Option(names = "--heads", paramLabel = "H", hidden = true, description = "Deprecated spelling of --num-heads.")
+    Integer headsDeprecated;
 
     @Option(names = "--kv-heads", paramLabel = "Hkv", description = "Key/value heads per layer (H must be a multiple).")
     Integer kvHeads;
@@ -174,6 +177,7 @@ public final class SynthCommand implements Callable<Integer> {
     private SynthSpec buildSpec() {
         layers = Deprecations.pick(spec, layers, "--num-layers", layersDeprecated, "--layers",
                 "--layers selects layers in inspect and figures");
+        heads = Deprecations.pick(spec, heads, "--num-heads", headsDeprecated, "--heads", "--heads selects heads in lesson");
         if (scaleDeprecated != null) {
             Deprecations.notice(spec, "--scale", "--score-scaling", "--scale is the colour scale of figures");
             if (!spec.commandLine().getParseResult().hasMatchedOption("--score-scaling")) {

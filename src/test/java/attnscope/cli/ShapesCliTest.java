@@ -34,7 +34,7 @@ class ShapesCliTest {
 
     @Test
     void optionsAndConfigOverrideTheDefaults() throws Exception {
-        Run r = run("shapes", "--tokens", "10", "--heads", "4", "--kv-heads", "4", "--head-dim", "8",
+        Run r = run("shapes", "--tokens", "10", "--num-heads", "4", "--kv-heads", "4", "--head-dim", "8",
                 "--num-layers", "2", "--up-to", "40", "--no-figures");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("one per query head (multi-head attention)"), r.out());
@@ -77,7 +77,7 @@ class ShapesCliTest {
         org.junit.jupiter.api.Assertions.assertEquals(2, layers.exit(), layers.err());
         org.junit.jupiter.api.Assertions.assertTrue(layers.err().contains("the growth table runs to T = 32,768 tokens")
                 && layers.err().contains("choose a smaller --up-to"), layers.err());
-        attnscope.testing.Cli.Run wide = attnscope.testing.Cli.run("shapes", "--heads", "100000", "--kv-heads", "1", "--head-dim", "100000",
+        attnscope.testing.Cli.Run wide = attnscope.testing.Cli.run("shapes", "--num-heads", "100000", "--kv-heads", "1", "--head-dim", "100000",
                 "--no-plot");
         org.junit.jupiter.api.Assertions.assertEquals(2, wide.exit(), wide.err());
         org.junit.jupiter.api.Assertions.assertTrue(wide.err().contains("H × d = 100000 × 100000"), wide.err());

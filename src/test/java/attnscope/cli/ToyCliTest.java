@@ -75,7 +75,7 @@ class ToyCliTest {
         usageError("toy", "explain", "x", "0");
         usageError("toy", "causal", "--scores", "1,2;3", "--no-figures");
         usageError("shapes", "--tokens", "0", "--no-figures");
-        usageError("shapes", "--heads", "5", "--no-figures");
+        usageError("shapes", "--num-heads", "5", "--no-figures");
         usageError("shapes", "--tokens", "fifty", "--no-figures");
     }
 

@@ -46,7 +46,7 @@ class SynthCommandTest {
 
     @Test
     void badGeometryIsAUsageError() {
-        Run heads = synth("--out", tmp.resolve("a").toString(), "--heads", "5", "--kv-heads", "2");
+        Run heads = synth("--out", tmp.resolve("a").toString(), "--num-heads", "5", "--kv-heads", "2");
         assertEquals(2, heads.exit());
         assertTrue(heads.err().contains("heads (5) must be a multiple of key/value heads (2)"), heads.err());
         Run odd = synth("--out", tmp.resolve("b").toString(), "--preset", "tiny", "--head-dim", "15");

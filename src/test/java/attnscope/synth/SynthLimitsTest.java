@@ -32,7 +32,7 @@ class SynthLimitsTest {
         Path out = tmp.resolve("huge");
         // 10,000 layers of D 4096 and MLP 16384: about 9.7 TB of weights.
         Run r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> synth("--out", out.toString(), "--layers", "10000",
-                "--hidden", "4096", "--heads", "32", "--kv-heads", "8", "--head-dim", "128", "--intermediate", "16384"));
+                "--hidden", "4096", "--num-heads", "32", "--kv-heads", "8", "--head-dim", "128", "--intermediate", "16384"));
         assertEquals(4, r.exit(), r.err());
         assertTrue(r.err().contains("this model's weights would take ") && r.err().contains("(10000 layers, D 4096, MLP 16384, "),
                 r.err());
@@ -45,7 +45,7 @@ class SynthLimitsTest {
     void withAllowLargeTheFreeSpaceStillDecides() {
         Path out = tmp.resolve("huge");
         Run r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> synth("--out", out.toString(), "--allow-large",
-                "--layers", "100000", "--hidden", "4096", "--heads", "32", "--kv-heads", "8", "--head-dim", "128",
+                "--layers", "100000", "--hidden", "4096", "--num-heads", "32", "--kv-heads", "8", "--head-dim", "128",
                 "--intermediate", "16384"));
         assertEquals(4, r.exit(), r.err());
         assertTrue(r.err().contains("this model needs about ") && r.err().contains(" is free on the disk where it goes"), r.err());

@@ -79,6 +79,22 @@ class LessonCommandTest {
     }
 
     @Test
+    void aFailedCheckIsOnTheFirstScreenNotOnlyInSection4(@TempDir Path dir) throws Exception {
+        Path leaking = SyntheticModelWriter.write(SynthSpec.tiny().vocab(151936).fault(SynthSpec.Fault.FUTURE_VISIBLE_MASK).build(),
+                dir.resolve("leaking"), TestAssets.qwen2Tokenizer(), null);
+        Path out = dir.resolve("lesson");
+        Run r = run("lesson", "--model", leaking.toString(), "--out", out.toString(), "--layers", "0");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exit(), r.err());
+        for (String page : List.of("index.html", "lesson.md")) {
+            String text = Files.readString(out.resolve(page));
+            int failure = text.indexOf("checks FAILED: this model");
+            assertTrue(failure > 0, page + ": no failure notice at the top");
+            assertTrue(failure < text.indexOf("1. The handout"), page + ": the notice comes before the first section");
+        }
+        assertTrue(Files.readString(out.resolve("index.html")).contains("class=\"banner\""), "shown as a banner");
+    }
+
+    @Test
     void refusesAFolderItDidNotWriteAndLeavesItAlone(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("mine");
         Files.createDirectories(out);

@@ -179,7 +179,8 @@ public final class LessonCommand implements Callable<Integer> {
                 line -> progress(notes, line), sink);
         stdout.println("wrote " + o.html() + " and " + o.markdown() + " with " + o.figureCount() + " figures"
                 + String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
-                + (o.synthetic() ? " (SYNTHETIC stand-in model)" : ""));
+                // The stand-in is the one chosen for a missing default model; a synthetic --model is the user's choice.
+                + (!o.synthetic() ? "" : notice != null ? " (SYNTHETIC stand-in model)" : " (SYNTHETIC model: random weights)"));
         if (!o.passed()) {
             for (CheckResult c : o.failed().subList(0, Math.min(5, o.failed().size()))) {
                 err.println("FAILED " + c.check() + (c.layer() >= 0 ? " layer " + c.layer() : "") + (c.head() >= 0 ? " head " + c.head() : "")

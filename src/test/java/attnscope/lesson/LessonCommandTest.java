@@ -54,6 +54,8 @@ class LessonCommandTest {
         assertTrue(html.contains("[2.25, 1.125]"));
         assertTrue(html.contains("checks passed"));
         assertFalse(html.contains("class=\"banner\""), "an explicit --model gets no stand-in banner");
+        assertTrue(r.out().contains("(SYNTHETIC model: random weights)") && !r.out().contains("stand-in"),
+                "a synthetic --model is not called a stand-in: " + r.out());
 
         assertTrue(HeadlessChromium.available(), "chromium missing: run scripts/test-assets.sh");
         HeadlessChromium.PageCheck page = HeadlessChromium.check(out.resolve("index.html"), dir);

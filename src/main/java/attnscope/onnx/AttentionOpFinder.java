@@ -113,13 +113,31 @@ final class AttentionOpFinder {
 
     /** The rank of a tensor where the graph tells it (a declared shape, a Reshape to a constant shape, a Transpose); else −1. */
     private int rank(String tensor) {
+        return rank(tensor, 12);
+    }
+
+    /**
+     * As {@link #rank(String)}, looking through ops that keep their input's rank: without grouped
+     * heads to repeat (H = Hkv) the keys reach MultiHeadAttention straight from the rotary embedding
+     * (Mul, Add, Neg, Slice, Concat of the (B, H, T, d) keys), and were taken for (B, T, H·d).
+     */
+    private int rank(String tensor, int depth) {
         NodeProto p = graph.producer(tensor);
-        if (p == null) {
+        if (p == null || depth == 0) {
             return -1;
         }
         return switch (p.getOpType()) {
             case "Transpose" -> OnnxGraph.intsAttribute(p, "perm").size();
             case "Reshape" -> graph.int64Count(p.getInput(1));
+            case "Add", "Sub", "Mul", "Div", "Neg", "Cast", "Identity", "Slice", "Concat" -> {
+                for (String in : p.getInputList()) {
+                    int r = in.isEmpty() ? -1 : rank(in, depth - 1);
+                    if (r >= 0) {
+                        yield r;
+                    }
+                }
+                yield -1;
+            }
             default -> -1;
         };
     }

@@ -97,6 +97,15 @@ class OptionNamesTest {
         assertEquals(out.out(), figures.out());
         assertTrue(Files.isRegularFile(tmp.resolve("a/handout_weights.png")) && Files.isRegularFile(tmp.resolve("b/handout_weights.png")));
 
+        // The old spelling draws the figure the new one draws, under the same name.
+        run("toy", "--out", tmp.resolve("c").toString(), "--token-text", "a,b,c,d");
+        run("toy", "--out", tmp.resolve("d").toString(), "--tokens", "a,b,c,d");
+        try (var c = Files.list(tmp.resolve("c")); var d = Files.list(tmp.resolve("d"))) {
+            List<String> named = c.map(f -> f.getFileName().toString()).sorted().toList();
+            assertTrue(named.contains("handout_weights-token-text=a,b,c,d.png"), named.toString());
+            assertEquals(named, d.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+
         String[] causal = {"toy", "causal", "--scores", "0,5;0,0", "--no-figures"};
         assertDeprecated(run(concat(causal, "--token-text", "a,b")), run(concat(causal, "--tokens", "a,b")), "--tokens", "--token-text");
         assertDeprecated(run("toy", "--token-text", "a,b,c,d", "--no-figures"), run("toy", "--tokens", "a,b,c,d", "--no-figures"),

@@ -524,8 +524,10 @@
     const table = document.createElement('table');
     for (const c of checksOf(src, layerNumber(), state.head)) {
       const tr = table.insertRow();
+      // The negative control passes when the recomputation without the mask disagrees by MORE than its limit.
+      const relation = src.checkNames[c[2]] === 'negative-control' ? '≥ ' : '≤ ';
       const cells = [src.checkNames[c[2]] + (c[1] === -1 ? ' (layer)' : ''), c[3] ? '✓' : '✗',
-        c[4] === null ? 'n/a' : Number(c[4]).toExponential(1), '≤ ' + (c[5] === null ? 'n/a' : Number(c[5]).toExponential(1))];
+        c[4] === null ? 'n/a' : Number(c[4]).toExponential(1), relation + (c[5] === null ? 'n/a' : Number(c[5]).toExponential(1))];
       cells.forEach(text => { tr.insertCell().textContent = text; });
       tr.className = c[3] ? 'pass' : 'fail';
     }
@@ -607,7 +609,7 @@
     if (p.aboveNonzero) {
       const warn = document.createElement('span');
       warn.className = 'fail';
-      warn.textContent = '   ' + p.aboveNonzero + ' weights above the diagonal are not 0 (largest ' + p.aboveMax.toExponential(2) + ')';
+      warn.textContent = (checks.length ? ' · ' : '') + p.aboveNonzero + ' weights above the diagonal are not 0 (largest ' + p.aboveMax.toExponential(2) + ')';
       where.appendChild(warn);
     }
     where.title = src.title;

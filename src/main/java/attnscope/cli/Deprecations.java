@@ -28,7 +28,9 @@ final class Deprecations {
     /** The one-line notice for an old spelling that was used. */
     static void notice(CommandSpec spec, String oldName, String newName, String why) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("attnscope: " + spec.qualifiedName() + " " + oldName + " is deprecated and will be removed in the next release: use "
+        // "attnscope: shapes --layers …", not "attnscope: attnscope shapes --layers …".
+        String command = spec.qualifiedName().replaceFirst("^attnscope ", "");
+        err.println("attnscope: " + command + " " + oldName + " is deprecated and will be removed in the next release: use "
                 + newName + " (" + why + ")");
         err.flush();
     }

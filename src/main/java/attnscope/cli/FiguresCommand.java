@@ -65,7 +65,7 @@ import picocli.CommandLine.Spec;
             "  attnscope figures --model models/tiny --ids 1,2,3,4 --out /tmp/tiny \\",
             "      --layers 0,1 --scale log",
             "  attnscope figures --model models/qwen2.5-0.5b-instruct --text-file lesson.txt \\",
-            "      --out reports/lesson --format png,svg,pdf --row-query 8 --row-heads 0,3",
+            "      --out reports/passage --format png,svg,pdf --row-query 8 --row-heads 0,3",
             ""
         })
 public final class FiguresCommand implements Callable<Integer> {
@@ -126,6 +126,11 @@ public final class FiguresCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FigureOptions options = options();
+        if (java.nio.file.Files.exists(out.resolve(attnscope.lesson.Lesson.MARKER), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // figures replaces OUT/figures whole: the lesson's index.html would lose the figures it shows.
+            throw new InputException(out + " holds a lesson written by attnscope lesson: figures would replace the figures"
+                    + " its index.html shows; choose another --out (or run attnscope lesson again)");
+        }
         // Locked, and OUT/figures checked, before the model runs.
         OutputFolder.claim(out, "--out", line -> spec.commandLine().getErr().println("attnscope: " + line), "figures");
         // --row-query and --row-heads are checked against the tokens and the model before it runs.

@@ -61,7 +61,7 @@ public final class HandoutRun {
 
     int run(CommandSpec spec, ToyOptions common) {
         tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
-                "--tokens is a number of tokens T in shapes and bench");
+                "--tokens is a number of tokens T in shapes, inspect, figures, lesson and bench");
         ToyInput in = common.load("handout");
         boolean optionsGiven = query != null || keys != null || values != null || tokens != null || queryPosition != null;
         List<Normalize> kinds = kinds(spec);

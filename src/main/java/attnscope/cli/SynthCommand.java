@@ -63,7 +63,11 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--style", paramLabel = "STYLE", defaultValue = "decomposed",
             description = {"Graph style (default: ${DEFAULT-VALUE}).",
                 "decomposed: like optimum / transformers.js exports (MatMul, Mul, Add mask, Softmax, MatMul).",
-                "fused-gqa: like the onnxruntime-genai builder (com.microsoft:GroupQueryAttention)."})
+                "sdpa: torch's scaled_dot_product_attention export with a float mask.",
+                "sdpa-bool: the same with a boolean mask (Where, Softmax, Where(IsNaN)).",
+                "onnx-attention: the standard ONNX Attention op (opset 23).",
+                "mha: ONNX Runtime's optimizer (com.microsoft:MultiHeadAttention).",
+                "fused-gqa (or gqa): like the onnxruntime-genai builder (com.microsoft:GroupQueryAttention)."})
     String style;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "fp32",

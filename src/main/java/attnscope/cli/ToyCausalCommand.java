@@ -54,7 +54,7 @@ public final class ToyCausalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
-                "--tokens is a number of tokens T in shapes and bench");
+                "--tokens is a number of tokens T in shapes, inspect, figures, lesson and bench");
         ToyInput in = common.load("causal");
         boolean optionsGiven = tokens != null || scores != null || slideWeights != null;
         CausalMasking.Result r;

@@ -60,7 +60,7 @@ public final class ToyMatrixCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
-                "--tokens is a number of tokens T in shapes and bench");
+                "--tokens is a number of tokens T in shapes, inspect, figures, lesson and bench");
         ToyInput in = common.load("matrix");
         boolean optionsGiven = tokens != null || queries != null || keys != null || values != null;
         MatrixAttention.Result plain;

@@ -94,6 +94,9 @@ public final class ToyOptions {
     /** Options that only say where or how output goes: they never change a figure, so they never name one. */
     private static final java.util.Set<String> OUTPUT_ONLY = java.util.Set.of("--figures", "--out", "--format", "--no-figures", "--json", "--verbose", "-v", "--quiet", "-q");
 
+    /** Deprecated option names of the toy commands → the names that replaced them. */
+    private static final java.util.Map<String, String> RENAMED = java.util.Map.of("--tokens", "--token-text");
+
     /** Figures are drawn unless --no-figures, or --json (which writes JSON and nothing else). */
     boolean drawFigures() {
         formats.formats(mixee); // a bad --format is a usage error even with --no-figures
@@ -139,7 +142,8 @@ public final class ToyOptions {
                 continue;
             }
             java.util.List<String> typed = o.stringValues();
-            given.put(o.longestName(), o.arity().max() == 0 || typed.isEmpty() ? null : String.join(",", typed));
+            // A deprecated spelling names the figure as the new one would: the same request, the same file.
+            given.put(RENAMED.getOrDefault(o.longestName(), o.longestName()), o.arity().max() == 0 || typed.isEmpty() ? null : String.join(",", typed));
         }
         return given;
     }

@@ -58,7 +58,7 @@ public final class ToySelfAttentionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         tokens = Deprecations.pick(spec, tokens, "--token-text", tokensDeprecated, "--tokens",
-                "--tokens is a number of tokens T in shapes and bench");
+                "--tokens is a number of tokens T in shapes, inspect, figures, lesson and bench");
         ToyInput in = common.load("self-attention");
         boolean optionsGiven = tokens != null || inputs != null || row != null;
         MatrixAttention.Result r;

@@ -59,8 +59,11 @@ import java.util.function.Consumer;
 public final class Lesson {
     /** The toy sentence of the handout, run through the real tokenizer and model. */
     public static final String TOY_SENTENCE = "the cat chases the";
-    /** Marks a folder as a lesson this tool wrote, so writing it again may replace it. */
-    static final String MARKER = ".attnscope-lesson";
+    /**
+     * Marks a folder as a lesson this tool wrote, so writing it again may replace it (and so that
+     * {@code figures} does not replace the figures its index.html shows).
+     */
+    public static final String MARKER = ".attnscope-lesson";
 
     /**
      * @param model     the model folder (real or synthetic)
@@ -353,7 +356,9 @@ public final class Lesson {
             foreign = s.anyMatch(p -> !OutputFolder.isOwnName(p.getFileName().toString()));
         }
         if (foreign && !Files.exists(out.resolve(MARKER))) {
-            throw new InputException(out + " already holds files that attnscope did not write: choose another --out");
+            // The folder of an inspect or figures run is attnscope's too (its manifest says so), but not a lesson.
+            throw new InputException(out + " already holds files that attnscope lesson did not write (your own, or another"
+                    + " command's output): choose another --out");
         }
     }
 

@@ -97,6 +97,14 @@ final class LessonReport {
         if (fallbackNotice != null) {
             r.banner(fallbackNotice);
         }
+        long failedChecks = passage.checks().stream().filter(c -> !c.passed()).count();
+        if (failedChecks > 0) {
+            // On the first screen: the figures below show this model's values as they are, and the checks say
+            // those values are not the formula's (a leaking mask, say). Section 4 alone was too far down.
+            r.banner(failedChecks + " of " + passage.checks().size() + " checks FAILED: this model's attention does not match "
+                    + "pattern = softmax(Q·Kᵀ/√d + mask) everywhere, and its figures below show its values as they are. "
+                    + "Section 4 lists the checks; `attnscope inspect` names every failure.");
+        }
         r.contents(List.of(new Report.Link("Gallery: every layer's heads, and every figure of this lesson", GALLERY + ".html")));
         r.paragraph("Model: " + modelName + " (" + config.modelType() + ", run on " + provider + "). Every number below was "
                 + "computed by attnscope in this run: the toy by hand-sized arithmetic, the model by ONNX Runtime, and each "

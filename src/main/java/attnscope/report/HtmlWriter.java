@@ -10,6 +10,7 @@ import attnscope.report.Report.Heading;
 import attnscope.report.Report.Paragraph;
 import attnscope.report.Report.Preformatted;
 import attnscope.report.Report.Table;
+import java.util.List;
 
 /** Renders a {@link Report} as one self-contained HTML page (inline CSS, images by relative path). */
 public final class HtmlWriter {
@@ -25,12 +26,15 @@ public final class HtmlWriter {
         for (int i = 0; i < report.blocks().size(); i++) {
             Block b = report.blocks().get(i);
             if (b instanceof Contents x) {
-                h.append("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n");
-                for (Heading heading : report.headingsAfter(i, x.level())) {
+                List<Heading> headings = report.headingsAfter(i, x.level());
+                boolean ownNumbers = Report.numberedByThemselves(headings);
+                h.append("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong>\n")
+                        .append(ownNumbers ? "<ul class=\"numbered\">\n" : "<ol>\n");
+                for (Heading heading : headings) {
                     h.append("<li><a href=\"#").append(escape(heading.anchor())).append("\">").append(escape(heading.text()))
                             .append("</a></li>\n");
                 }
-                h.append("</ol>\n");
+                h.append(ownNumbers ? "</ul>\n" : "</ol>\n");
                 if (!x.extra().isEmpty()) {
                     h.append("<ul>\n");
                     for (Link l : x.extra()) {
@@ -151,7 +155,7 @@ public final class HtmlWriter {
             figcaption { font-size: .95rem; color: #444; margin-top: .3rem; }
             code { font-family: "DejaVu Sans Mono", monospace; background: #f0f0f0; padding: 0 .25em; border-radius: 3px; }
             nav.toc { background: #f6f8fa; border: 1px solid #ddd; padding: .6rem 1.2rem; margin: 1rem 0 2rem; }
-            nav.toc ol, nav.toc ul { margin: .3rem 0; } nav.toc li { margin: .15rem 0; }
+            nav.toc ol, nav.toc ul { margin: .3rem 0; } nav.toc li { margin: .15rem 0; } nav.toc ul.numbered { list-style: none; padding-left: 1.2rem; }
             .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: .6rem; }
             .gallery.wide { grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); }
             .gallery a { display: block; text-align: center; font-size: .85rem; color: #333; text-decoration: none; }

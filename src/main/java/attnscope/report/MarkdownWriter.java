@@ -10,6 +10,7 @@ import attnscope.report.Report.Heading;
 import attnscope.report.Report.Paragraph;
 import attnscope.report.Report.Preformatted;
 import attnscope.report.Report.Table;
+import java.util.List;
 
 /** Renders a {@link Report} as GitHub-flavoured Markdown with the same content as the HTML. */
 public final class MarkdownWriter {
@@ -23,8 +24,10 @@ public final class MarkdownWriter {
             if (b instanceof Contents x) {
                 m.append("**Contents**\n\n");
                 int n = 1;
-                for (Heading heading : report.headingsAfter(i, x.level())) {
-                    m.append(n++).append(". [").append(inline(heading.text())).append("](#").append(heading.anchor()).append(")\n");
+                List<Heading> headings = report.headingsAfter(i, x.level());
+                boolean ownNumbers = Report.numberedByThemselves(headings);
+                for (Heading heading : headings) {
+                    m.append(ownNumbers ? "- " : (n++) + ". ").append("[").append(inline(heading.text())).append("](#").append(heading.anchor()).append(")\n");
                 }
                 for (Link l : x.extra()) {
                     m.append("\n- [").append(inline(l.text())).append("](").append(l.href().replace(" ", "%20")).append(")");

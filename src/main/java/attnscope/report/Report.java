@@ -143,6 +143,14 @@ public final class Report {
         return out;
     }
 
+    /**
+     * Whether every heading carries its own number ("2b. The key/value cache"): the contents then list
+     * them without numbers of their own, which would read "3. 2b. …" and run one ahead after a "2b".
+     */
+    public static boolean numberedByThemselves(List<Heading> headings) {
+        return !headings.isEmpty() && headings.stream().allMatch(h -> h.text().matches("\\d+[a-z]?[.)]\\s.*"));
+    }
+
     /** "3. The toy sentence" → "3-the-toy-sentence": letters, digits and dashes only. */
     static String anchorOf(String text) {
         String a = text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");

@@ -68,6 +68,42 @@ class CliConventionsTest {
         assertTrue(examples > 30, "examples checked: " + examples);
     }
 
+    @Test
+    void everyHelpTextIsAValidFormatString() {
+        // picocli passes description and footer lines through String.format: a lone '%' ("50 %") makes
+        // it print "[picocli WARN] Could not format …" into the help and show the raw line.
+        CommandLine root = AttnscopeCommand.newCommandLine(false);
+        List<CommandLine> all = new ArrayList<>();
+        collect(root, all);
+        int lines = 0;
+        for (CommandLine cl : all) {
+            CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+            List<String> texts = new ArrayList<>();
+            texts.addAll(Arrays.asList(spec.usageMessage().description()));
+            texts.addAll(Arrays.asList(spec.usageMessage().footer()));
+            texts.addAll(Arrays.asList(spec.usageMessage().header()));
+            spec.options().forEach(o -> texts.addAll(Arrays.asList(o.description())));
+            for (String text : texts) {
+                lines++;
+                try {
+                    String.format(text);
+                } catch (java.util.IllegalFormatException e) {
+                    throw new AssertionError(spec.qualifiedName() + " --help: '" + text + "' is not a format string (" + e + ")");
+                }
+            }
+        }
+        assertTrue(lines > 200, "help lines checked: " + lines);
+    }
+
+    @Test
+    void synthHelpNamesEveryGraphStyle() {
+        Run r = run("synth", "--help");
+        for (attnscope.synth.SynthSpec.Style style : attnscope.synth.SynthSpec.Style.values()) {
+            assertTrue(r.out().contains(style.cliName() + ":") || r.out().contains(style.cliName() + " (or"),
+                    "synth --help does not describe --style " + style.cliName() + ":\n" + r.out());
+        }
+    }
+
     private static void collect(CommandLine cl, List<CommandLine> all) {
         all.add(cl);
         cl.getSubcommands().values().stream().filter(c -> !all.contains(c)).forEach(c -> collect(c, all));

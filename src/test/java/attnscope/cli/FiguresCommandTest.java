@@ -43,6 +43,20 @@ class FiguresCommandTest {
         return RenderFixtures.inspection(RenderFixtures.config(2, 4, 2, true), RenderFixtures.ANIMAL_TOKENS, true, 11);
     }
 
+    /** figures replaces OUT/figures whole: into a lesson's folder it would take away the figures index.html shows. */
+    @Test
+    void refusesTheFolderOfALessonAndLeavesItAlone() throws Exception {
+        Path model = attnscope.synth.SyntheticModelWriter.write(attnscope.synth.SynthSpec.tiny().build(), tmp.resolve("tiny"), null, null);
+        Path lesson = Files.createDirectories(tmp.resolve("lesson/figures"));
+        Files.writeString(tmp.resolve("lesson/" + attnscope.lesson.Lesson.MARKER), "written by attnscope lesson\n");
+        Files.writeString(lesson.resolve("toy_weights.png"), "png");
+        int code = run("figures", "--model", model.toString(), "--text", "the cat", "--out", tmp.resolve("lesson").toString(), "--html");
+        assertEquals(4, code, err.toString());
+        assertTrue(err.toString().contains("holds a lesson"), err.toString());
+        assertEquals("png", Files.readString(lesson.resolve("toy_weights.png")), "the lesson's figure is untouched");
+        assertFalse(Files.exists(tmp.resolve("lesson/explorer.html")));
+    }
+
     /** The whole command on a real graph: a synthetic Qwen2 model read through ONNX Runtime, real tokenizer. */
     @Test
     void drawsEveryFigureOfAModelEndToEnd() throws Exception {

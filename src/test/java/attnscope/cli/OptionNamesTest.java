@@ -35,6 +35,8 @@ class OptionNamesTest {
         // The names the tool settled on (CONTRACT.md).
         assertEquals(Set.of("all|0,5,23"), labels.get("--layers"), "--layers selects layers");
         assertEquals(Set.of("L"), labels.get("--num-layers"), "--num-layers counts them");
+        assertEquals(Set.of("all|0,3"), labels.get("--heads"), "--heads selects heads");
+        assertEquals(Set.of("H"), labels.get("--num-heads"), "--num-heads counts them");
         assertEquals(Set.of("T"), labels.get("--tokens"), "--tokens is a number of tokens T (or a list of them)");
         assertEquals(Set.of("T0,T1,…"), labels.get("--token-text"));
         assertEquals(Set.of("linear|log|row"), labels.get("--scale"), "--scale is the colour scale");
@@ -68,6 +70,7 @@ class OptionNamesTest {
         assertEquals(1, notices.size(), old.err());
         assertTrue(notices.get(0).startsWith("attnscope: ") && notices.get(0).contains(oldName) && notices.get(0).contains("use " + newName),
                 notices.get(0));
+        assertFalse(notices.get(0).startsWith("attnscope: attnscope "), "the program is named once: " + notices.get(0));
         assertEquals(now.out(), old.out(), "the old spelling does what the new one does");
     }
 
@@ -94,6 +97,15 @@ class OptionNamesTest {
         assertEquals(out.out(), figures.out());
         assertTrue(Files.isRegularFile(tmp.resolve("a/handout_weights.png")) && Files.isRegularFile(tmp.resolve("b/handout_weights.png")));
 
+        // The old spelling draws the figure the new one draws, under the same name.
+        run("toy", "--out", tmp.resolve("c").toString(), "--token-text", "a,b,c,d");
+        run("toy", "--out", tmp.resolve("d").toString(), "--tokens", "a,b,c,d");
+        try (var c = Files.list(tmp.resolve("c")); var d = Files.list(tmp.resolve("d"))) {
+            List<String> named = c.map(f -> f.getFileName().toString()).sorted().toList();
+            assertTrue(named.contains("handout_weights-token-text=a,b,c,d.png"), named.toString());
+            assertEquals(named, d.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+
         String[] causal = {"toy", "causal", "--scores", "0,5;0,0", "--no-figures"};
         assertDeprecated(run(concat(causal, "--token-text", "a,b")), run(concat(causal, "--tokens", "a,b")), "--tokens", "--token-text");
         assertDeprecated(run("toy", "--token-text", "a,b,c,d", "--no-figures"), run("toy", "--tokens", "a,b,c,d", "--no-figures"),
@@ -112,6 +124,19 @@ class OptionNamesTest {
         assertTrue(Files.readString(tmp.resolve("a/config.json")).matches("(?s).*\"num_hidden_layers\"\\s*:\\s*3.*"));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("a/model.onnx")), Files.readAllBytes(tmp.resolve("b/model.onnx")),
                 "the same graph either way");
+    }
+
+    @Test
+    void shapesAndSynthCountHeadsWithNumHeads() throws Exception {
+        assertDeprecated(run("shapes", "--num-heads", "8", "--no-figures"), run("shapes", "--heads", "8", "--no-figures"),
+                "--heads", "--num-heads");
+        Run now = run("synth", "--out", tmp.resolve("h1").toString(), "--preset", "tiny", "--num-heads", "8", "-q");
+        Run old = run("synth", "--out", tmp.resolve("h2").toString(), "--preset", "tiny", "--heads", "8", "-q");
+        assertEquals(0, now.exit(), now.err());
+        assertEquals(0, old.exit(), old.err());
+        assertTrue(old.err().contains("use --num-heads"), old.err());
+        assertTrue(Files.readString(tmp.resolve("h1/config.json")).matches("(?s).*\"num_attention_heads\"\\s*:\\s*8.*"));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("h1/model.onnx")), Files.readAllBytes(tmp.resolve("h2/model.onnx")));
     }
 
     @Test

@@ -56,6 +56,21 @@ class ExportStructuresTest {
         return SynthFixtures.model("export-" + name, b.build());
     }
 
+    /**
+     * Plain multi-head attention (as many key/value heads as query heads): nothing is repeated, so
+     * MultiHeadAttention reads the rotated (B, H, T, d) keys directly; they were once taken for (B, T, H·d).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Style.class)
+    void withoutGroupedHeadsEveryStructurePassesItsChecks(Style style) throws Exception {
+        Path model = SynthFixtures.model("export-" + style.cliName() + "-mha4",
+                SynthSpec.tiny().heads(4).kvHeads(4).style(style).seed(11).build());
+        Path out = tmp.resolve("out");
+        Cli.Run r = Cli.run("inspect", "--model", model.toString(), "--ids", IDS, "--out", out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertFalse(r.out().contains("✗"), r.out()); // shape.k above all: (4, 40, 16), not (4, 160, 4)
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("structures")
     void opensWithThePatternFromOnnxRuntimeAndTheReferenceAgrees(Style style, DType dtype) throws Exception {

@@ -74,6 +74,8 @@ class MemoryGuardTest {
         assertEquals("1.9 GiB", MemoryGuard.size(2_040_000_000L));
         assertEquals("8.0 EiB", MemoryGuard.size(Long.MAX_VALUE));
         ModelConfig tiny = new ModelConfig("qwen2", 64, 2, 4, 2, 16, 128, 512, 1e4, 1e-6, 512, true, true);
+        // T = 8, H = 4, Hkv = 2, d = 16, V = 512, 2 layers, in floats: per layer 3·H·T·d + 3·Hkv·T·d + 2·H·T² (pattern and
+        // scores) + H·T² + H·T·d = 3584; once 2·T·V + H·T² = 8448; (2 · 3584 + 8448) · 4 B = 62,464 B = 61.0 KiB.
         InputException e = assertThrows(InputException.class, () -> MemoryGuard.require(tiny, 2, 8, 1024, GIB));
         assertFalse(e.getMessage().contains("0.0 GiB"), e.getMessage());
         assertTrue(e.getMessage().contains("needs about 61.0 KiB") && e.getMessage().contains("more than the limit of 1.0 KiB"),

@@ -54,6 +54,8 @@ class LessonCommandTest {
         assertTrue(html.contains("[2.25, 1.125]"));
         assertTrue(html.contains("checks passed"));
         assertFalse(html.contains("class=\"banner\""), "an explicit --model gets no stand-in banner");
+        assertTrue(r.out().contains("(SYNTHETIC model: random weights)") && !r.out().contains("stand-in"),
+                "a synthetic --model is not called a stand-in: " + r.out());
 
         assertTrue(HeadlessChromium.available(), "chromium missing: run scripts/test-assets.sh");
         HeadlessChromium.PageCheck page = HeadlessChromium.check(out.resolve("index.html"), dir);
@@ -79,17 +81,45 @@ class LessonCommandTest {
     }
 
     @Test
+    void aFailedCheckIsOnTheFirstScreenNotOnlyInSection4(@TempDir Path dir) throws Exception {
+        Path leaking = SyntheticModelWriter.write(SynthSpec.tiny().vocab(151936).fault(SynthSpec.Fault.FUTURE_VISIBLE_MASK).build(),
+                dir.resolve("leaking"), TestAssets.qwen2Tokenizer(), null);
+        Path out = dir.resolve("lesson");
+        Run r = run("lesson", "--model", leaking.toString(), "--out", out.toString(), "--layers", "0");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exit(), r.err());
+        for (String page : List.of("index.html", "lesson.md")) {
+            String text = Files.readString(out.resolve(page));
+            int failure = text.indexOf("checks FAILED: this model");
+            assertTrue(failure > 0, page + ": no failure notice at the top");
+            assertTrue(failure < text.indexOf("1. The handout"), page + ": the notice comes before the first section");
+        }
+        assertTrue(Files.readString(out.resolve("index.html")).contains("class=\"banner\""), "shown as a banner");
+    }
+
+    @Test
     void refusesAFolderItDidNotWriteAndLeavesItAlone(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("mine");
         Files.createDirectories(out);
         Files.writeString(out.resolve("notes.txt"), "my notes");
         Run r = run("lesson", "--model", model.toString(), "--out", out.toString());
         assertEquals(ExitCodes.INPUT, r.exit());
-        assertTrue(r.err().contains("already holds files that attnscope did not write"), r.err());
+        assertTrue(r.err().contains("already holds files that attnscope lesson did not write"), r.err());
         assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("attnscope:")).count(), r.err());
         try (var s = Files.list(out)) {
             assertEquals(List.of(out.resolve("notes.txt")), s.toList());
         }
+    }
+
+    @Test
+    void aFolderWrittenByFiguresIsNotCalledTheUsersOwn(@TempDir Path dir) throws Exception {
+        // Every file listed in attnscope's manifest: "files that attnscope did not write" would be untrue.
+        Path out = Files.createDirectories(dir.resolve("figures-run"));
+        Files.writeString(out.resolve(attnscope.output.OutputFolder.MANIFEST), "# files written by attnscope\nexplorer.html\n");
+        Files.writeString(out.resolve("explorer.html"), "<!DOCTYPE html>");
+        attnscope.InputException e = org.junit.jupiter.api.Assertions.assertThrows(attnscope.InputException.class,
+                () -> Lesson.checkOutput(out));
+        assertFalse(e.getMessage().contains("files that attnscope did not write"), e.getMessage());
+        assertTrue(e.getMessage().contains("another command's output"), e.getMessage());
     }
 
     @Test
@@ -100,7 +130,7 @@ class LessonCommandTest {
         Files.writeString(out.resolve("notes.txt"), "mine");
         attnscope.InputException e = org.junit.jupiter.api.Assertions.assertThrows(attnscope.InputException.class,
                 () -> Lesson.checkOutput(out));
-        assertTrue(e.getMessage().contains("already holds files that attnscope did not write"), e.getMessage());
+        assertTrue(e.getMessage().contains("already holds files that attnscope lesson did not write"), e.getMessage());
     }
 
     @Test

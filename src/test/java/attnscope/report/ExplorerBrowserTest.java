@@ -213,6 +213,19 @@ class ExplorerBrowserTest {
     }
 
     @Test
+    void eachCheckIsShownWithTheRelationItPassesBy() {
+        open(1920, 1080);
+        Map<String, String> rows = new TreeMap<>();
+        for (WebElement tr : browser.findElements(By.cssSelector("#checks tr"))) {
+            List<WebElement> cells = tr.findElements(By.tagName("td"));
+            rows.put(cells.get(0).getText(), cells.get(3).getText());
+        }
+        // The negative control passes by disagreeing: "1.0e+0 ≤ 1.0e-5" marked ✓ would contradict itself.
+        assertTrue(rows.get("negative-control").startsWith("≥ "), rows.toString());
+        assertTrue(rows.get("pattern.ref").startsWith("≤ "), rows.toString());
+    }
+
+    @Test
     void hostileTokensAreShownAsText() {
         open(1024, 768);
         press(Keys.ENTER);

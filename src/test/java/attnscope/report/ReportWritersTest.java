@@ -89,15 +89,24 @@ class ReportWritersTest {
         String html = HtmlWriter.render(r);
         assertTrue(html.contains("run <code>attnscope fetch</code> first &lt;now&gt;"), html);
         assertFalse(html.contains("`"), "no literal backticks on the page");
-        assertTrue(html.contains("<li><a href=\"#1-one\">1. One</a></li>\n<li><a href=\"#2-two\">2. Two</a></li>\n</ol>"), html);
+        // Headings that carry their own numbers are listed without a second number ("1. 1. One").
+        assertTrue(html.contains("<ul class=\"numbered\">\n<li><a href=\"#1-one\">1. One</a></li>\n<li><a href=\"#2-two\">2. Two</a></li>\n</ul>"), html);
         assertTrue(html.contains("<a href=\"gallery.html\">Gallery</a>"));
         assertFalse(html.contains("href=\"#2a-not-listed\""), "only the level-2 headings");
 
         String md = MarkdownWriter.render(r);
         assertTrue(md.contains("run `attnscope fetch` first &lt;now&gt;"), md);
         assertFalse(md.contains("\\`"), "backticks of a code span are not escaped: " + md);
-        assertTrue(md.contains("1. [1. One](#1-one)\n2. [2. Two](#2-two)"), md);
+        assertTrue(md.contains("- [1. One](#1-one)\n- [2. Two](#2-two)"), md);
         assertTrue(md.contains("<a id=\"2-two\"></a>"), "the anchor the contents link to exists in Markdown too");
+        // A "2b" between "2" and "3" would make a numbered list run one ahead of the headings ("4. 3. …").
+        Report lettered = new Report("t").contents(List.of()).heading(2, "1. One").heading(2, "2b. Between").heading(2, "3. Three");
+        assertFalse(HtmlWriter.render(lettered).contains("<ol>"), "own numbers: no second numbering");
+        assertFalse(MarkdownWriter.render(lettered).contains("3. [3. Three]"), MarkdownWriter.render(lettered));
+        // Headings without numbers (the gallery's) are numbered by the list.
+        Report plain = new Report("t").contents(List.of()).heading(2, "Grids").heading(2, "Heads");
+        assertTrue(HtmlWriter.render(plain).contains("<ol>\n<li><a href=\"#grids\">Grids</a></li>"), HtmlWriter.render(plain));
+        assertTrue(MarkdownWriter.render(plain).contains("1. [Grids](#grids)\n2. [Heads](#heads)"), MarkdownWriter.render(plain));
         // A lone backtick is still text, escaped.
         assertTrue(MarkdownWriter.inline("a ` b").contains("\\`"));
     }

@@ -35,9 +35,9 @@ import picocli.CommandLine.Spec;
             "",
             "  1. the toy handout (\"the cat chases the\") with its table and figures;",
             "  2. the real model's dimensions (from its config.json) beside the toy's;",
+            "  2b. the key/value cache and the attention's parameters, from config.json;",
             "  3. the toy sentence through the real tokenizer, and the real attention",
             "     of the last \"the\";",
-            "  2b. the key/value cache and the attention's parameters, from config.json;",
             "  4. the checked shape table for a 50-token passage, with inspect's checks",
             "     and their numbers, and the anatomy of one head (every tensor, its shape);",
             "  5. heads worth discussing, chosen by measured entropy, previous-token and",
@@ -179,7 +179,8 @@ public final class LessonCommand implements Callable<Integer> {
                 line -> progress(notes, line), sink);
         stdout.println("wrote " + o.html() + " and " + o.markdown() + " with " + o.figureCount() + " figures"
                 + String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
-                + (o.synthetic() ? " (SYNTHETIC stand-in model)" : ""));
+                // The stand-in is the one chosen for a missing default model; a synthetic --model is the user's choice.
+                + (!o.synthetic() ? "" : notice != null ? " (SYNTHETIC stand-in model)" : " (SYNTHETIC model: random weights)"));
         if (!o.passed()) {
             for (CheckResult c : o.failed().subList(0, Math.min(5, o.failed().size()))) {
                 err.println("FAILED " + c.check() + (c.layer() >= 0 ? " layer " + c.layer() : "") + (c.head() >= 0 ? " head " + c.head() : "")

@@ -213,7 +213,8 @@ final class LessonReport {
         List<String> tokens = toySentence.tokens();
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
-            rows.add(List.of(String.valueOf(i), tokens.get(i), TokenLabels.display(tokens.get(i)), String.valueOf(toySentence.ids()[i])));
+            rows.add(List.of(String.valueOf(i), Report.literal(tokens.get(i)), Report.literal(TokenLabels.display(tokens.get(i))),
+                    String.valueOf(toySentence.ids()[i])));
         }
         String[] words = Lesson.TOY_SENTENCE.split(" ");
         r.paragraph("\"" + Lesson.TOY_SENTENCE + "\" has " + words.length + " words and becomes " + tokens.size() + " tokens"
@@ -243,7 +244,7 @@ final class LessonReport {
         boolean byWord = word[word.length - 1] == toy.length() - 1;
         int rowCount = byWord ? tokens.size() : Math.max(toy.length(), tokens.size());
         for (int j = 0; j < rowCount; j++) {
-            String realKey = j < tokens.size() ? TokenLabels.display(tokens.get(j)) : "";
+            String realKey = j < tokens.size() ? Report.literal(TokenLabels.display(tokens.get(j))) : "";
             int toyKey = byWord ? (j == 0 || word[j] != word[j - 1] ? word[j] : -1) : (j < toy.length() ? j : -1);
             String toyWord = toyKey >= 0 ? toy.tokens().get(toyKey) : "";
             List<String> row = new ArrayList<>();
@@ -286,7 +287,7 @@ final class LessonReport {
                 }
                 current.clear();
             }
-            current.add(TokenLabels.display(tok));
+            current.add(Report.literal(TokenLabels.display(tok)));
         }
         if (current.size() > 1) {
             shown.add(String.join(" + ", current));
@@ -300,7 +301,7 @@ final class LessonReport {
         if (cutNotice != null) {
             r.paragraph("The passage was " + cutNotice.replaceFirst("^cut the passage", "cut") + ": exactly " + t + " tokens, so every shape below has T = " + t + ".");
         }
-        r.paragraph("Passage tokens: " + String.join(" ", TokenLabels.display(passage.tokens())));
+        r.paragraph("Passage tokens: " + Report.literal(String.join(" ", TokenLabels.display(passage.tokens()))));
         int layer = passage.layers().get(0);
         AttentionShapes expected = new AttentionShapes(config, t);
         List<List<String>> rows = new ArrayList<>();
@@ -399,7 +400,7 @@ final class LessonReport {
                     "Layer " + s.layer() + " · head " + s.head() + ": " + p.why() + ".",
                     "heatmap of layer " + s.layer() + " head " + s.head());
         }
-        String q = TokenLabels.display(passage.tokens().get(rowQuery));
+        String q = Report.literal(TokenLabels.display(passage.tokens().get(rowQuery)));
         for (var e : rowViews.entrySet()) {
             r.figure(relative(e.getValue()), "Layer " + e.getKey() + ": where the query \"" + q + "\" (position " + rowQuery
                     + ") looks, for the chosen heads of this layer.", "row view of query " + rowQuery + " in layer " + e.getKey());

@@ -126,6 +126,7 @@ public final class HtmlWriter {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '&' -> out.append("&amp;");
+                case Report.LITERAL_BACKTICK -> out.append("&#96;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
                 default -> {

@@ -93,7 +93,7 @@ public final class MarkdownWriter {
     }
 
     private static String plain(String s) {
-        return s.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
+        return s.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`").replace(String.valueOf(Report.LITERAL_BACKTICK), "\\`")
                 .replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[").replace("]", "\\]")
                 .replace("\n", " ");
     }

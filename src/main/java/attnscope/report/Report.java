@@ -75,6 +75,18 @@ public final class Report {
         }
     }
 
+    /**
+     * Stands for a backtick that is text, not the start of a code span: report text marks code with
+     * backticks, and text from outside (token strings, the user's passage) may hold backticks of its own.
+     * A private-use character, which the writers turn back into a literal backtick.
+     */
+    static final char LITERAL_BACKTICK = '\uE000';
+
+    /** Text from outside (tokens, the passage) that the writers must show as it is, never as markup. */
+    public static String literal(String text) {
+        return text == null ? null : text.replace('`', LITERAL_BACKTICK);
+    }
+
     private final String title;
     private final List<Block> blocks = new ArrayList<>();
 

@@ -221,6 +221,14 @@ class LessonCommandTest {
         }
         assertEquals(ExitCodes.INPUT, run("lesson", "--model", model.toString(), "--out", dir.resolve("x").toString(), "--text",
                 "the cat", "--tokens", "50").exit());
+        // Backticks in the passage are text: the token line shows them, no code span is made of them.
+        Path ticks = dir.resolve("ticks");
+        Run t = run("lesson", "--model", model.toString(), "--out", ticks.toString(), "--text", "x `code` y the cat", "--layers", "1");
+        assertEquals(ExitCodes.OK, t.exit(), t.err());
+        String page = Files.readString(ticks.resolve("index.html"));
+        String line = page.lines().filter(l -> l.contains("Passage tokens:")).findFirst().orElseThrow();
+        assertFalse(line.contains("<code>"), line);
+        assertTrue(line.contains("&#96;"), line);
         assertEquals(ExitCodes.USAGE, run("lesson", "--model", model.toString(), "--out", dir.resolve("y").toString(), "--text",
                 "the cat", "--text-file", "passage.txt").exit());
         Run one = run("lesson", "--model", model.toString(), "--out", dir.resolve("w").toString(), "--tokens", "1");

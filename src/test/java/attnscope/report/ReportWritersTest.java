@@ -82,6 +82,20 @@ class ReportWritersTest {
     }
 
     @Test
+    void textFromOutsideStaysTextEvenWithBackticks() {
+        // A passage or token holding backticks is shown as it is: never turned into a code span.
+        Report r = new Report("t").paragraph("Passage tokens: " + Report.literal("x `code` y"))
+                .table(List.of("token"), List.of(List.of(Report.literal("`a`"))), "tokens");
+        String html = HtmlWriter.render(r);
+        assertFalse(html.contains("<code>"), html);
+        assertTrue(html.contains("Passage tokens: x &#96;code&#96; y"), html);
+        assertTrue(html.contains("&#96;a&#96;"), html);
+        String md = MarkdownWriter.render(r);
+        assertTrue(md.contains("Passage tokens: x \\`code\\` y"), md);
+        assertTrue(md.contains("\\`a\\`"), md);
+    }
+
+    @Test
     void codeSpansAreCodeNotLiteralBackticksAndContentsLinkEveryHeading() {
         Report r = new Report("t").heading(1, "Title").contents(List.of(new Report.Link("Gallery", "gallery.html")))
                 .banner("No model: run `attnscope fetch` first <now>")

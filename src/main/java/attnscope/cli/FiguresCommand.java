@@ -263,6 +263,8 @@ public final class FiguresCommand implements Callable<Integer> {
             if (html) {
                 folder.write(ExplorerPage.FILE, ExplorerPage.html(selected).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
+            // Without --html an explorer.html of an earlier run would show another text beside these figures.
+            folder.supersedes(ExplorerPage.FILE);
             folder.commit();
             count = files.size();
         }

@@ -91,6 +91,8 @@ public final class OutputFolder implements AutoCloseable {
     private final boolean ownClaim;
     private final FileSink sink;
     private boolean committed;
+    /** Top-level files of an earlier run that this run makes out of date when it does not write them. */
+    private final Set<String> superseded = new TreeSet<>();
     private boolean abandoned;
 
     private OutputFolder(Path out, Path staging, Claim claim, boolean ownClaim, FileSink sink) {
@@ -337,6 +339,17 @@ public final class OutputFolder implements AutoCloseable {
     }
 
     /**
+     * Names top-level files that belong to a run's result only when that run writes them (figures'
+     * explorer.html, say): one written by an earlier run (listed in its manifest) and not by this one
+     * is removed at the commit, so an old page never stands beside new figures. Files the manifest
+     * does not list (the user's) are never touched.
+     */
+    public synchronized OutputFolder supersedes(String... files) {
+        superseded.addAll(List.of(files));
+        return this;
+    }
+
+    /**
      * As {@link #commit}, and the named subfolders of the output folder are removed even where this
      * run wrote nothing into them: no file of an earlier run stays among the new ones.
      */
@@ -381,7 +394,7 @@ public final class OutputFolder implements AutoCloseable {
         Set<String> manifest = new TreeSet<>(written);
         if (earlier != null) {
             for (String f : earlier) {
-                if (!replaced.contains(topName(f)) && Files.exists(out.resolve(f), LinkOption.NOFOLLOW_LINKS)) {
+                if (!replaced.contains(topName(f)) && !superseded.contains(f) && Files.exists(out.resolve(f), LinkOption.NOFOLLOW_LINKS)) {
                     manifest.add(f);
                 }
             }
@@ -409,6 +422,13 @@ public final class OutputFolder implements AutoCloseable {
             for (Path e : files) {
                 pauseForTests();
                 rename(e, out.resolve(e.getFileName().toString()), true);
+            }
+            if (earlier != null) {
+                for (String f : superseded) {
+                    if (earlier.contains(f) && !written.contains(f)) {
+                        Files.deleteIfExists(out.resolve(f));
+                    }
+                }
             }
             committed = true;
         } catch (IOException e) {

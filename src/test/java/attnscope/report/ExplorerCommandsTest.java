@@ -59,6 +59,15 @@ class ExplorerCommandsTest {
         Path without = dir.resolve("without");
         assertEquals(0, run("figures", "--model", model.toString(), "--text", text, "--out", without.toString()).exit());
         assertFalse(Files.exists(without.resolve(ExplorerPage.FILE)), "the page is written when asked for");
+
+        // A rerun on another text without --html removes the earlier run's page (it would show the old
+        // text beside the new figures); a page of the user's own, which attnscope did not write, stays.
+        assertEquals(0, run("figures", "--model", model.toString(), "--text", "another text", "--out", out.toString(),
+                "--layers", "1").exit());
+        assertFalse(Files.exists(page), "an out-of-date explorer.html is not left beside new figures");
+        Files.writeString(without.resolve(ExplorerPage.FILE), "mine");
+        assertEquals(0, run("figures", "--model", model.toString(), "--text", "another text", "--out", without.toString()).exit());
+        assertEquals("mine", Files.readString(without.resolve(ExplorerPage.FILE)), "the user's file is left alone");
     }
 
     @Test

@@ -91,6 +91,8 @@ public final class OutputFolder implements AutoCloseable {
     private final boolean ownClaim;
     private final FileSink sink;
     private boolean committed;
+    /** The file by which lesson folders were known before manifests existed (lesson.Lesson.MARKER). */
+    private static final String LEGACY_LESSON_MARKER = ".attnscope-lesson";
     /** Top-level files of an earlier run that this run makes out of date when it does not write them. */
     private final Set<String> superseded = new TreeSet<>();
     private boolean abandoned;
@@ -383,10 +385,18 @@ public final class OutputFolder implements AutoCloseable {
             requireReplaceable(out, sub, earlier, written, "; nothing was changed in " + out);
         }
         for (Path e : files) {
-            Path target = out.resolve(e.getFileName().toString());
+            String name = e.getFileName().toString();
+            Path target = out.resolve(name);
             if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InputException("cannot write " + target + ": a folder of that name is in the way; move it or choose "
                         + "another output folder");
+            }
+            // A file of the same name that attnscope did not write (its manifest does not list it) is the
+            // user's: never overwritten. A lesson folder of a version before manifests has its marker.
+            boolean ours = isOwnName(name) || (earlier != null ? earlier.contains(name) : Files.exists(out.resolve(LEGACY_LESSON_MARKER)));
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !ours) {
+                throw new InputException("cannot write " + target + ": a file of that name is in the way that attnscope did not "
+                        + "write (" + MANIFEST + " does not list it); move it or choose another output folder; nothing was changed");
             }
         }
         // The manifest goes first and lists the files of the earlier run and this one: killed half-way

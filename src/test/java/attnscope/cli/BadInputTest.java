@@ -306,6 +306,9 @@ class BadInputTest {
         Files.write(out.resolve("tensors/layer0.q.npy"), new byte[] {1, 2, 3});
         Files.write(out.resolve("figures/layer00_head00.png"), new byte[] {4, 5, 6});
         Files.write(out.resolve("figures/overview.png"), new byte[] {7, 8, 9});
+        // As a real run leaves it: the manifest says which files are attnscope's.
+        Files.writeString(out.resolve(attnscope.output.OutputFolder.MANIFEST),
+                "summary.json\ntensors/layer0.q.npy\nfigures/layer00_head00.png\nfigures/overview.png\n");
     }
 
     static Path outOf(List<String> args) {

@@ -55,7 +55,10 @@ class OutputFolderTest {
     @Test
     void anEarlierRunStaysAsItWasUntilTheCommitReplacesItsFiles() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
-        Files.writeString(out.resolve("summary.json"), "old");
+        try (OutputFolder folder = OutputFolder.open(out, FileSink.ATOMIC)) {
+            folder.write("summary.json", text("old"));
+            folder.commit();
+        }
         Files.writeString(out.resolve("notes.txt"), "mine");
         try (OutputFolder folder = OutputFolder.open(out, FileSink.ATOMIC)) {
             folder.write("summary.json", text("new"));
@@ -68,6 +71,31 @@ class OutputFolderTest {
         }
         assertEquals("new", Files.readString(out.resolve("summary.json")));
         assertEquals("mine", Files.readString(out.resolve("notes.txt")), "files of other names are left alone");
+    }
+
+    @Test
+    void aFileOfTheUsersWhereARunWritesOneIsNeverOverwritten() throws IOException {
+        // A folder attnscope never wrote into (no manifest) and one it did (the file not listed in it).
+        Path fresh = Files.createDirectories(tmp.resolve("fresh"));
+        Files.writeString(fresh.resolve("explorer.html"), "mine");
+        Path earlier = tmp.resolve("earlier");
+        try (OutputFolder folder = OutputFolder.open(earlier, FileSink.ATOMIC)) {
+            folder.write("summary.json", text("{}"));
+            folder.commit();
+        }
+        Files.writeString(earlier.resolve("explorer.html"), "mine");
+        for (Path out : List.of(fresh, earlier)) {
+            try (OutputFolder folder = OutputFolder.open(out, FileSink.ATOMIC)) {
+                folder.write("summary.json", text("new"));
+                folder.write("explorer.html", text("page"));
+                InputException e = assertThrows(InputException.class, folder::commit);
+                assertTrue(e.getMessage().contains("attnscope did not write") && e.getMessage().contains("nothing was changed"),
+                        e.getMessage());
+            }
+            assertEquals("mine", Files.readString(out.resolve("explorer.html")), out + ": the user's file is untouched");
+            assertFalse(Files.exists(out.resolve("summary.json")) && Files.readString(out.resolve("summary.json")).equals("new"),
+                    out + ": nothing of the refused run was moved in");
+        }
     }
 
     @Test

@@ -49,7 +49,8 @@ public final class AttnscopeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        // No command is a usage error: the usage goes to stderr, as every usage error's message does.
+        spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCodes.USAGE;
     }
 

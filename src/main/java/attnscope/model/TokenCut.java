@@ -25,7 +25,7 @@ public final class TokenCut {
         }
         if (tokens.length() < count) {
             throw new InputException("--tokens " + count + ": " + what + " has only " + tokens.length()
-                    + " tokens; give a longer text or a smaller --tokens");
+                    + (tokens.length() == 1 ? " token" : " tokens") + "; give a longer text or a smaller --tokens");
         }
         return new TextTokenizer.Tokens(Arrays.copyOf(tokens.ids(), count), tokens.tokens().subList(0, count));
     }

@@ -31,6 +31,11 @@ class CliConventionsTest {
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("attnscope: "), r.err());
         }
+        // No command at all: the usage, on stderr (exit 2), none of it on stdout.
+        Run none = run();
+        assertEquals(ExitCodes.USAGE, none.exit());
+        assertEquals("", none.out(), "nothing on stdout without a command");
+        assertTrue(none.err().contains("Usage: attnscope"), none.err());
     }
 
     @Test
